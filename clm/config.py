@@ -1,0 +1,254 @@
+"""The region's configuration: schema, loading and validation.
+
+The YAML file is the region's own; everything in it that shapes decisions (classification model,
+staff, municipalities) is validated at load, and every error names the file and the key.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from clm.errors import ConfigError
+
+MEETING_MONTHS = (4, 7, 10, 1)  # the quarterly cycle; January belongs to the year before it
+
+
+class Strict(BaseModel):
+    """Base for config sections: unknown keys are errors, so a typo never passes silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Region(Strict):
+    name: str
+    organisation: str
+    address: str = ""
+    website: str = ""
+    timezone: str = "Europe/Amsterdam"
+
+
+class Municipality(Strict):
+    code: Annotated[str, Field(pattern=r"^GM\d{4}$")]
+    name: str
+
+
+class CareType(Strict):
+    code: Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9_-]{0,19}$")]
+    name: str
+
+
+class Role(StrEnum):
+    CONTRACT_MANAGER = "contract_manager"
+    CONTRACT_ADMINISTRATION = "contract_administration"
+    SUPPORT_OFFICER = "support_officer"
+    POLICY = "policy"
+    CONTROL = "control"
+    FUNCTIONAL_ADMINISTRATOR = "functional_administrator"
+
+
+class StaffMember(Strict):
+    key: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    name: str
+    email: EmailStr
+    role: Role
+    phone: str = ""
+
+
+class Mail(Strict):
+    sender_name: str
+    sender_email: EmailStr
+    reply_to: EmailStr | None = None
+
+
+class Band(Strict):
+    """From this value on (inclusive), the criterion scores these points."""
+
+    from_value: Annotated[float, Field(alias="from", ge=0)]
+    points: Annotated[int, Field(ge=1, le=10)]
+
+
+class Criterion(Strict):
+    label: str
+    weight: Annotated[float, Field(gt=0)]
+    bands: list[Band] | None = None
+
+    @field_validator("bands")
+    @classmethod
+    def _bands_cover_and_ascend(cls, bands: list[Band] | None) -> list[Band] | None:
+        if bands is None:
+            return None
+        if not bands or bands[0].from_value != 0:
+            raise ValueError("de eerste band moet beginnen bij 'from: 0' zodat elke waarde punten krijgt")
+        for lower, upper in zip(bands, bands[1:], strict=False):
+            if upper.from_value <= lower.from_value:
+                raise ValueError("'from'-waarden moeten strikt oplopen")
+            if upper.points < lower.points:
+                raise ValueError("punten mogen niet dalen bij een hogere waarde")
+        return bands
+
+
+FACTUAL = ("clients", "municipalities", "revenue")
+JUDGED = ("specialisation", "information", "political_importance")
+
+
+class Criteria(Strict):
+    """The six criteria of the classification model (seed 000)."""
+
+    clients: Criterion
+    municipalities: Criterion
+    revenue: Criterion
+    specialisation: Criterion
+    information: Criterion
+    political_importance: Criterion
+
+    @model_validator(mode="after")
+    def _factual_have_bands(self) -> Criteria:
+        for key in FACTUAL:
+            if getattr(self, key).bands is None:
+                raise ValueError(f"{key}: een feitelijk criterium heeft 'bands' nodig")
+        for key in JUDGED:
+            if getattr(self, key).bands is not None:
+                raise ValueError(f"{key}: een beoordeeld criterium heeft geen 'bands' (score 1-10)")
+        return self
+
+
+class Category(Strict):
+    number: Annotated[int, Field(ge=1, le=4)]
+    label: str
+    min_score: Annotated[float, Field(ge=1, le=10)]
+    meeting_months: list[int]
+
+    @field_validator("meeting_months")
+    @classmethod
+    def _quarter_months(cls, months: list[int]) -> list[int]:
+        if not months:
+            raise ValueError("minstens één gespreksmaand")
+        bad = [m for m in months if m not in MEETING_MONTHS]
+        if bad:
+            raise ValueError(f"maanden {bad} horen niet bij de cyclus april, juli, oktober, januari")
+        if len(set(months)) != len(months):
+            raise ValueError("een maand staat er dubbel in")
+        return sorted(months, key=MEETING_MONTHS.index)
+
+    @property
+    def meetings_per_year(self) -> int:
+        return len(self.meeting_months)
+
+
+class Classification(Strict):
+    criteria: Criteria
+    categories: list[Category]
+    allow_missing_judged: bool = False
+    letter_on_change_only: bool = True
+
+    @field_validator("categories")
+    @classmethod
+    def _four_descending(cls, cats: list[Category]) -> list[Category]:
+        if [c.number for c in cats] != [1, 2, 3, 4]:
+            raise ValueError("precies vier categorieën, in volgorde 1, 2, 3, 4")
+        for higher, lower in zip(cats, cats[1:], strict=False):
+            if lower.min_score >= higher.min_score:
+                raise ValueError("min_score moet dalen van categorie 1 naar 4")
+        if cats[-1].min_score > 1:
+            raise ValueError("categorie 4 moet bij score 1 beginnen (min_score: 1)")
+        return cats
+
+    def category_for(self, score: float) -> Category:
+        """The category whose band holds this (rounded) score."""
+        for cat in self.categories:
+            if score >= cat.min_score:
+                return cat
+        return self.categories[-1]
+
+
+class RegionConfig(Strict):
+    """The whole configuration of one purchasing region."""
+
+    region: Region
+    municipalities: list[Municipality]
+    care_types: list[CareType]
+    staff: list[StaffMember]
+    mail: Mail
+    classification: Classification
+
+    @model_validator(mode="after")
+    def _unique_and_staffed(self) -> RegionConfig:
+        for name, items, attr in (
+            ("municipalities", self.municipalities, "code"),
+            ("care_types", self.care_types, "code"),
+            ("staff", self.staff, "key"),
+        ):
+            seen: set[str] = set()
+            for item in items:
+                value = getattr(item, attr)
+                if value in seen:
+                    raise ValueError(f"{name}: '{value}' staat er dubbel in")
+                seen.add(value)
+        roles = {s.role for s in self.staff}
+        for needed in (Role.CONTRACT_MANAGER, Role.CONTRACT_ADMINISTRATION, Role.SUPPORT_OFFICER):
+            if needed not in roles:
+                raise ValueError(f"staff: niemand met de rol '{needed.value}'")
+        return self
+
+    @property
+    def municipality_codes(self) -> set[str]:
+        return {m.code for m in self.municipalities}
+
+    @property
+    def care_type_codes(self) -> set[str]:
+        return {c.code for c in self.care_types}
+
+    def staff_member(self, key: str) -> StaffMember:
+        """The staff member with this key, or a ConfigError naming the known keys."""
+        for member in self.staff:
+            if member.key == key:
+                return member
+        known = ", ".join(s.key for s in self.staff)
+        raise ConfigError(f"Onbekende medewerker '{key}'; bekend zijn: {known}")
+
+    def staff_with_role(self, role: Role) -> list[StaffMember]:
+        return [s for s in self.staff if s.role == role]
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(p) for p in loc) or "(bovenste niveau)"
+
+
+def parse_config(data: object, source: str) -> RegionConfig:
+    """Validate already-parsed YAML; errors name ``source`` and each failing key."""
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: verwacht een YAML-mapping op het bovenste niveau")
+    try:
+        return RegionConfig.model_validate(data)
+    except ValidationError as exc:
+        lines = [f"{source}: {_loc(err['loc'])}: {err['msg']}" for err in exc.errors()]
+        raise ConfigError("Ongeldige regioconfiguratie:\n" + "\n".join(lines)) from None
+
+
+def load_config(path: Path | str) -> RegionConfig:
+    """Read and validate the region configuration file at ``path``."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: bestand niet gevonden") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: geen UTF-8-tekst") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: geen geldige YAML: {exc}") from None
+    return parse_config(data, str(path))
