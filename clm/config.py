@@ -91,7 +91,9 @@ class Criterion(Strict):
         if bands is None:
             return None
         if not bands or bands[0].from_value != 0:
-            raise ValueError("de eerste band moet beginnen bij 'from: 0' zodat elke waarde punten krijgt")
+            raise ValueError(
+                "de eerste band moet beginnen bij 'from: 0' zodat elke waarde punten krijgt"
+            )
         for lower, upper in zip(bands, bands[1:], strict=False):
             if upper.from_value <= lower.from_value:
                 raise ValueError("'from'-waarden moeten strikt oplopen")
@@ -138,7 +140,9 @@ class Category(Strict):
             raise ValueError("minstens één gespreksmaand")
         bad = [m for m in months if m not in MEETING_MONTHS]
         if bad:
-            raise ValueError(f"maanden {bad} horen niet bij de cyclus april, juli, oktober, januari")
+            raise ValueError(
+                f"maanden {bad} horen niet bij de cyclus april, juli, oktober, januari"
+            )
         if len(set(months)) != len(months):
             raise ValueError("een maand staat er dubbel in")
         return sorted(months, key=MEETING_MONTHS.index)

@@ -30,12 +30,19 @@ class InputProblem:
 class InvalidInput(ClmError):
     """An input (file, sheet or parameter) was refused; nothing was written."""
 
-    def __init__(self, problems: list[InputProblem], title: str = "Ongeldige invoer") -> None:
+    def __init__(
+        self,
+        problems: list[InputProblem],
+        title: str = "Ongeldige invoer",
+        total: int | None = None,
+    ) -> None:
         self.problems = problems
         self.title = title
-        lines = "\n".join(f"- {p}" for p in problems[:50])
-        more = f"\n- … en nog {len(problems) - 50} fouten" if len(problems) > 50 else ""
-        super().__init__(f"{title} ({len(problems)} fout(en)):\n{lines}{more}")
+        self.total = total if total is not None else len(problems)
+        shown = problems[:50]
+        lines = "\n".join(f"- {p}" for p in shown)
+        more = f"\n- … en nog {self.total - len(shown)} fout(en)" if self.total > len(shown) else ""
+        super().__init__(f"{title} ({self.total} fout(en)):\n{lines}{more}")
 
 
 class ConfigError(ClmError):

@@ -117,6 +117,7 @@ class ClassificationRow(Base):
     category: Mapped[int] = mapped_column(Integer)  # after any override
     meeting_months: Mapped[list[int]] = mapped_column(JSON)
     warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
+    revision: Mapped[int] = mapped_column(Integer, default=1)  # +1 on every stored change
     computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     as_of: Mapped[date] = mapped_column(Date)
 
@@ -159,6 +160,7 @@ class OutboxMessage(Base):
     status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

@@ -1,0 +1,308 @@
+"""A fictional demo region: providers, judged scores and a year of declarations.
+
+Everything is generated from a fixed seed, so the same call gives the same data on every
+machine; the benchmark uses the same generator at a larger scale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+
+from clm.config import RegionConfig, Role
+from clm.db import UnitOfWork
+from clm.models import Provider
+
+_FIRST = (
+    "De Horizon",
+    "Het Kompas",
+    "De Vuurtoren",
+    "Zonnewijzer",
+    "De Linde",
+    "Polderkracht",
+    "De Brug",
+    "Kleurrijk",
+    "Het Anker",
+    "De Wilg",
+    "Noorderlicht",
+    "De Sprong",
+    "Flevoburg",
+    "De Regenboog",
+    "Kiemkracht",
+    "Het Baken",
+    "De Eik",
+    "Waterland",
+    "De Meander",
+    "Stadshart",
+)
+_SECOND = (
+    "Jeugdzorg",
+    "Jeugdhulp",
+    "Gezinsbegeleiding",
+    "Kind en Gezin",
+    "Jeugd-GGZ",
+    "Opvoedsteun",
+    "Jongerenwerk",
+    "Orthopedagogiek",
+)
+_CONTACT_FIRST = (
+    "Eva",
+    "Daan",
+    "Sophie",
+    "Lucas",
+    "Julia",
+    "Milan",
+    "Emma",
+    "Thijs",
+    "Noor",
+    "Bram",
+    "Fleur",
+    "Sem",
+    "Lieke",
+    "Ruben",
+    "Anna",
+    "Jesse",
+)
+_CONTACT_LAST = (
+    "de Vries",
+    "van Dijk",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de Groot",
+    "Bos",
+    "Mulder",
+    "Peters",
+    "Hendriks",
+    "van Leeuwen",
+    "Dekker",
+    "Brouwer",
+)
+_STREETS = ("Stationsstraat", "Kerkstraat", "Dorpsweg", "Havenkade", "Markt", "Lindelaan")
+_TOWNS = (
+    ("1315 AB", "Almere"),
+    ("8232 JK", "Lelystad"),
+    ("8251 GA", "Dronten"),
+    ("8301 BC", "Emmeloord"),
+    ("8321 EP", "Urk"),
+    ("3891 AA", "Zeewolde"),
+)
+# Monthly amount per client and care type, roughly as declared in youth care.
+_MONTHLY = {"AMB": 650.0, "DAG": 1400.0, "VBL": 5200.0, "GGZ": 900.0, "DYS": 450.0}
+
+
+@dataclass(frozen=True)
+class DemoProvider:
+    code: str
+    name: str
+    contact_name: str
+    contact_email: str
+    board_email: str
+    address: str
+    contract_manager: str
+    care_types: tuple[str, ...]
+    size: float  # relative number of clients
+
+
+def _slug(name: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in name.lower()).strip("-").replace("--", "-")
+
+
+def demo_providers(cfg: RegionConfig, count: int = 40, seed: int = 2026) -> list[DemoProvider]:
+    """``count`` fictional providers with AGB-style codes and contacts on example domains."""
+    rng = np.random.default_rng(seed)
+    managers = [s.key for s in cfg.staff_with_role(Role.CONTRACT_MANAGER)]
+    care_types = [c.code for c in cfg.care_types]
+    codes = rng.choice(np.arange(10_000_000, 99_999_999), size=count, replace=False)
+    providers = []
+    for i in range(count):
+        first, second = _FIRST[i % len(_FIRST)], _SECOND[(i * 3 + i // len(_FIRST)) % len(_SECOND)]
+        name = f"{second} {first}" if i % 2 else f"{first} {second}"
+        if i >= len(_FIRST) * len(_SECOND):
+            name += f" {i}"
+        domain = f"{_slug(name)}.example.org"
+        given, family = _CONTACT_FIRST[i % len(_CONTACT_FIRST)], _CONTACT_LAST[i * 5 % 14]
+        person = f"{given} {family}"
+        postcode, town = _TOWNS[i % len(_TOWNS)]
+        n_types = 1 + int(rng.random() < 0.35) + int(rng.random() < 0.1)
+        providers.append(
+            DemoProvider(
+                code=f"{codes[i]:08d}",
+                name=name,
+                contact_name=person,
+                contact_email=f"contractmanagement@{domain}",
+                board_email=f"bestuur@{domain}",
+                address=f"{_STREETS[i % len(_STREETS)]} {1 + i % 97}, {postcode} {town}",
+                contract_manager=managers[i % len(managers)],
+                care_types=tuple(
+                    sorted(str(c) for c in rng.choice(care_types, size=n_types, replace=False))
+                ),
+                size=float(np.clip(rng.lognormal(mean=3.3, sigma=1.0), 2, 400)),
+            )
+        )
+    return providers
+
+
+def demo_declarations(
+    cfg: RegionConfig,
+    providers: list[DemoProvider],
+    year: int,
+    seed: int = 2026,
+    rows_per_provider: int | None = None,
+) -> pd.DataFrame:
+    """Monthly declarations for ``year``: one row per client, month, municipality, care type.
+
+    With ``rows_per_provider`` every provider gets about that many rows (for the benchmark);
+    otherwise each provider's size sets its number of clients.
+    """
+    rng = np.random.default_rng(seed + year)
+    municipalities = np.array([m.code for m in cfg.municipalities])
+    # Almere is by far the largest municipality of the demo region.
+    weights = np.array([0.45, 0.1, 0.25, 0.1, 0.04, 0.06])[: len(municipalities)]
+    weights = weights / weights.sum()
+    frames = []
+    for p in providers:
+        clients = max(1, int(rows_per_provider / 8) if rows_per_provider else int(p.size))
+        n_rows = rows_per_provider or clients * int(rng.integers(5, 11))
+        reach = int(rng.integers(1, len(municipalities) + 1)) if clients > 3 else 1
+        served = rng.choice(len(municipalities), size=reach, replace=False, p=weights)
+        client = rng.integers(0, clients, size=n_rows)
+        care = np.array(p.care_types)[client % len(p.care_types)]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "provider_code": p.code,
+                    "client_ref": [f"C{p.code[-4:]}-{c:05d}" for c in client],
+                    "municipality_code": municipalities[served[client % reach]],
+                    "period": pd.to_datetime(
+                        {"year": year, "month": rng.integers(1, 13, size=n_rows), "day": 1}
+                    ).dt.date,
+                    "amount": (
+                        np.vectorize(_MONTHLY.get)(care) * rng.uniform(0.6, 1.4, size=n_rows)
+                    ).round(2),
+                    "care_type": care,
+                }
+            )
+        )
+    table = pd.concat(frames, ignore_index=True)
+    return table.drop_duplicates(
+        ["provider_code", "client_ref", "municipality_code", "period", "care_type"]
+    ).reset_index(drop=True)
+
+
+def demo_judged_scores(providers: list[DemoProvider], seed: int = 2026) -> pd.DataFrame:
+    """Judged scores 1-10 for every provider, loosely following its size."""
+    rng = np.random.default_rng(seed + 1)
+    size = np.array([p.size for p in providers])
+    base = np.clip(np.log(size) * 1.6, 1, 9)
+    frame = pd.DataFrame({"provider_code": [p.code for p in providers]})
+    for key in ("specialisation", "information", "political_importance"):
+        frame[key] = np.clip(np.round(base + rng.normal(0, 1.5, len(providers))), 1, 10).astype(int)
+    frame["remark"] = "demo: beoordeling contractmanager"
+    return frame
+
+
+def upsert_providers(uow: UnitOfWork, providers: list[DemoProvider]) -> int:
+    """Add the providers that are not in the register yet; returns how many were added."""
+    added = 0
+    with uow:
+        known = set(uow.session.scalars(select(Provider.code)))
+        for p in providers:
+            if p.code in known:
+                continue
+            uow.session.add(
+                Provider(
+                    code=p.code,
+                    name=p.name,
+                    contact_name=p.contact_name,
+                    contact_email=p.contact_email,
+                    board_email=p.board_email,
+                    address=p.address,
+                    contract_manager=p.contract_manager,
+                    care_types=",".join(p.care_types),
+                )
+            )
+            added += 1
+        uow.commit()
+    return added
+
+
+def write_declarations_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """Write declarations in the documented file format (Dutch headers, semicolons)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = frame.rename(
+        columns={
+            "provider_code": "AGB-code",
+            "client_ref": "Cliënt",
+            "municipality_code": "Gemeente",
+            "period": "Periode",
+            "amount": "Bedrag",
+            "care_type": "Zorgvorm",
+        }
+    )
+    out["Periode"] = pd.to_datetime(out["Periode"]).dt.strftime("%Y-%m")
+    out["Bedrag"] = out["Bedrag"].map(lambda v: f"{v:.2f}".replace(".", ","))
+    out.to_csv(path, sep=";", index=False, encoding="utf-8")
+    return path
+
+
+def reference_year(as_of: date) -> int:
+    """The last complete calendar year before ``as_of``: the default reference period."""
+    return as_of.year - 1
+
+
+def load_demo(uow_factory, cfg: RegionConfig, as_of: date, intake: Path) -> dict[str, object]:  # noqa: ANN001
+    """Load the demo region: providers, last year's declarations, next year's judged scores.
+
+    Safe to repeat: existing providers and judged scores are left as they are, and the
+    declaration import recognises a file it already holds.
+    """
+    from clm.services.declarations import import_declarations
+    from clm.services.judged import JudgedInput, record_judged_scores
+
+    providers = demo_providers(cfg)
+    added = upsert_providers(uow_factory(), providers)
+    ref_year = reference_year(as_of)
+    path = write_declarations_csv(
+        demo_declarations(cfg, providers, ref_year), intake / f"demo-declaraties-{ref_year}.csv"
+    )
+    result = import_declarations(uow_factory(), cfg, path, as_of)
+    year = as_of.year + 1
+    from clm.models import JudgedScore
+
+    with uow_factory() as uow:
+        scored = set(
+            uow.session.scalars(
+                select(Provider.code)
+                .join(JudgedScore, JudgedScore.provider_id == Provider.id)
+                .where(JudgedScore.year == year)
+            )
+        )
+    judged = demo_judged_scores(providers)
+    items = [
+        JudgedInput(
+            r.provider_code,
+            int(r.specialisation),
+            int(r.information),
+            int(r.political_importance),
+            r.remark,
+        )
+        for r in judged.itertuples()
+        if r.provider_code not in scored
+    ]
+    manager = cfg.staff_with_role(Role.CONTRACT_MANAGER)[0].key
+    changed = record_judged_scores(uow_factory(), cfg, items, year, manager, as_of) if items else 0
+    return {
+        "providers_added": added,
+        "declarations": result.status,
+        "rows": result.rows,
+        "judged_added": changed,
+        "reference_year": ref_year,
+        "classification_year": year,
+    }

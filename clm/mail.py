@@ -1,0 +1,134 @@
+"""Building MIME messages and handing them to a transport (file or SMTP)."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+from pathlib import Path
+from typing import Protocol
+
+from clm.clock import utcnow
+
+_HEADER_BREAK = re.compile(r"[\r\n]")
+
+
+class HeaderInjection(ValueError):
+    """An address or subject contains a line break."""
+
+
+def check_header_value(name: str, value: str) -> str:
+    """Refuse line breaks in a header value: they would let text add headers of its own."""
+    if _HEADER_BREAK.search(value):
+        raise HeaderInjection(f"{name} bevat een regeleinde: {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What a transport needs of one outbox message."""
+
+    message_id: str
+    sender_name: str
+    sender_email: str
+    reply_to: str | None
+    to: list[str]
+    cc: list[str]
+    subject: str
+    text: str
+    html: str
+
+
+def build_message(env: Envelope) -> EmailMessage:
+    """A multipart/alternative message (plain text and HTML) with a stable Message-ID."""
+    msg = EmailMessage()
+    msg["From"] = formataddr((env.sender_name, check_header_value("From", env.sender_email)))
+    msg["To"] = ", ".join(check_header_value("To", a) for a in env.to)
+    if env.cc:
+        msg["Cc"] = ", ".join(check_header_value("Cc", a) for a in env.cc)
+    if env.reply_to:
+        msg["Reply-To"] = check_header_value("Reply-To", env.reply_to)
+    msg["Subject"] = check_header_value("Subject", env.subject)
+    msg["Message-ID"] = env.message_id
+    msg["Date"] = format_datetime(utcnow())
+    msg.set_content(env.text)
+    msg.add_alternative(env.html, subtype="html")
+    return msg
+
+
+class Transport(Protocol):
+    """Delivers one message; raises on failure, returns only once the message is accepted."""
+
+    def send(self, msg: EmailMessage) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def _file_name(message_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "_", message_id.strip("<>")) + ".eml"
+
+
+class FileTransport:
+    """Writes each message as an .eml file; the name comes from the Message-ID, so a repeat
+    delivery overwrites the same file instead of adding a second one."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        directory.mkdir(parents=True, exist_ok=True)
+
+    def send(self, msg: EmailMessage) -> None:
+        target = self.directory / _file_name(str(msg["Message-ID"]))
+        fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(msg.as_bytes())
+        os.replace(tmp, target)  # atomic: a reader never sees half a message
+
+    def close(self) -> None:
+        pass
+
+
+class SmtpTransport:
+    """Sends over SMTP with a yagmail connection (login, STARTTLS/SSL handled by yagmail)."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        user: str | None,
+        password: str | None,
+        starttls: bool = False,
+        ssl: bool = False,
+    ) -> None:
+        import yagmail
+
+        self._client = yagmail.SMTP(
+            user=user or "",
+            password=password,
+            host=host,
+            port=port,
+            smtp_starttls=starttls,
+            smtp_ssl=ssl,
+            smtp_skip_login=not user,
+            soft_email_validation=False,
+        )
+        self._connected = False
+
+    def send(self, msg: EmailMessage) -> None:
+        if not self._connected:
+            self._client.login()
+            self._connected = True
+        try:
+            # Our own MIME message, sent once: yagmail's send() would rebuild it and retry
+            # silently, which could deliver a message twice.
+            self._client.smtp.send_message(msg)
+        except Exception:
+            self._connected = False
+            raise
+
+    def close(self) -> None:
+        if self._connected:
+            self._client.close()
+            self._connected = False

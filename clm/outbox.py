@@ -1,0 +1,158 @@
+"""The transactional outbox: messages are written with the change that causes them and
+delivered afterwards, each at most once per successful hand-over, none ever dropped."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from clm.clock import utcnow
+from clm.config import Mail
+from clm.db import UnitOfWork
+from clm.mail import Envelope, Transport, build_message, check_header_value
+from clm.models import OutboxMessage
+
+PENDING, SENDING, SENT = "pending", "sending", "sent"
+# A claim older than this belonged to a process that died between claiming and marking;
+# the message is offered again with the same Message-ID so that receivers can recognise it.
+STALE_CLAIM = timedelta(minutes=15)
+
+
+def message_id_for(key: str, sender_email: str) -> str:
+    """A Message-ID derived from the idempotency key: the same message keeps the same ID."""
+    domain = sender_email.rsplit("@", 1)[-1]
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
+
+
+def enqueue(
+    session: Session,
+    *,
+    key: str,
+    sender: Mail,
+    to: list[str],
+    subject: str,
+    text: str,
+    html: str,
+    provider_id: int | None = None,
+    cc: list[str] | None = None,
+) -> bool:
+    """Add a message to the outbox in the caller's transaction; False if the key exists."""
+    for addr in [*to, *(cc or [])]:
+        check_header_value("adres", addr)
+    check_header_value("onderwerp", subject)
+    exists = session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key))
+    if exists is not None:
+        return False
+    session.add(
+        OutboxMessage(
+            key=key,
+            message_id=message_id_for(key, sender.sender_email),
+            provider_id=provider_id,
+            to_addrs=list(to),
+            cc_addrs=list(cc or []),
+            subject=subject,
+            body_text=text,
+            body_html=html,
+            status=PENDING,
+        )
+    )
+    return True
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class DeliveryFailed(RuntimeError):
+    """Some messages could not be handed over; they stay pending for the next attempt."""
+
+
+def deliver_pending(
+    uow_factory: Callable[[], UnitOfWork],
+    transport: Transport,
+    sender: Mail,
+    limit: int = 1000,
+) -> DeliveryReport:
+    """Send pending messages one by one: claim, hand over, mark sent, each in its own commit."""
+    report = DeliveryReport()
+    with uow_factory() as uow:
+        stale = utcnow() - STALE_CLAIM
+        ids = uow.session.scalars(
+            select(OutboxMessage.id)
+            .where(
+                or_(
+                    OutboxMessage.status == PENDING,
+                    (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_at < stale),
+                )
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        ).all()
+    try:
+        for msg_id in ids:
+            _deliver_one(uow_factory, transport, sender, msg_id, report)
+    finally:
+        transport.close()
+    return report
+
+
+def _deliver_one(
+    uow_factory: Callable[[], UnitOfWork],
+    transport: Transport,
+    sender: Mail,
+    msg_id: int,
+    report: DeliveryReport,
+) -> None:
+    with uow_factory() as uow:
+        now = utcnow()
+        claimed = uow.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == msg_id)
+            .where(
+                or_(
+                    OutboxMessage.status == PENDING,
+                    (OutboxMessage.status == SENDING)
+                    & (OutboxMessage.claimed_at < now - STALE_CLAIM),
+                )
+            )
+            .values(status=SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        ).rowcount
+        uow.commit()
+        if claimed != 1:
+            return  # another worker has it, or it was sent meanwhile
+        row = uow.session.get(OutboxMessage, msg_id)
+        assert row is not None
+        envelope = Envelope(
+            message_id=row.message_id,
+            sender_name=sender.sender_name,
+            sender_email=sender.sender_email,
+            reply_to=sender.reply_to,
+            to=row.to_addrs,
+            cc=row.cc_addrs,
+            subject=row.subject,
+            text=row.body_text,
+            html=row.body_html,
+        )
+        try:
+            transport.send(build_message(envelope))
+        except Exception as exc:  # any failure: keep it pending, with the reason on record
+            row.status, row.last_error, row.claimed_at = (
+                PENDING,
+                f"{type(exc).__name__}: {exc}",
+                None,
+            )
+            uow.commit()
+            report.failed += 1
+            report.errors.append(f"{row.key}: {type(exc).__name__}: {exc}")
+            return
+        row.status, row.sent_at, row.last_error = SENT, utcnow(), None
+        uow.commit()
+        report.sent += 1

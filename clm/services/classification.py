@@ -1,0 +1,418 @@
+"""Use cases of the yearly classification: compute, store with letters, override."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Float, cast, select
+from sqlalchemy.orm import Session
+
+from clm.classification import CRITERIA, classify, factual_figures, providers_missing_judged
+from clm.clock import dutch_date, dutch_month
+from clm.config import RegionConfig, Role
+from clm.db import UnitOfWork
+from clm.dossier import record_event
+from clm.errors import InputProblem, InvalidInput, MissingJudgedScores
+from clm.models import CategoryOverride, ClassificationRow, Declaration, JudgedScore, Provider
+from clm.outbox import enqueue
+from clm.rendering import format_euro, render
+from clm.services.common import provider_by_code
+
+
+@dataclass(frozen=True)
+class ReferencePeriod:
+    """The months whose declarations give the factual criteria (both ends inclusive)."""
+
+    start: date
+    end: date
+
+    @classmethod
+    def calendar_year(cls, year: int) -> ReferencePeriod:
+        return cls(date(year, 1, 1), date(year, 12, 31))
+
+    def text(self) -> str:
+        return f"{dutch_date(self.start)} t/m {dutch_date(self.end)}"
+
+
+def meeting_dates(year: int, months: list[int]) -> list[str]:
+    """'april 2027', …, 'januari 2028': January closes the cycle of the year before it."""
+    return [f"{dutch_month(m)} {year + 1 if m == 1 else year}" for m in months]
+
+
+def compute_classification(
+    uow: UnitOfWork, cfg: RegionConfig, year: int, period: ReferencePeriod
+) -> pd.DataFrame:
+    """Classify every active provider for ``year``; reads only, writes nothing.
+
+    Raises :class:`MissingJudgedScores` when providers lack judged scores and the config
+    does not allow classifying without them.
+    """
+    with uow:
+        conn = uow.session.connection()
+        providers = pd.read_sql(
+            select(Provider.id, Provider.code, Provider.name)
+            .where(Provider.active)
+            .order_by(Provider.code),
+            conn,
+        )
+        declarations = pd.read_sql(
+            select(
+                Declaration.provider_id,
+                Declaration.client_ref,
+                Declaration.municipality_code,
+                cast(Declaration.amount, Float).label("amount"),
+            ).where(Declaration.period.between(period.start, period.end)),
+            conn,
+        )
+        judged = pd.read_sql(
+            select(
+                Provider.code,
+                JudgedScore.specialisation,
+                JudgedScore.information,
+                JudgedScore.political_importance,
+            )
+            .join(Provider, Provider.id == JudgedScore.provider_id)
+            .where(JudgedScore.year == year),
+            conn,
+        ).set_index("code")
+
+    codes = providers["code"].tolist()
+    missing = providers_missing_judged(judged, codes)
+    if missing and not cfg.classification.allow_missing_judged:
+        names = providers.set_index("code")["name"]
+        raise MissingJudgedScores(year, [f"{c} {names[c]}" for c in missing])
+
+    figures = factual_figures(declarations, providers["id"].tolist(), by="provider_id")
+    figures.index = pd.Index(codes, name="provider_code")
+    result = classify(figures, judged, cfg.classification)
+    result.insert(0, "name", providers["name"].to_numpy())
+    return result
+
+
+@dataclass
+class StoreSummary:
+    """What storing a classification changed."""
+
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    letters: int = 0
+    overridden: int = 0
+    changed_codes: list[str] = field(default_factory=list)
+
+
+def _points(record: pd.Series) -> dict[str, int | None]:
+    return {
+        k: None if pd.isna(record[f"points_{k}"]) else int(record[f"points_{k}"]) for k in CRITERIA
+    }
+
+
+def store_classification(
+    uow: UnitOfWork,
+    cfg: RegionConfig,
+    year: int,
+    period: ReferencePeriod,
+    result: pd.DataFrame,
+    as_of: date,
+    actor: str = "yearly-classification",
+) -> StoreSummary:
+    """Write the classification of ``year`` with its letters and dossier events, in one commit.
+
+    A provider whose figures did not change gets nothing new. A standing category override
+    is applied again, so it survives a recomputation.
+    """
+    summary = StoreSummary()
+    with uow:
+        session = uow.session
+        providers = {p.code: p for p in session.scalars(select(Provider))}
+        existing = {
+            r.provider_id: r
+            for r in session.scalars(
+                select(ClassificationRow).where(ClassificationRow.year == year)
+            )
+        }
+        overrides = {
+            o.provider_id: o
+            for o in session.scalars(select(CategoryOverride).where(CategoryOverride.year == year))
+        }
+        for code, record in result.iterrows():
+            provider = providers[str(code)]
+            override = overrides.get(provider.id)
+            category = override.category if override else int(record["category"])
+            values: dict[str, Any] = {
+                "reference_start": period.start,
+                "reference_end": period.end,
+                "clients": int(record["clients"]),
+                "municipalities": int(record["municipalities"]),
+                "revenue": Decimal(str(record["revenue"])).quantize(Decimal("0.01")),
+                "points": _points(record),
+                "score": Decimal(str(record["score"])).quantize(Decimal("0.1")),
+                "computed_category": int(record["category"]),
+                "category": category,
+                "meeting_months": cfg.classification.categories[category - 1].meeting_months,
+                "warnings": list(record["warnings"]),
+            }
+            row = existing.get(provider.id)
+            if row is not None and all(getattr(row, k) == v for k, v in values.items()):
+                summary.unchanged += 1
+                continue
+            if override:
+                summary.overridden += 1
+            is_new = row is None
+            letter_due = is_new or (row.category, row.meeting_months) != (
+                values["category"],
+                values["meeting_months"],
+            )
+            if row is None:
+                row = ClassificationRow(provider_id=provider.id, year=year, revision=0, **values)
+                session.add(row)
+            else:
+                for key, value in values.items():
+                    setattr(row, key, value)
+            row.revision += 1
+            row.as_of = as_of
+            if is_new:
+                summary.new += 1
+            else:
+                summary.changed += 1
+            summary.changed_codes.append(provider.code)
+            _record(
+                session,
+                cfg,
+                provider,
+                row,
+                override,
+                as_of,
+                actor,
+                letter=letter_due or not cfg.classification.letter_on_change_only,
+                summary=summary,
+            )
+        uow.commit()
+    return summary
+
+
+def _record(
+    session: Session,
+    cfg: RegionConfig,
+    provider: Provider,
+    row: ClassificationRow,
+    override: CategoryOverride | None,
+    as_of: date,
+    actor: str,
+    *,
+    letter: bool,
+    summary: StoreSummary | None = None,
+) -> None:
+    """The dossier event of a (re)classification and, when due, the letter in the outbox."""
+    category = cfg.classification.categories[row.category - 1]
+    base = f"classification:{row.year}:{provider.code}:r{row.revision}"
+    record_event(
+        session,
+        key=base,
+        provider_id=provider.id,
+        kind="classificatie",
+        actor=actor,
+        as_of=as_of,
+        summary=(
+            f"Classificatie {row.year}: score {row.score}, categorie {row.category} "
+            f"({category.label}), {len(row.meeting_months)} gesprek(ken) per jaar"
+            + (f"; categorie vastgesteld door {override.decided_by}" if override else "")
+        ),
+        data={
+            "year": row.year,
+            "revision": row.revision,
+            "score": str(row.score),
+            "computed_category": row.computed_category,
+            "category": row.category,
+            "points": row.points,
+            "warnings": row.warnings,
+        },
+    )
+    if not letter:
+        return
+    manager = next((s for s in cfg.staff if s.key == provider.contract_manager), None)
+    context = {
+        "region": cfg.region,
+        "provider": provider,
+        "row": row,
+        "category": category,
+        "override": override,
+        "manager": manager,
+        "criteria": _criteria_lines(cfg, row),
+        "meetings": meeting_dates(row.year, row.meeting_months),
+        "period": ReferencePeriod(row.reference_start, row.reference_end).text(),
+        "sender": cfg.mail,
+    }
+    subject = (
+        f"Classificatie contractmanagement {row.year}: {provider.name} in categorie {row.category}"
+    )
+    added = enqueue(
+        session,
+        key=f"{base}:letter",
+        sender=cfg.mail,
+        to=[provider.contact_email],
+        cc=[manager.email] if manager else [],
+        subject=subject.replace("\n", " ").replace("\r", " "),
+        text=render("mail/classification_letter.txt.j2", **context),
+        html=render("mail/classification_letter.html.j2", **context),
+        provider_id=provider.id,
+    )
+    if added:
+        record_event(
+            session,
+            key=f"{base}:letter",
+            provider_id=provider.id,
+            kind="brief",
+            actor=actor,
+            as_of=as_of,
+            summary=f"Brief verstuurd: {subject}",
+            data={"outbox_key": f"{base}:letter"},
+        )
+        if summary is not None:
+            summary.letters += 1
+
+
+def _criteria_lines(cfg: RegionConfig, row: ClassificationRow) -> list[dict[str, str]]:
+    figures = {
+        "clients": str(row.clients),
+        "municipalities": f"{row.municipalities} van {len(cfg.municipalities)}",
+        "revenue": format_euro(row.revenue),
+    }
+    lines = []
+    for key in CRITERIA:
+        criterion = getattr(cfg.classification.criteria, key)
+        points = row.points.get(key)
+        lines.append(
+            {
+                "label": criterion.label,
+                "value": figures.get(key, "beoordeling contractmanager"),
+                "points": "geen gegevens" if points is None else str(points),
+                "weight": f"{criterion.weight:g}",
+            }
+        )
+    return lines
+
+
+def override_category(
+    uow: UnitOfWork,
+    cfg: RegionConfig,
+    provider_code: str,
+    year: int,
+    category: int,
+    reason: str,
+    decided_by: str,
+    as_of: date,
+) -> bool:
+    """Record a contract manager's category for a provider and year; False if nothing changed.
+
+    The override is kept with who and why, applied to the stored classification (with a new
+    letter when the category changes) and re-applied by every recomputation.
+    """
+    problems = []
+    if category not in (1, 2, 3, 4):
+        problems.append(InputProblem("parameter category", "categorie moet 1, 2, 3 of 4 zijn"))
+    if len(reason.strip()) < 10:
+        problems.append(
+            InputProblem("parameter reason", "een reden van minstens 10 tekens is verplicht")
+        )
+    member = cfg.staff_member(decided_by)
+    if member.role != Role.CONTRACT_MANAGER:
+        problems.append(
+            InputProblem("parameter decided_by", f"{member.name} is geen contractmanager")
+        )
+    if problems:
+        raise InvalidInput(problems, "Overschrijving afgekeurd, er is niets opgeslagen")
+    with uow:
+        session = uow.session
+        provider = provider_by_code(session, provider_code)
+        override = session.scalar(
+            select(CategoryOverride).where(
+                CategoryOverride.provider_id == provider.id, CategoryOverride.year == year
+            )
+        )
+        if override and (override.category, override.reason) == (category, reason.strip()):
+            return False
+        if override is None:
+            override = CategoryOverride(
+                provider_id=provider.id,
+                year=year,
+                category=category,
+                reason=reason.strip(),
+                decided_by=decided_by,
+            )
+            session.add(override)
+        else:
+            override.category, override.reason = category, reason.strip()
+            override.decided_by = decided_by
+        session.flush()
+        digest = hashlib.sha256(f"{category}:{reason.strip()}".encode()).hexdigest()[:12]
+        record_event(
+            session,
+            key=f"override:{year}:{provider.code}:{override.id}:{digest}",
+            provider_id=provider.id,
+            kind="categorie-overschreven",
+            actor=decided_by,
+            as_of=as_of,
+            summary=f"Categorie {year} vastgesteld op {category} door {member.name}: {reason}",
+            data={"year": year, "category": category, "reason": reason.strip()},
+        )
+        row = session.scalar(
+            select(ClassificationRow).where(
+                ClassificationRow.provider_id == provider.id, ClassificationRow.year == year
+            )
+        )
+        if row is not None and row.category != category:
+            row.category = category
+            row.meeting_months = cfg.classification.categories[category - 1].meeting_months
+            row.revision += 1
+            row.as_of = as_of
+            _record(session, cfg, provider, row, override, as_of, decided_by, letter=True)
+        uow.commit()
+    return True
+
+
+def classification_table(uow: UnitOfWork, cfg: RegionConfig, year: int) -> pd.DataFrame:
+    """The stored classification of ``year``, one row per provider, for artifacts and export."""
+    with uow:
+        rows = uow.session.execute(
+            select(ClassificationRow, Provider.code, Provider.name, CategoryOverride.decided_by)
+            .join(Provider, Provider.id == ClassificationRow.provider_id)
+            .outerjoin(
+                CategoryOverride,
+                (CategoryOverride.provider_id == Provider.id) & (CategoryOverride.year == year),
+            )
+            .where(ClassificationRow.year == year)
+            .order_by(Provider.code)
+        ).all()
+        return pd.DataFrame.from_records([_table_record(cfg, *r) for r in rows])
+
+
+def _table_record(
+    cfg: RegionConfig, row: ClassificationRow, code: str, name: str, decided_by: str | None
+) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "code": code,
+        "name": name,
+        "clients": row.clients,
+        "municipalities": row.municipalities,
+        "revenue": float(row.revenue),
+    }
+    for key in CRITERIA:
+        record[f"points_{key}"] = row.points.get(key)
+    record.update(
+        {
+            "score": float(row.score),
+            "computed_category": row.computed_category,
+            "category": row.category,
+            "meetings_per_year": len(row.meeting_months),
+            "months": ", ".join(dutch_month(m) for m in row.meeting_months),
+            "overridden_by": decided_by or "",
+            "warnings": "; ".join(row.warnings),
+        }
+    )
+    return record

@@ -1,0 +1,58 @@
+"""Small helpers the services share."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clm.config import RegionConfig, load_config
+from clm.errors import InputProblem, InvalidInput, UnknownProvider
+from clm.models import Provider
+from clm.settings import get_settings
+
+
+def region_config() -> RegionConfig:
+    """The region configuration named by the settings."""
+    return load_config(get_settings().region_config)
+
+
+def provider_by_code(session: Session, code: str) -> Provider:
+    """The provider with this AGB code, or :class:`UnknownProvider`."""
+    provider = session.scalar(select(Provider).where(Provider.code == code.strip()))
+    if provider is None:
+        raise UnknownProvider(code)
+    return provider
+
+
+def provider_ids(session: Session) -> dict[str, int]:
+    """Every provider's code mapped to its id."""
+    return dict(session.execute(select(Provider.code, Provider.id)).tuples().all())
+
+
+def resolve_intake_file(name: str, parameter: str, intake: Path | None = None) -> Path:
+    """The file ``name`` inside the intake folder; anything that points outside is refused.
+
+    Files named in the UI are read from this one folder only, so that a form cannot make a
+    worker read arbitrary files on the machine.
+    """
+    base = (intake or get_settings().intake_path).resolve()
+    candidate = Path(name)
+    path = (candidate if candidate.is_absolute() else base / candidate).resolve()
+    if not path.is_relative_to(base):
+        raise InvalidInput(
+            [
+                InputProblem(
+                    f"parameter {parameter}",
+                    f"'{name}' ligt buiten de intakemap {base}; zet het bestand daar neer",
+                )
+            ],
+            "Bestand buiten de intakemap",
+        )
+    if not path.is_file():
+        raise InvalidInput(
+            [InputProblem(f"parameter {parameter}", f"bestand '{name}' niet gevonden in {base}")],
+            "Bestand ontbreekt",
+        )
+    return path
