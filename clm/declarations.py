@@ -98,7 +98,7 @@ def _parse_amount(text: pd.Series) -> pd.Series:
 def parse_declarations(
     path: Path,
     *,
-    provider_codes: set[str],
+    provider_codes: set[str] | None,
     municipality_codes: set[str],
     care_type_codes: set[str],
     source: str | None = None,
@@ -116,8 +116,9 @@ def parse_declarations(
     code = table["provider_code"]
     bad_format = ~code.str.fullmatch(r"\d{8}")
     problems.add(rows[bad_format], "provider_code", "geen geldige AGB-code (8 cijfers)")
-    unknown = ~bad_format & ~code.isin(provider_codes)
-    problems.add(rows[unknown], "provider_code", "onbekende aanbieder (niet in het register)")
+    if provider_codes is not None:  # None: a preview without the register
+        unknown = ~bad_format & ~code.isin(provider_codes)
+        problems.add(rows[unknown], "provider_code", "onbekende aanbieder (niet in het register)")
 
     problems.add(rows[table["client_ref"] == ""], "client_ref", "cliënt ontbreekt")
 

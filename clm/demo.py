@@ -127,7 +127,10 @@ def demo_providers(cfg: RegionConfig, count: int = 40, seed: int = 2026) -> list
         if i >= len(_FIRST) * len(_SECOND):
             name += f" {i}"
         domain = f"{_slug(name)}.example.org"
-        given, family = _CONTACT_FIRST[i % len(_CONTACT_FIRST)], _CONTACT_LAST[i * 5 % 14]
+        given, family = (
+            _CONTACT_FIRST[i % len(_CONTACT_FIRST)],
+            _CONTACT_LAST[i * 5 % len(_CONTACT_LAST)],
+        )
         person = f"{given} {family}"
         postcode, town = _TOWNS[i % len(_TOWNS)]
         n_types = 1 + int(rng.random() < 0.35) + int(rng.random() < 0.1)

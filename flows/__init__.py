@@ -1,0 +1,1 @@
+"""Prefect flows: one file per process step; they orchestrate tasks and hold no rules."""

@@ -1,0 +1,1 @@
+"""Prefect tasks: thin wrappers that give a service of ``clm`` its retries and logging."""

@@ -109,18 +109,18 @@ def _fingerprint(values: dict[str, int], remark: str) -> str:
 
 
 def parse_judged_sheet(
-    path: Path, known_codes: set[str], source: str | None = None
+    path: Path, known_codes: set[str] | None, source: str | None = None
 ) -> list[JudgedInput]:
     """Read and validate a sheet of judged scores (CSV, or .xlsx with sheet 'Beoordeling')."""
     source = source or path.name
     table = read_table(path, COLUMNS, sheet=SHEET, source=source, optional=("remark",))
     problems = ProblemCollector(source, table.attrs["headers"])
     rows = table["_row"]
-    problems.add(
-        rows[~table["provider_code"].isin(known_codes)],
-        "provider_code",
-        "onbekende aanbieder (niet in het register)",
-    )
+    code_ok = table["provider_code"].str.fullmatch(r"\d{8}")
+    problems.add(rows[~code_ok], "provider_code", "geen geldige AGB-code (8 cijfers)")
+    if known_codes is not None:  # None: a preview without the register
+        unknown = code_ok & ~table["provider_code"].isin(known_codes)
+        problems.add(rows[unknown], "provider_code", "onbekende aanbieder (niet in het register)")
     numbers = {}
     for key in JUDGED:
         value = pd.to_numeric(table[key].str.replace(",", ".", regex=False), errors="coerce")

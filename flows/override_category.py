@@ -1,0 +1,41 @@
+"""Flow override-category: a contract manager sets a provider's category, with a reason."""
+
+from __future__ import annotations
+
+from prefect import flow
+from pydantic import Field
+
+from flows.common import FlowInput
+from tasks.classification import override
+from tasks.outbox import deliver_outbox
+
+
+class OverrideCategoryInput(FlowInput):
+    """Categorie van een aanbieder handmatig vaststellen."""
+
+    provider_code: str = Field(..., pattern=r"^\d{8}$", title="AGB-code aanbieder")
+    year: int = Field(..., ge=2000, le=2100, title="Classificatiejaar")
+    category: int = Field(..., ge=1, le=4, title="Categorie (1-4)")
+    reason: str = Field(..., min_length=10, max_length=2000, title="Reden (verplicht)")
+    decided_by: str = Field(
+        ...,
+        title="Contractmanager",
+        description="Sleutel van de contractmanager, bijvoorbeeld cm-jansen.",
+    )
+
+
+@flow(name="override-category")
+def override_category(params: OverrideCategoryInput) -> dict:
+    """Categorie van een aanbieder vaststellen met een verplichte reden. De overschrijving
+    blijft staan bij een nieuwe berekening; wie en waarom staan in het contractdossier. Een
+    gewijzigde categorie levert een nieuwe brief op."""
+    changed = override(
+        params.provider_code,
+        params.year,
+        params.category,
+        params.reason,
+        params.decided_by,
+        params.effective_as_of(),
+    )
+    deliver_outbox()
+    return {"provider_code": params.provider_code, "category": params.category, "changed": changed}

@@ -1,0 +1,51 @@
+"""Artifacts that staff and auditors read in the Prefect UI."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+from prefect import task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from clm.errors import InvalidInput
+from clm.rendering import render
+
+
+def _plain(value: Any) -> Any:
+    """Values a JSON table accepts: NaN becomes None, numpy and dates become plain values."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+@task(name="publish-table", cache_policy=NO_CACHE)
+def publish_table(frame: pd.DataFrame, key: str, description: str) -> None:
+    """One table artifact from a data frame."""
+    rows = [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict(orient="records")]
+    create_table_artifact(table=rows, key=key, description=description)
+
+
+@task(name="publish-markdown", cache_policy=NO_CACHE)
+def publish_markdown(template: str, key: str, description: str, **context: Any) -> str:
+    """Render a markdown template once and publish it as one artifact."""
+    markdown = render(template, **context)
+    create_markdown_artifact(markdown=markdown, key=key, description=description)
+    return markdown
+
+
+def publish_input_errors(error: InvalidInput, key: str) -> None:
+    """The list of problems of a refused input, as a markdown artifact."""
+    publish_markdown(
+        "artifacts/input_errors.md.j2",
+        key=key,
+        description=error.title,
+        error=error,
+        problems=error.problems,
+    )

@@ -1,0 +1,49 @@
+"""Tasks of the yearly classification."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+
+import pandas as pd
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from clm.db import UnitOfWork
+from clm.services.classification import (
+    ReferencePeriod,
+    classification_table,
+    compute_classification,
+    override_category,
+    store_classification,
+)
+from clm.services.common import region_config
+
+
+@task(name="compute-classification", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def compute(year: int, period: ReferencePeriod) -> pd.DataFrame:
+    """Factual figures from the declarations, judged scores, score and category per provider."""
+    return compute_classification(UnitOfWork(), region_config(), year, period)
+
+
+@task(name="store-classification", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def store(year: int, period: ReferencePeriod, result: pd.DataFrame, as_of: date) -> dict:
+    """Write changed classifications with their letters and dossier events in one commit."""
+    summary = store_classification(UnitOfWork(), region_config(), year, period, result, as_of)
+    return asdict(summary)
+
+
+@task(name="load-classification", cache_policy=NO_CACHE)
+def load_table(year: int) -> pd.DataFrame:
+    """The stored classification of the year, as shown in the artifacts."""
+    return classification_table(UnitOfWork(), region_config(), year)
+
+
+@task(name="override-category", cache_policy=NO_CACHE)
+def override(
+    provider_code: str, year: int, category: int, reason: str, decided_by: str, as_of: date
+) -> bool:
+    """Record a contract manager's category with the reason; the letter goes via the outbox."""
+    return override_category(
+        UnitOfWork(), region_config(), provider_code, year, category, reason, decided_by, as_of
+    )

@@ -1,0 +1,51 @@
+"""Delivery of the outbox."""
+
+from __future__ import annotations
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from clm.config import Mail
+from clm.db import UnitOfWork
+from clm.mail import FileTransport, SmtpTransport, Transport
+from clm.outbox import DeliveryFailed, deliver_pending
+from clm.services.common import region_config
+from clm.settings import Settings, get_settings
+
+
+def _smtp_password(settings: Settings) -> str | None:
+    """The SMTP password from the Prefect Secret block, else from the environment."""
+    if not settings.smtp_user:
+        return None
+    from prefect.blocks.system import Secret
+
+    try:
+        return Secret.load(settings.smtp_password_block).get()
+    except ValueError:  # no such block: fall back to CLM_SMTP_PASSWORD
+        return settings.smtp_password
+
+
+def make_transport(settings: Settings) -> Transport:
+    """The transport the settings ask for: .eml files (default) or SMTP through yagmail."""
+    if settings.mail_transport == "smtp":
+        return SmtpTransport(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.smtp_user,
+            _smtp_password(settings),
+            starttls=settings.smtp_starttls,
+            ssl=settings.smtp_ssl,
+        )
+    return FileTransport(settings.outbox_path)
+
+
+@task(name="deliver-outbox", retries=3, retry_delay_seconds=[5, 30, 120], cache_policy=NO_CACHE)
+def deliver_outbox(sender: Mail | None = None) -> dict[str, int]:
+    """Send every pending message; a retry picks up only what is still pending."""
+    logger = get_run_logger()
+    settings = get_settings()
+    report = deliver_pending(UnitOfWork, make_transport(settings), sender or region_config().mail)
+    logger.info("Outbox: %s verstuurd, %s mislukt", report.sent, report.failed)
+    if report.failed:
+        raise DeliveryFailed("; ".join(report.errors[:10]))
+    return {"sent": report.sent}
