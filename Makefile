@@ -1,0 +1,34 @@
+# Two commands set everything up: `make up` (the system, on SQLite) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: up down test lint constraints bench
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip 2>/dev/null || true
+	$(VENV)/bin/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+up: $(STAMP)
+	bash scripts/up.sh
+
+down:
+	bash scripts/down.sh
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	PREFECT_SERVER_ANALYTICS_ENABLED=false $(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+# Regenerate the pinned set after changing dependencies in pyproject.toml.
+constraints: $(STAMP)
+	$(VENV)/bin/python -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --python-version 3.11 \
+		--no-header --no-annotate --quiet -o constraints.txt
+
+bench: $(STAMP)
+	PREFECT_SERVER_ANALYTICS_ENABLED=false $(VENV)/bin/python bench/classification.py

@@ -1,0 +1,23 @@
+# Shared environment of up.sh and down.sh (sourced). Every value can be set from outside,
+# which is how the end-to-end test runs a second system on free ports in a temp folder.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export CLM_VAR_DIR="${CLM_VAR_DIR:-$ROOT/var}"
+export CLM_PORT="${CLM_PORT:-4200}"
+export PREFECT_HOME="${PREFECT_HOME:-$CLM_VAR_DIR/prefect}"
+export PREFECT_API_URL="${PREFECT_API_URL:-http://127.0.0.1:$CLM_PORT/api}"
+export PREFECT_UI_URL="${PREFECT_UI_URL:-http://127.0.0.1:$CLM_PORT}"
+export PREFECT_SERVER_ANALYTICS_ENABLED=false
+export PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT=false
+export PREFECT_RESULTS_PERSIST_BY_DEFAULT="${PREFECT_RESULTS_PERSIST_BY_DEFAULT:-true}"
+export PREFECT_LOCAL_STORAGE_PATH="${PREFECT_LOCAL_STORAGE_PATH:-$PREFECT_HOME/storage}"
+LOG_DIR="$CLM_VAR_DIR/log"
+RUN_DIR="$CLM_VAR_DIR/run"
+VENV="${CLM_VENV:-$ROOT/.venv}"
+PATH="$VENV/bin:$PATH"
+POOL="${CLM_WORK_POOL:-clm}"
+mkdir -p "$LOG_DIR" "$RUN_DIR"
+
+running() {  # running NAME: true when the recorded process is alive
+  local pidfile="$RUN_DIR/$1.pid"
+  [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+}

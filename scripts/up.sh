@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Start the whole system on its embedded default: database, demo region, Prefect server,
+# work pool, deployments and a worker. Safe to run again: what runs is left running.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+
+echo "Database en demoregio…"
+clm db-upgrade
+clm load-demo
+
+if running server; then
+  echo "Prefect-server draait al (pid $(cat "$RUN_DIR/server.pid"))."
+else
+  echo "Prefect-server starten op $PREFECT_UI_URL (log: $LOG_DIR/server.log)…"
+  setsid nohup prefect server start --host 127.0.0.1 --port "$CLM_PORT" \
+    >>"$LOG_DIR/server.log" 2>&1 </dev/null &
+  echo $! >"$RUN_DIR/server.pid"
+fi
+for _ in $(seq 1 180); do
+  python -c "import urllib.request,sys; urllib.request.urlopen('$PREFECT_API_URL/health', timeout=2)" \
+    2>/dev/null && break
+  running server || { echo "De server is gestopt; zie $LOG_DIR/server.log" >&2; exit 1; }
+  sleep 1
+done
+python -c "import urllib.request; urllib.request.urlopen('$PREFECT_API_URL/health', timeout=5)" \
+  || { echo "De server antwoordt niet; zie $LOG_DIR/server.log" >&2; exit 1; }
+
+prefect work-pool inspect "$POOL" >/dev/null 2>&1 \
+  || prefect work-pool create "$POOL" --type process >/dev/null
+echo "Deployments uit prefect.yaml…"
+prefect --no-prompt deploy --all >>"$LOG_DIR/deploy.log" 2>&1 \
+  || { echo "prefect deploy mislukt; zie $LOG_DIR/deploy.log" >&2; exit 1; }
+
+if running worker; then
+  echo "Worker draait al (pid $(cat "$RUN_DIR/worker.pid"))."
+else
+  setsid nohup prefect worker start --pool "$POOL" --type process \
+    >>"$LOG_DIR/worker.log" 2>&1 </dev/null &
+  echo $! >"$RUN_DIR/worker.pid"
+  echo "Worker gestart (log: $LOG_DIR/worker.log)."
+fi
+echo
+echo "Klaar. Prefect UI: $PREFECT_UI_URL"
