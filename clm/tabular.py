@@ -55,24 +55,21 @@ def _read_csv(path: Path, source: str) -> pd.DataFrame:
         ) from None
     first_line = text.split("\n", 1)[0]
     sep = max((";", ",", "\t"), key=first_line.count)
-    try:
-        return pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            quoting=csv.QUOTE_MINIMAL,
-        )
-    except pd.errors.EmptyDataError:
-        raise InvalidInput([InputProblem(source, "het bestand is leeg")], "Leeg bestand") from None
-    except pd.errors.ParserError as exc:
-        match = re.search(r"line (\d+), saw (\d+)", str(exc))
-        row = int(match.group(1)) if match else None
-        raise InvalidInput(
-            [InputProblem(source, f"onverwacht aantal velden ({exc})", row=row)],
-            "Bestand niet leesbaar",
-        ) from None
+    records = list(csv.reader(io.StringIO(text), delimiter=sep))
+    if not records:
+        raise InvalidInput([InputProblem(source, "het bestand is leeg")], "Leeg bestand")
+    header, body = records[0], records[1:]
+    ragged = [
+        InputProblem(source, f"onverwacht aantal velden: {len(r)} in plaats van {len(header)}",
+                     row=HEADER_ROW + 1 + i)
+        for i, r in enumerate(body)
+        if len(r) != len(header) and any(v.strip() for v in r)
+    ]
+    if ragged:
+        raise InvalidInput(ragged[:1000], "Bestand niet leesbaar", total=len(ragged))
+    width = len(header)
+    return pd.DataFrame([r if len(r) == width else [""] * width for r in body], columns=header,
+                        dtype=str)
 
 
 def _read_excel(path: Path, source: str, sheet: str) -> pd.DataFrame:
@@ -90,7 +87,7 @@ def _read_excel(path: Path, source: str, sheet: str) -> pd.DataFrame:
             [InputProblem(source, f"tabblad '{sheet}' ontbreekt (gevonden: {found})")],
             "Verkeerd tabblad",
         )
-    frame = book.parse(names[normalise_header(sheet)], dtype=object, header=0)
+    frame = pd.read_excel(book, sheet_name=names[normalise_header(sheet)], dtype=object)
     return frame.map(_cell_text).astype(str)
 
 

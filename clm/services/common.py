@@ -28,7 +28,7 @@ def provider_by_code(session: Session, code: str) -> Provider:
 
 def provider_ids(session: Session) -> dict[str, int]:
     """Every provider's code mapped to its id."""
-    return dict(session.execute(select(Provider.code, Provider.id)).tuples().all())
+    return dict(session.execute(select(Provider.code, Provider.id)).all())
 
 
 def resolve_intake_file(name: str, parameter: str, intake: Path | None = None) -> Path:

@@ -1,0 +1,127 @@
+"""Shared fixtures: settings in a temp folder, fresh databases, the region config, one
+Prefect test harness for the session."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+
+from clm.config import RegionConfig, load_config
+from clm.db import UnitOfWork, migrate
+from clm.settings import PROJECT_DIR, get_settings
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+PG_ADMIN_URL = os.environ.get(
+    "CLM_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+AS_OF = date(2026, 11, 23)  # a fixed "today" for every test that does not choose its own
+
+
+@pytest.fixture
+def cfg() -> RegionConfig:
+    return load_config(PROJECT_DIR / "config" / "region.yaml")
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Settings pointing at a fresh temp folder (SQLite, outbox, intake); returns that folder."""
+    var = tmp_path / "var"
+    monkeypatch.setenv("CLM_VAR_DIR", str(var))
+    monkeypatch.delenv("CLM_DATABASE_URL", raising=False)
+    monkeypatch.setenv("CLM_MAIL_TRANSPORT", "file")
+    get_settings.cache_clear()
+    (var / "intake").mkdir(parents=True)
+    yield var
+    get_settings.cache_clear()
+
+
+def _postgres_reachable() -> str | None:
+    try:
+        engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # any failure means: not here
+        return f"PostgreSQL niet bereikbaar op {PG_ADMIN_URL}: {type(exc).__name__}"
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session (dropped afterwards)."""
+    reason = _postgres_reachable()
+    if reason:
+        pytest.skip(reason)
+    name = f"clm_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    from clm.db import get_engine
+
+    get_engine.cache_clear()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, env: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A migrated, empty database: SQLite in the temp folder, and PostgreSQL when reachable."""
+    if request.param == "postgresql":
+        url = request.getfixturevalue("pg_database")
+        from clm.db import get_engine
+
+        get_engine.cache_clear()
+        _reset_postgres(url)
+        monkeypatch.setenv("CLM_DATABASE_URL", url)
+        get_settings.cache_clear()
+    migrate()
+    return get_settings().db_url
+
+
+@pytest.fixture
+def sqlite_db(env: Path) -> str:
+    """A migrated, empty SQLite database in the temp folder."""
+    migrate()
+    return get_settings().db_url
+
+
+def count(model: type, url: str | None = None) -> int:
+    """Rows in the table of ``model``."""
+    with UnitOfWork(url) as uow:
+        return uow.session.scalar(select(func.count()).select_from(model))
+
+
+def table_counts(url: str | None = None) -> dict[str, int]:
+    """Row counts of every domain table: 'nothing written' means these did not change."""
+    from clm.models import Base
+
+    with UnitOfWork(url) as uow:
+        return {
+            t.name: uow.session.scalar(select(func.count()).select_from(t))
+            for t in Base.metadata.sorted_tables
+        }
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """One temporary Prefect server for all flow tests of the session."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
