@@ -1,0 +1,148 @@
+"""The outbox: messages written with their change, delivered once, never lost.
+
+Delivery goes to real transports: .eml files, and a real SMTP server (aiosmtpd) on 127.0.0.1
+that refuses some messages."""
+
+from __future__ import annotations
+
+import email
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope as SmtpEnvelope
+
+from clm.config import RegionConfig
+from clm.db import UnitOfWork
+from clm.mail import FileTransport, HeaderInjection, SmtpTransport
+from clm.models import OutboxMessage
+from clm.outbox import deliver_pending, enqueue
+from tests.conftest import table_counts
+
+
+def _enqueue(cfg: RegionConfig, n: int, to: str = "aanbieder@zorg.example.org") -> None:
+    with UnitOfWork() as uow:
+        for i in range(n):
+            enqueue(
+                uow.session,
+                key=f"test:{i}",
+                sender=cfg.mail,
+                to=[f"{i}-{to}"],
+                subject=f"Bericht {i}",
+                text=f"Tekst {i}",
+                html=f"<p>Tekst {i}</p>",
+            )
+        uow.commit()
+
+
+def _statuses() -> dict[str, int]:
+    with UnitOfWork() as uow:
+        rows = uow.session.query(OutboxMessage.status).all()
+    out: dict[str, int] = {}
+    for (status,) in rows:
+        out[status] = out.get(status, 0) + 1
+    return out
+
+
+def test_enqueue_is_idempotent_per_key(db: str, cfg: RegionConfig) -> None:
+    _enqueue(cfg, 3)
+    before = table_counts()
+    _enqueue(cfg, 3)
+    assert table_counts() == before
+
+
+def test_file_transport_writes_each_message_once(db: str, cfg: RegionConfig, env: Path) -> None:
+    _enqueue(cfg, 5)
+    outbox = env / "outbox"
+    report = deliver_pending(UnitOfWork, FileTransport(outbox), cfg.mail)
+    assert (report.sent, report.failed) == (5, 0)
+    files = sorted(outbox.glob("*.eml"))
+    assert len(files) == 5
+    msg = email.message_from_bytes(files[0].read_bytes())
+    assert msg["From"].endswith("<contractmanagement@regio.example.org>")
+    assert msg["Message-ID"].endswith("@regio.example.org>")
+    again = deliver_pending(UnitOfWork, FileTransport(outbox), cfg.mail)
+    assert again.sent == 0
+    assert len(list(outbox.glob("*.eml"))) == 5
+    assert _statuses() == {"sent": 5}
+
+
+@pytest.mark.parametrize("field", ["subject", "to"])
+def test_line_breaks_in_headers_are_refused(sqlite_db: str, cfg: RegionConfig, field: str) -> None:
+    values = {"subject": "Onderwerp", "to": ["a@zorg.example.org"]}
+    values[field] = (
+        "x\r\nBcc: kwaad@evil.example"
+        if field == "subject"
+        else ["a@zorg.example.org\nBcc: kwaad@evil.example"]
+    )
+    with UnitOfWork() as uow, pytest.raises(HeaderInjection):
+        enqueue(uow.session, key="k", sender=cfg.mail, text="t", html="h", **values)
+
+
+class _Recorder:
+    """An SMTP handler that keeps what it accepted and refuses recipients it is told to."""
+
+    def __init__(self) -> None:
+        self.accepted: list[email.message.Message] = []
+        self.refuse: set[str] = set()
+
+    async def handle_RCPT(
+        self,
+        server,
+        session,
+        envelope: SmtpEnvelope,
+        address: str,  # noqa: ANN001, N802
+        rcpt_options: list[str],
+    ) -> str:
+        if any(address.startswith(prefix) for prefix in self.refuse):
+            return "550 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope: SmtpEnvelope) -> str:  # noqa: ANN001, N802
+        self.accepted.append(email.message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[_Recorder, int]]:
+    handler = _Recorder()
+    port = _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield handler, port
+    controller.stop()
+
+
+def test_smtp_refusal_keeps_message_pending_then_delivers_once(
+    db: str, cfg: RegionConfig, smtp_server: tuple[_Recorder, int]
+) -> None:
+    handler, port = smtp_server
+    _enqueue(cfg, 6)
+    handler.refuse = {"2-", "4-"}
+    report = deliver_pending(UnitOfWork, SmtpTransport("127.0.0.1", port, None, None), cfg.mail)
+    assert (report.sent, report.failed) == (4, 2)
+    assert _statuses() == {"sent": 4, "pending": 2}
+    with UnitOfWork() as uow:
+        errors = [
+            m.last_error
+            for m in uow.session.query(OutboxMessage).filter(OutboxMessage.status == "pending")
+        ]
+    assert all("550" in e for e in errors)
+
+    handler.refuse = set()
+    report = deliver_pending(UnitOfWork, SmtpTransport("127.0.0.1", port, None, None), cfg.mail)
+    assert (report.sent, report.failed) == (2, 0)
+    ids = [m["Message-ID"] for m in handler.accepted]
+    assert len(ids) == len(set(ids)) == 6
+    assert _statuses() == {"sent": 6}
+    html_part = [p for p in handler.accepted[0].walk() if p.get_content_type() == "text/html"]
+    assert html_part, "the message has an HTML alternative"
