@@ -1,0 +1,90 @@
+"""The whole system as `make up` starts it: a real Prefect server and worker on free ports in
+a temp folder, the deployments from prefect.yaml, and a yearly classification run via the API."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from clm.clock import today_in_region
+from clm.settings import PROJECT_DIR
+
+pytestmark = pytest.mark.e2e
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    var = tmp_path_factory.mktemp("system") / "var"
+    port = _free_port()
+    env = {
+        key: value for key, value in os.environ.items()
+        if not key.startswith(("PREFECT_", "CLM_"))
+    } | {"CLM_VAR_DIR": str(var), "CLM_PORT": str(port), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    up = subprocess.run(["bash", "scripts/up.sh"], cwd=PROJECT_DIR, env=env,
+                        capture_output=True, text=True, timeout=600)
+    try:
+        assert up.returncode == 0, up.stdout + up.stderr
+        assert f"http://127.0.0.1:{port}" in up.stdout
+        yield env
+    finally:
+        down = subprocess.run(["bash", "scripts/down.sh"], cwd=PROJECT_DIR, env=env,
+                              capture_output=True, text=True, timeout=120)
+        print(down.stdout, down.stderr)
+        logs = var / "log"
+        for name in ("server.log", "worker.log"):
+            if (logs / name).exists():
+                print(f"--- {name} (end)\n" + (logs / name).read_text()[-3000:])
+
+
+def _prefect(env: dict[str, str], *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    env = env | {"PREFECT_API_URL": f"http://127.0.0.1:{env['CLM_PORT']}/api"}
+    return subprocess.run([str(PROJECT_DIR / ".venv" / "bin" / "prefect"), *args], cwd=PROJECT_DIR,
+                          env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def test_up_deploys_every_flow_and_runs_a_classification(system: dict[str, str]) -> None:
+    listed = _prefect(system, "deployment", "ls")
+    for name in ("yearly-classification/clm", "import-declarations/clm", "daily-sweep/clm",
+                 "record-judged-scores/clm", "import-judged-scores/clm", "override-category/clm"):
+        assert name in listed.stdout, listed.stdout
+
+    as_of = today_in_region()
+    params = json.dumps({"params": {"as_of": as_of.isoformat()}})
+    run = _prefect(system, "deployment", "run", "yearly-classification/clm", "--params", params,
+                   "--watch", "--watch-timeout", "300")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Completed" in run.stdout
+
+    var = Path(system["CLM_VAR_DIR"])
+    with sqlite3.connect(var / "clm.db") as conn:
+        rows = conn.execute("select count(*), min(year), max(year) from classifications").fetchone()
+        sent = conn.execute("select count(*) from outbox where status = 'sent'").fetchone()[0]
+    assert rows == (40, as_of.year + 1, as_of.year + 1)
+    assert sent == 40
+    emls = list((var / "outbox").glob("*.eml"))
+    assert len(emls) == 40
+    assert all(b"Classificatie contractmanagement" in p.read_bytes() for p in emls)
+
+    # the server's scheduler has planned the scheduled deployments (and logged no errors)
+    scheduled = _prefect(system, "flow-run", "ls", "--state", "SCHEDULED", "--limit", "50")
+    assert "daily-sweep" in scheduled.stdout, scheduled.stdout
+    assert "Traceback" not in (var / "log" / "server.log").read_text()
+
+    # starting again is harmless: nothing new is started or written
+    again = subprocess.run(["bash", "scripts/up.sh"], cwd=PROJECT_DIR, env=system,
+                           capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "draait al" in again.stdout
