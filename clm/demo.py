@@ -171,21 +171,28 @@ def demo_declarations(
     weights = weights / weights.sum()
     frames = []
     for p in providers:
-        clients = max(1, int(rows_per_provider / 8) if rows_per_provider else int(p.size))
-        n_rows = rows_per_provider or clients * int(rng.integers(5, 11))
+        if rows_per_provider:
+            months_each = 8
+            clients = max(1, rows_per_provider // months_each)
+        else:
+            months_each = int(rng.integers(5, 11))
+            clients = max(1, int(p.size))
         reach = int(rng.integers(1, len(municipalities) + 1)) if clients > 3 else 1
         served = rng.choice(len(municipalities), size=reach, replace=False, p=weights)
-        client = rng.integers(0, clients, size=n_rows)
+        # each client is declared for `months_each` consecutive months from a random start,
+        # so that no (client, month) pair repeats
+        client = np.repeat(np.arange(clients), months_each)
+        start = rng.integers(0, 12, size=clients)
+        month = (start[client] + np.tile(np.arange(months_each), clients)) % 12 + 1
         care = np.array(p.care_types)[client % len(p.care_types)]
+        n_rows = len(client)
         frames.append(
             pd.DataFrame(
                 {
                     "provider_code": p.code,
                     "client_ref": [f"C{p.code[-4:]}-{c:05d}" for c in client],
                     "municipality_code": municipalities[served[client % reach]],
-                    "period": pd.to_datetime(
-                        {"year": year, "month": rng.integers(1, 13, size=n_rows), "day": 1}
-                    ).dt.date,
+                    "period": pd.to_datetime({"year": year, "month": month, "day": 1}).dt.date,
                     "amount": (
                         np.vectorize(_MONTHLY.get)(care) * rng.uniform(0.6, 1.4, size=n_rows)
                     ).round(2),

@@ -21,10 +21,19 @@ def record_event(
     actor: str,
     as_of: date,
     data: dict[str, Any] | None = None,
+    known_keys: set[str] | None = None,
 ) -> bool:
-    """Add an event in the caller's transaction unless one with this key exists (then False)."""
-    if session.scalar(select(DossierEvent.id).where(DossierEvent.key == key)) is not None:
+    """Add an event in the caller's transaction unless one with this key exists (then False).
+
+    A batch passes ``known_keys`` (from :func:`existing_keys`) instead of a look-up per event.
+    """
+    if known_keys is None:
+        if session.scalar(select(DossierEvent.id).where(DossierEvent.key == key)) is not None:
+            return False
+    elif key in known_keys:
         return False
+    else:
+        known_keys.add(key)
     session.add(
         DossierEvent(
             key=key,
@@ -37,3 +46,8 @@ def record_event(
         )
     )
     return True
+
+
+def existing_keys(session: Session, prefix: str) -> set[str]:
+    """The dossier event keys that start with ``prefix``."""
+    return set(session.scalars(select(DossierEvent.key).where(DossierEvent.key.startswith(prefix))))

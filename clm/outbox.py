@@ -40,14 +40,23 @@ def enqueue(
     html: str,
     provider_id: int | None = None,
     cc: list[str] | None = None,
+    known_keys: set[str] | None = None,
 ) -> bool:
-    """Add a message to the outbox in the caller's transaction; False if the key exists."""
+    """Add a message to the outbox in the caller's transaction; False if the key exists.
+
+    A batch passes ``known_keys`` (loaded once with :func:`existing_keys`) instead of a
+    look-up per message.
+    """
     for addr in [*to, *(cc or [])]:
         check_header_value("adres", addr)
     check_header_value("onderwerp", subject)
-    exists = session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key))
-    if exists is not None:
+    if known_keys is None:
+        if session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is not None:
+            return False
+    elif key in known_keys:
         return False
+    else:
+        known_keys.add(key)
     session.add(
         OutboxMessage(
             key=key,
@@ -62,6 +71,13 @@ def enqueue(
         )
     )
     return True
+
+
+def existing_keys(session: Session, prefix: str) -> set[str]:
+    """The outbox keys that start with ``prefix``, for batches that enqueue many messages."""
+    return set(
+        session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.startswith(prefix)))
+    )
 
 
 @dataclass
@@ -79,29 +95,44 @@ def deliver_pending(
     uow_factory: Callable[[], UnitOfWork],
     transport: Transport,
     sender: Mail,
-    limit: int = 1000,
+    batch: int = 500,
 ) -> DeliveryReport:
-    """Send pending messages one by one: claim, hand over, mark sent, each in its own commit."""
+    """Send pending messages one by one: claim, hand over, mark sent, each in its own commit.
+
+    Goes on in batches until nothing is left that this run has not tried, so one run
+    empties the outbox; a message that failed waits for the next run.
+    """
     report = DeliveryReport()
-    with uow_factory() as uow:
-        stale = utcnow() - STALE_CLAIM
-        ids = uow.session.scalars(
-            select(OutboxMessage.id)
-            .where(
-                or_(
-                    OutboxMessage.status == PENDING,
-                    (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_at < stale),
-                )
-            )
-            .order_by(OutboxMessage.id)
-            .limit(limit)
-        ).all()
+    tried: set[int] = set()
     try:
-        for msg_id in ids:
-            _deliver_one(uow_factory, transport, sender, msg_id, report)
+        while True:
+            ids = [i for i in _pending_ids(uow_factory, batch + len(tried)) if i not in tried]
+            if not ids:
+                break
+            for msg_id in ids[:batch]:
+                tried.add(msg_id)
+                _deliver_one(uow_factory, transport, sender, msg_id, report)
     finally:
         transport.close()
     return report
+
+
+def _pending_ids(uow_factory: Callable[[], UnitOfWork], limit: int) -> list[int]:
+    with uow_factory() as uow:
+        stale = utcnow() - STALE_CLAIM
+        return list(
+            uow.session.scalars(
+                select(OutboxMessage.id)
+                .where(
+                    or_(
+                        OutboxMessage.status == PENDING,
+                        (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_at < stale),
+                    )
+                )
+                .order_by(OutboxMessage.id)
+                .limit(limit)
+            )
+        )
 
 
 def _deliver_one(

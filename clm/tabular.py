@@ -60,16 +60,20 @@ def _read_csv(path: Path, source: str) -> pd.DataFrame:
         raise InvalidInput([InputProblem(source, "het bestand is leeg")], "Leeg bestand")
     header, body = records[0], records[1:]
     ragged = [
-        InputProblem(source, f"onverwacht aantal velden: {len(r)} in plaats van {len(header)}",
-                     row=HEADER_ROW + 1 + i)
+        InputProblem(
+            source,
+            f"onverwacht aantal velden: {len(r)} in plaats van {len(header)}",
+            row=HEADER_ROW + 1 + i,
+        )
         for i, r in enumerate(body)
         if len(r) != len(header) and any(v.strip() for v in r)
     ]
     if ragged:
         raise InvalidInput(ragged[:1000], "Bestand niet leesbaar", total=len(ragged))
     width = len(header)
-    return pd.DataFrame([r if len(r) == width else [""] * width for r in body], columns=header,
-                        dtype=str)
+    return pd.DataFrame(
+        [r if len(r) == width else [""] * width for r in body], columns=header, dtype=str
+    )
 
 
 def _read_excel(path: Path, source: str, sheet: str) -> pd.DataFrame:

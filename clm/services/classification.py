@@ -9,9 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Float, cast, select
+from sqlalchemy import Float, cast, func, select
 from sqlalchemy.orm import Session
 
+from clm import dossier, outbox
 from clm.classification import CRITERIA, classify, factual_figures, providers_missing_judged
 from clm.clock import dutch_date, dutch_month
 from clm.config import RegionConfig, Role
@@ -60,13 +61,20 @@ def compute_classification(
             .order_by(Provider.code),
             conn,
         )
+        # The database first sums the months per provider, client and municipality: the
+        # distinct counts and the revenue pandas computes from that are the same, and a
+        # region's year of declarations shrinks about tenfold before it leaves the database.
         declarations = pd.read_sql(
             select(
                 Declaration.provider_id,
                 Declaration.client_ref,
                 Declaration.municipality_code,
-                cast(Declaration.amount, Float).label("amount"),
-            ).where(Declaration.period.between(period.start, period.end)),
+                func.sum(cast(Declaration.amount, Float)).label("amount"),
+            )
+            .where(Declaration.period.between(period.start, period.end))
+            .group_by(
+                Declaration.provider_id, Declaration.client_ref, Declaration.municipality_code
+            ),
             conn,
         )
         judged = pd.read_sql(
@@ -140,6 +148,7 @@ def store_classification(
             o.provider_id: o
             for o in session.scalars(select(CategoryOverride).where(CategoryOverride.year == year))
         }
+        known = _KnownKeys.load(session, f"classification:{year}:")
         for code, record in result.iterrows():
             provider = providers[str(code)]
             override = overrides.get(provider.id)
@@ -191,9 +200,22 @@ def store_classification(
                 actor,
                 letter=letter_due or not cfg.classification.letter_on_change_only,
                 summary=summary,
+                known=known,
             )
         uow.commit()
     return summary
+
+
+@dataclass
+class _KnownKeys:
+    """Outbox and dossier keys of a batch, loaded once instead of one look-up per row."""
+
+    outbox: set[str]
+    dossier: set[str]
+
+    @classmethod
+    def load(cls, session: Session, prefix: str) -> _KnownKeys:
+        return cls(outbox.existing_keys(session, prefix), dossier.existing_keys(session, prefix))
 
 
 def _record(
@@ -207,6 +229,7 @@ def _record(
     *,
     letter: bool,
     summary: StoreSummary | None = None,
+    known: _KnownKeys | None = None,
 ) -> None:
     """The dossier event of a (re)classification and, when due, the letter in the outbox."""
     category = cfg.classification.categories[row.category - 1]
@@ -232,6 +255,7 @@ def _record(
             "points": row.points,
             "warnings": row.warnings,
         },
+        known_keys=known.dossier if known else None,
     )
     if not letter:
         return
@@ -261,6 +285,7 @@ def _record(
         text=render("mail/classification_letter.txt.j2", **context),
         html=render("mail/classification_letter.html.j2", **context),
         provider_id=provider.id,
+        known_keys=known.outbox if known else None,
     )
     if added:
         record_event(
@@ -272,6 +297,7 @@ def _record(
             as_of=as_of,
             summary=f"Brief verstuurd: {subject}",
             data={"outbox_key": f"{base}:letter"},
+            known_keys=known.dossier if known else None,
         )
         if summary is not None:
             summary.letters += 1

@@ -79,7 +79,7 @@ def test_up_deploys_every_flow_and_runs_a_classification(system: dict[str, str])
     assert all(b"Classificatie contractmanagement" in p.read_bytes() for p in emls)
 
     # the server's scheduler has planned the scheduled deployments (and logged no errors)
-    scheduled = _prefect(system, "flow-run", "ls", "--state", "SCHEDULED", "--limit", "50")
+    scheduled = _prefect(system, "flow-run", "ls", "--state-type", "SCHEDULED", "--limit", "50")
     assert "daily-sweep" in scheduled.stdout, scheduled.stdout
     assert "Traceback" not in (var / "log" / "server.log").read_text()
 
