@@ -30,18 +30,33 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
     var = tmp_path_factory.mktemp("system") / "var"
     port = _free_port()
     env = {
-        key: value for key, value in os.environ.items()
-        if not key.startswith(("PREFECT_", "CLM_"))
-    } | {"CLM_VAR_DIR": str(var), "CLM_PORT": str(port), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    up = subprocess.run(["bash", "scripts/up.sh"], cwd=PROJECT_DIR, env=env,
-                        capture_output=True, text=True, timeout=600)
+        key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "CLM_"))
+    } | {
+        "CLM_VAR_DIR": str(var),
+        "CLM_PORT": str(port),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    }
+    up = subprocess.run(
+        ["bash", "scripts/up.sh"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     try:
         assert up.returncode == 0, up.stdout + up.stderr
         assert f"http://127.0.0.1:{port}" in up.stdout
         yield env
     finally:
-        down = subprocess.run(["bash", "scripts/down.sh"], cwd=PROJECT_DIR, env=env,
-                              capture_output=True, text=True, timeout=120)
+        down = subprocess.run(
+            ["bash", "scripts/down.sh"],
+            cwd=PROJECT_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         print(down.stdout, down.stderr)
         logs = var / "log"
         for name in ("server.log", "worker.log"):
@@ -51,20 +66,41 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
 
 def _prefect(env: dict[str, str], *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
     env = env | {"PREFECT_API_URL": f"http://127.0.0.1:{env['CLM_PORT']}/api"}
-    return subprocess.run([str(PROJECT_DIR / ".venv" / "bin" / "prefect"), *args], cwd=PROJECT_DIR,
-                          env=env, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [str(PROJECT_DIR / ".venv" / "bin" / "prefect"), *args],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def test_up_deploys_every_flow_and_runs_a_classification(system: dict[str, str]) -> None:
     listed = _prefect(system, "deployment", "ls")
-    for name in ("yearly-classification/clm", "import-declarations/clm", "daily-sweep/clm",
-                 "record-judged-scores/clm", "import-judged-scores/clm", "override-category/clm"):
+    for name in (
+        "yearly-classification/clm",
+        "import-declarations/clm",
+        "daily-sweep/clm",
+        "record-judged-scores/clm",
+        "import-judged-scores/clm",
+        "override-category/clm",
+    ):
         assert name in listed.stdout, listed.stdout
 
     as_of = today_in_region()
     params = json.dumps({"params": {"as_of": as_of.isoformat()}})
-    run = _prefect(system, "deployment", "run", "yearly-classification/clm", "--params", params,
-                   "--watch", "--watch-timeout", "300")
+    run = _prefect(
+        system,
+        "deployment",
+        "run",
+        "yearly-classification/clm",
+        "--params",
+        params,
+        "--watch",
+        "--watch-timeout",
+        "300",
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Completed" in run.stdout
 
@@ -84,7 +120,13 @@ def test_up_deploys_every_flow_and_runs_a_classification(system: dict[str, str])
     assert "Traceback" not in (var / "log" / "server.log").read_text()
 
     # starting again is harmless: nothing new is started or written
-    again = subprocess.run(["bash", "scripts/up.sh"], cwd=PROJECT_DIR, env=system,
-                           capture_output=True, text=True, timeout=600)
+    again = subprocess.run(
+        ["bash", "scripts/up.sh"],
+        cwd=PROJECT_DIR,
+        env=system,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert again.returncode == 0, again.stdout + again.stderr
     assert "draait al" in again.stdout

@@ -31,7 +31,8 @@ def artifact_markdown(key: str) -> str:
 
     with get_client(sync_client=True) as client:
         found = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])))
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key]))
+        )
     assert found, f"no artifact {key}"
     latest = max(found, key=lambda a: a.created)
     return str(latest.data)

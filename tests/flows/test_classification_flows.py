@@ -45,18 +45,28 @@ def test_yearly_classification_flow_and_rerun(demo: Path) -> None:
 def test_override_flow_sends_a_letter_and_survives(demo: Path) -> None:
     _classify()
     with UnitOfWork() as uow:
-        code = uow.session.scalar(select(Provider.code).join(
-            ClassificationRow, ClassificationRow.provider_id == Provider.id)
-            .where(ClassificationRow.category == 3))
-    out = override_category(OverrideCategoryInput(
-        provider_code=code, year=YEAR, category=2, reason="Nieuwe zorgvorm in ontwikkeling",
-        decided_by="cm-visser", as_of=AS_OF))
+        code = uow.session.scalar(
+            select(Provider.code)
+            .join(ClassificationRow, ClassificationRow.provider_id == Provider.id)
+            .where(ClassificationRow.category == 3)
+        )
+    out = override_category(
+        OverrideCategoryInput(
+            provider_code=code,
+            year=YEAR,
+            category=2,
+            reason="Nieuwe zorgvorm in ontwikkeling",
+            decided_by="cm-visser",
+            as_of=AS_OF,
+        )
+    )
     assert out["changed"] is True
     assert len(list((demo / "outbox").glob("*.eml"))) == 41
     _classify()
     with UnitOfWork() as uow:
-        row = uow.session.scalar(select(ClassificationRow).join(Provider).where(
-            Provider.code == code))
+        row = uow.session.scalar(
+            select(ClassificationRow).join(Provider).where(Provider.code == code)
+        )
         assert (row.category, row.computed_category) == (2, 3)
 
 
@@ -85,8 +95,9 @@ def test_import_flow_reads_from_intake_and_reports_errors(demo: Path) -> None:
 
     write_csv(demo / "intake" / "fout.csv", [[code, "x1", "GM0034", "2026-02", "-3", "AMB"]])
     before = table_counts()
-    state = import_declarations(ImportDeclarationsInput(file_name="fout.csv", as_of=AS_OF),
-                                return_state=True)
+    state = import_declarations(
+        ImportDeclarationsInput(file_name="fout.csv", as_of=AS_OF), return_state=True
+    )
     assert state.is_failed()
     errors = artifact_markdown("declaraties-importfouten")
     assert "| fout.csv | 2 | Bedrag | negatief bedrag |" in errors
@@ -98,8 +109,9 @@ def test_import_flow_refuses_paths_outside_intake(demo: Path, name: str) -> None
     if name == "../clm.db":
         shutil.copy(demo / "clm.db", demo / "clm-copy.db")
     before = table_counts()
-    state = import_declarations(ImportDeclarationsInput(file_name=name, as_of=AS_OF),
-                                return_state=True)
+    state = import_declarations(
+        ImportDeclarationsInput(file_name=name, as_of=AS_OF), return_state=True
+    )
     assert state.is_failed()
     message = str(state.result(raise_on_failure=False))
     assert "parameter file_name" in message
@@ -110,12 +122,20 @@ def test_import_flow_refuses_paths_outside_intake(demo: Path, name: str) -> None
 def test_record_judged_scores_flow(demo: Path) -> None:
     with UnitOfWork() as uow:
         code = uow.session.scalars(select(Provider.code)).first()
-    params = RecordJudgedScoresInput(provider_code=code, year=YEAR, specialisation=9,
-                                     information=2, political_importance=5, remark="herzien",
-                                     entered_by="cm-jansen", as_of=AS_OF)
+    params = RecordJudgedScoresInput(
+        provider_code=code,
+        year=YEAR,
+        specialisation=9,
+        information=2,
+        political_importance=5,
+        remark="herzien",
+        entered_by="cm-jansen",
+        as_of=AS_OF,
+    )
     assert record_judged_scores(params)["changed"] == 1
     assert record_judged_scores(params)["changed"] == 0
-    state = record_judged_scores(params.model_copy(update={"entered_by": "onbekend"}),
-                                 return_state=True)
+    state = record_judged_scores(
+        params.model_copy(update={"entered_by": "onbekend"}), return_state=True
+    )
     assert state.is_failed()
     assert "Onbekende medewerker 'onbekend'" in str(state.result(raise_on_failure=False))

@@ -162,3 +162,17 @@ def test_override_input_errors_write_nothing(
     with pytest.raises(InvalidInput, match=fragment):
         override_category(UnitOfWork(), demo, **args)
     assert table_counts() == before
+
+
+def test_letters_escape_provider_text(demo: RegionConfig) -> None:
+    with UnitOfWork() as uow:
+        provider = uow.session.scalars(select(Provider)).first()
+        provider.name = "<script>alert(1)</script> Zorg & Co"
+        uow.commit()
+    _run(demo)
+    with UnitOfWork() as uow:
+        html = uow.session.scalar(
+            select(OutboxMessage.body_html).where(OutboxMessage.provider_id == provider.id)
+        )
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Zorg &amp; Co" in html

@@ -146,3 +146,10 @@ def test_smtp_refusal_keeps_message_pending_then_delivers_once(
     assert _statuses() == {"sent": 6}
     html_part = [p for p in handler.accepted[0].walk() if p.get_content_type() == "text/html"]
     assert html_part, "the message has an HTML alternative"
+
+
+def test_one_run_empties_the_outbox_in_batches(db: str, cfg: RegionConfig, env: Path) -> None:
+    _enqueue(cfg, 7)
+    report = deliver_pending(UnitOfWork, FileTransport(env / "outbox"), cfg.mail, batch=2)
+    assert report.sent == 7
+    assert _statuses() == {"sent": 7}

@@ -1,0 +1,66 @@
+"""What people read: Dutch formats, escaping of provider text; the clm command."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from clm.cli import main
+from clm.clock import dutch_date
+from clm.config import load_config
+from clm.demo import demo_declarations, demo_judged_scores, demo_providers, write_declarations_csv
+from clm.rendering import format_euro, format_number, markdown_cell, render
+from clm.settings import PROJECT_DIR
+
+
+def test_dutch_formats() -> None:
+    assert dutch_date(date(2026, 4, 14), weekday=True) == "dinsdag 14 april 2026"
+    assert format_number(1234567.891, 2) == "1.234.567,89"
+    assert format_euro(52499.6) == "€ 52.499,60"
+    assert format_number(None) == "geen gegevens"
+
+
+def test_markdown_cells_escape_html_and_pipes() -> None:
+    assert str(markdown_cell("<script>x</script> | a\nb")) == (
+        "&lt;script&gt;x&lt;/script&gt; \\| a b"
+    )
+
+
+def test_artifacts_escape_provider_text() -> None:
+    html = render(
+        "artifacts/missing_judged.md.j2", year=2027, providers=["12345678 <b>Zorg & Co</b>"]
+    )
+    assert "<b>" not in html and "&lt;b&gt;Zorg &amp; Co&lt;/b&gt;" in html
+
+
+def test_check_config(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["check-config", str(PROJECT_DIR / "config" / "region.yaml")]) == 0
+    assert "in orde" in capsys.readouterr().out
+    bad = tmp_path / "r.yaml"
+    bad.write_text("region: {name: x}\n", encoding="utf-8")
+    assert main(["check-config", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}: region.organisation: Field required" in err
+    assert f"{bad}: municipalities: Field required" in err
+
+
+def test_classify_preview_prints_csv_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLM_VAR_DIR", str(tmp_path / "var"))
+    cfg = load_config(PROJECT_DIR / "config" / "region.yaml")
+    providers = demo_providers(cfg, count=5)
+    decl = write_declarations_csv(demo_declarations(cfg, providers, 2025), tmp_path / "d.csv")
+    judged = tmp_path / "j.csv"
+    demo_judged_scores(providers).to_csv(judged, index=False)
+    assert (
+        main(["classify", "--year", "2027", "--declarations", str(decl), "--judged", str(judged)])
+        == 0
+    )
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("provider_code,year,clients,municipalities,revenue")
+    assert len(lines) == 6
+    assert {line.split(",")[0] for line in lines[1:]} == {p.code for p in providers}
+    assert not (tmp_path / "var").exists()
