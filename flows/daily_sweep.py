@@ -16,8 +16,7 @@ class DailySweepInput(FlowInput):
 def daily_sweep(params: DailySweepInput = DailySweepInput()) -> dict:  # noqa: B008
     """Dagelijkse ronde: verstuurt wat nog in de outbox staat. Latere onderdelen (herinneringen,
     termijnen) komen hier bij; alles wat op of vóór de peildatum verviel, wordt ingehaald."""
-    params.effective_as_of()
-    return deliver_outbox()
+    return {"as_of": params.effective_as_of().isoformat(), **deliver_outbox()}
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, func, select, text
 from clm.config import RegionConfig, load_config
 from clm.db import UnitOfWork, migrate
 from clm.settings import PROJECT_DIR, get_settings
+from tests.smtp import smtp_server  # noqa: F401  (a fixture for every test folder)
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 

@@ -6,13 +6,9 @@ that refuses some messages."""
 from __future__ import annotations
 
 import email
-import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import Envelope as SmtpEnvelope
 
 from clm.config import RegionConfig
 from clm.db import UnitOfWork
@@ -20,6 +16,7 @@ from clm.mail import FileTransport, HeaderInjection, SmtpTransport
 from clm.models import OutboxMessage
 from clm.outbox import deliver_pending, enqueue
 from tests.conftest import table_counts
+from tests.smtp import Recorder
 
 
 def _enqueue(cfg: RegionConfig, n: int, to: str = "aanbieder@zorg.example.org") -> None:
@@ -81,49 +78,8 @@ def test_line_breaks_in_headers_are_refused(sqlite_db: str, cfg: RegionConfig, f
         enqueue(uow.session, key="k", sender=cfg.mail, text="t", html="h", **values)
 
 
-class _Recorder:
-    """An SMTP handler that keeps what it accepted and refuses recipients it is told to."""
-
-    def __init__(self) -> None:
-        self.accepted: list[email.message.Message] = []
-        self.refuse: set[str] = set()
-
-    async def handle_RCPT(
-        self,
-        server,
-        session,
-        envelope: SmtpEnvelope,
-        address: str,  # noqa: ANN001, N802
-        rcpt_options: list[str],
-    ) -> str:
-        if any(address.startswith(prefix) for prefix in self.refuse):
-            return "550 mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope: SmtpEnvelope) -> str:  # noqa: ANN001, N802
-        self.accepted.append(email.message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[_Recorder, int]]:
-    handler = _Recorder()
-    port = _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield handler, port
-    controller.stop()
-
-
 def test_smtp_refusal_keeps_message_pending_then_delivers_once(
-    db: str, cfg: RegionConfig, smtp_server: tuple[_Recorder, int]
+    db: str, cfg: RegionConfig, smtp_server: tuple[Recorder, int]
 ) -> None:
     handler, port = smtp_server
     _enqueue(cfg, 6)
