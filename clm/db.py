@@ -11,8 +11,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from clm.settings import get_settings
 
@@ -66,6 +66,27 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+
+
+def claim_key(
+    session: Session, column: InstrumentedAttribute[str], key: str, known: set[str] | None
+) -> bool:
+    """True if no row has ``key`` in the unique ``column`` yet (and remember it in ``known``).
+
+    Rows written with an idempotency key (outbox messages, dossier events) check it here;
+    a batch passes the ``known`` keys it loaded once with :func:`keys_with_prefix`.
+    """
+    if known is None:
+        return session.scalar(select(column).where(column == key)) is None
+    if key in known:
+        return False
+    known.add(key)
+    return True
+
+
+def keys_with_prefix(session: Session, column: InstrumentedAttribute[str], prefix: str) -> set[str]:
+    """Every value of ``column`` that starts with ``prefix``."""
+    return set(session.scalars(select(column).where(column.startswith(prefix))))
 
 
 def migrate(url: str | None = None, revision: str = "head") -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from clm.db import claim_key, keys_with_prefix
 from clm.models import DossierEvent
 
 
@@ -27,13 +27,8 @@ def record_event(
 
     A batch passes ``known_keys`` (from :func:`existing_keys`) instead of a look-up per event.
     """
-    if known_keys is None:
-        if session.scalar(select(DossierEvent.id).where(DossierEvent.key == key)) is not None:
-            return False
-    elif key in known_keys:
+    if not claim_key(session, DossierEvent.key, key, known_keys):
         return False
-    else:
-        known_keys.add(key)
     session.add(
         DossierEvent(
             key=key,
@@ -50,4 +45,4 @@ def record_event(
 
 def existing_keys(session: Session, prefix: str) -> set[str]:
     """The dossier event keys that start with ``prefix``."""
-    return set(session.scalars(select(DossierEvent.key).where(DossierEvent.key.startswith(prefix))))
+    return keys_with_prefix(session, DossierEvent.key, prefix)

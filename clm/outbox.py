@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from clm.clock import utcnow
 from clm.config import Mail
-from clm.db import UnitOfWork
+from clm.db import UnitOfWork, claim_key, keys_with_prefix
 from clm.mail import Envelope, Transport, build_message, check_header_value
 from clm.models import OutboxMessage
 
@@ -50,13 +50,8 @@ def enqueue(
     for addr in [*to, *(cc or [])]:
         check_header_value("adres", addr)
     check_header_value("onderwerp", subject)
-    if known_keys is None:
-        if session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is not None:
-            return False
-    elif key in known_keys:
+    if not claim_key(session, OutboxMessage.key, key, known_keys):
         return False
-    else:
-        known_keys.add(key)
     session.add(
         OutboxMessage(
             key=key,
@@ -75,9 +70,7 @@ def enqueue(
 
 def existing_keys(session: Session, prefix: str) -> set[str]:
     """The outbox keys that start with ``prefix``, for batches that enqueue many messages."""
-    return set(
-        session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.startswith(prefix)))
-    )
+    return keys_with_prefix(session, OutboxMessage.key, prefix)
 
 
 @dataclass

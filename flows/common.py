@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,3 +25,27 @@ class FlowInput(BaseModel):
     def effective_as_of(self) -> date:
         """``as_of``, or today in the region."""
         return self.as_of or today_in_region()
+
+
+# Fields that several forms share, with the same Dutch title and check everywhere.
+Year = Annotated[int, Field(ge=2000, le=2100, title="Classificatiejaar")]
+ProviderCode = Annotated[str, Field(pattern=r"^\d{8}$", title="AGB-code aanbieder")]
+StaffKey = Annotated[
+    str,
+    Field(
+        min_length=1,
+        title="Medewerker",
+        description="Sleutel van de medewerker in de regioconfiguratie, bijvoorbeeld cm-jansen.",
+    ),
+]
+
+
+def intake_file(kind: str, sheet: str, columns: str) -> object:
+    """The field of a file in the intake folder, described for one kind of file."""
+    return Field(
+        ...,
+        min_length=1,
+        title="Bestand",
+        description=f"Naam van het {kind} (.csv of .xlsx met tabblad '{sheet}') in de "
+        f"intakemap. Kolommen: {columns}.",
+    )

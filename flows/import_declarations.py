@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from prefect import flow
-from pydantic import Field
 
 from clm.errors import InvalidInput
 from clm.services.common import resolve_intake_file
-from flows.common import FlowInput
+from flows.common import FlowInput, intake_file
 from tasks.artifacts import publish_input_errors, publish_markdown
 from tasks.declarations import import_declaration_file
 
@@ -15,12 +14,10 @@ from tasks.declarations import import_declaration_file
 class ImportDeclarationsInput(FlowInput):
     """Invoer van de declaratie-import."""
 
-    file_name: str = Field(
-        ...,
-        min_length=1,
-        title="Bestand",
-        description="Naam van het declaratiebestand (.csv of .xlsx met tabblad 'Declaraties') "
-        "in de intakemap. Kolommen: AGB-code, cliënt, gemeente, periode, bedrag, zorgvorm.",
+    file_name: str = intake_file(
+        "declaratiebestand",
+        "Declaraties",
+        "AGB-code, cliënt, gemeente, periode, bedrag, zorgvorm",
     )
 
 

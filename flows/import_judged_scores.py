@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from prefect import flow
-from pydantic import Field
 
 from clm.errors import InvalidInput
 from clm.services.common import resolve_intake_file
-from flows.common import FlowInput
+from flows.common import FlowInput, StaffKey, Year, intake_file
 from tasks.artifacts import publish_input_errors
 from tasks.judged import import_sheet
 
@@ -15,19 +14,13 @@ from tasks.judged import import_sheet
 class ImportJudgedScoresInput(FlowInput):
     """Invoer van de import van beoordelingen."""
 
-    file_name: str = Field(
-        ...,
-        min_length=1,
-        title="Bestand",
-        description="Naam van het bestand (.csv of .xlsx met tabblad 'Beoordeling') in de "
-        "intakemap. Kolommen: AGB-code, specialisatie, informatie, politiek belang, toelichting.",
+    file_name: str = intake_file(
+        "beoordelingsbestand",
+        "Beoordeling",
+        "AGB-code, specialisatie, informatie, politiek belang, toelichting",
     )
-    year: int = Field(..., ge=2000, le=2100, title="Classificatiejaar")
-    entered_by: str = Field(
-        ...,
-        title="Vastgelegd door",
-        description="Sleutel van de medewerker, bijvoorbeeld cm-jansen.",
-    )
+    year: Year
+    entered_by: StaffKey
 
 
 @flow(name="import-judged-scores")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow
 from pydantic import Field
 
-from flows.common import FlowInput
+from flows.common import FlowInput, ProviderCode, StaffKey, Year
 from tasks.classification import override
 from tasks.outbox import deliver_outbox
 
@@ -13,15 +13,11 @@ from tasks.outbox import deliver_outbox
 class OverrideCategoryInput(FlowInput):
     """Categorie van een aanbieder handmatig vaststellen."""
 
-    provider_code: str = Field(..., pattern=r"^\d{8}$", title="AGB-code aanbieder")
-    year: int = Field(..., ge=2000, le=2100, title="Classificatiejaar")
+    provider_code: ProviderCode
+    year: Year
     category: int = Field(..., ge=1, le=4, title="Categorie (1-4)")
     reason: str = Field(..., min_length=10, max_length=2000, title="Reden (verplicht)")
-    decided_by: str = Field(
-        ...,
-        title="Contractmanager",
-        description="Sleutel van de contractmanager, bijvoorbeeld cm-jansen.",
-    )
+    decided_by: StaffKey
 
 
 @flow(name="override-category")

@@ -6,7 +6,7 @@ from prefect import flow
 from pydantic import Field
 
 from clm.services.judged import JudgedInput
-from flows.common import FlowInput
+from flows.common import FlowInput, ProviderCode, StaffKey, Year
 from tasks.judged import record_scores
 
 _SCORE = {"ge": 1, "le": 10}
@@ -15,17 +15,13 @@ _SCORE = {"ge": 1, "le": 10}
 class RecordJudgedScoresInput(FlowInput):
     """Beoordeelde criteria van één aanbieder."""
 
-    provider_code: str = Field(..., pattern=r"^\d{8}$", title="AGB-code aanbieder")
-    year: int = Field(..., ge=2000, le=2100, title="Classificatiejaar")
+    provider_code: ProviderCode
+    year: Year
     specialisation: int = Field(..., **_SCORE, title="Specialisatie van het aanbod (1-10)")
     information: int = Field(..., **_SCORE, title="Bijdrage aan informatie (1-10)")
     political_importance: int = Field(..., **_SCORE, title="Politiek belang (1-10)")
     remark: str = Field("", max_length=2000, title="Toelichting")
-    entered_by: str = Field(
-        ...,
-        title="Vastgelegd door",
-        description="Sleutel van de medewerker in de regioconfiguratie, bijvoorbeeld cm-jansen.",
-    )
+    entered_by: StaffKey
 
 
 @flow(name="record-judged-scores")
