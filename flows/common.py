@@ -5,9 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from clm.clock import today_in_region
+
+# Optional values shown in the UI as a plain date or number field: left empty, the default
+# applies. (The generated 'date or None' schema makes the form ask for a type first.)
+OptionalDate = Annotated[date | None, WithJsonSchema({"type": "string", "format": "date"})]
+OptionalYear = Annotated[
+    int | None,
+    Field(ge=2000, le=2100),
+    WithJsonSchema({"type": "integer", "minimum": 2000, "maximum": 2100}),
+]
 
 
 class FlowInput(BaseModel):
@@ -15,7 +24,7 @@ class FlowInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    as_of: date | None = Field(
+    as_of: OptionalDate = Field(
         None,
         title="Peildatum",
         description="De datum waarvoor de flow werkt. Leeg: vandaag (Europe/Amsterdam). "

@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 from clm.errors import MissingJudgedScores
 from clm.services.classification import ReferencePeriod
 from clm.services.common import region_config
-from flows.common import FlowInput
+from flows.common import FlowInput, OptionalDate, OptionalYear
 from tasks.artifacts import publish_markdown, publish_table
 from tasks.classification import compute, load_table, store
 from tasks.outbox import deliver_outbox
@@ -19,20 +19,18 @@ from tasks.outbox import deliver_outbox
 class YearlyClassificationInput(FlowInput):
     """Invoer van de jaarlijkse classificatie."""
 
-    year: int | None = Field(
+    year: OptionalYear = Field(
         None,
-        ge=2000,
-        le=2100,
         title="Classificatiejaar",
         description="Het jaar waarvoor de aanbieders worden ingedeeld. Leeg: het komende jaar.",
     )
-    reference_start: date | None = Field(
+    reference_start: OptionalDate = Field(
         None,
         title="Begin referentieperiode",
         description="Eerste dag van de periode waarvan de declaraties meetellen. "
         "Leeg: 1 januari van het vorige kalenderjaar.",
     )
-    reference_end: date | None = Field(
+    reference_end: OptionalDate = Field(
         None,
         title="Einde referentieperiode",
         description="Laatste dag van de referentieperiode (inclusief). "
