@@ -43,8 +43,10 @@ def main() -> None:
     providers = demo_providers(cfg, count=args.providers)
     decl = demo_declarations(cfg, providers, 2025, rows_per_provider=args.rows_per_provider)
     judged = demo_judged_scores(providers).set_index("provider_code")
-    print(f"generated {len(providers)} providers, {len(decl):,} rows "
-          f"in {time.perf_counter() - t0:.1f} s")
+    print(
+        f"generated {len(providers)} providers, {len(decl):,} rows "
+        f"in {time.perf_counter() - t0:.1f} s"
+    )
 
     codes = [p.code for p in providers]
     t0 = time.perf_counter()
@@ -58,22 +60,41 @@ def main() -> None:
     t0 = time.perf_counter()
     with sqlite3.connect(var / "clm.db") as conn:
         ids = dict(conn.execute("select code, id from providers"))
-        conn.execute("insert into declaration_imports (id, file_name, content_hash, periods, "
-                     "row_count, total_amount, imported_at, as_of) values (1, 'bench', 'x', "
-                     "'[]', 0, 0, '2026-01-01', '2026-01-01')")
-        rows = zip(decl["provider_code"].map(ids), decl["client_ref"],
-                   decl["municipality_code"], decl["period"].astype(str), decl["amount"],
-                   decl["care_type"], strict=True)
-        conn.executemany("insert into declarations (provider_id, client_ref, municipality_code,"
-                         " period, amount, care_type, import_id) values (?,?,?,?,?,?,1)",
-                         ((*r, ) for r in rows))
+        conn.execute(
+            "insert into declaration_imports (id, file_name, content_hash, periods, "
+            "row_count, total_amount, imported_at, as_of) values (1, 'bench', 'x', "
+            "'[]', 0, 0, '2026-01-01', '2026-01-01')"
+        )
+        rows = zip(
+            decl["provider_code"].map(ids),
+            decl["client_ref"],
+            decl["municipality_code"],
+            decl["period"].astype(str),
+            decl["amount"],
+            decl["care_type"],
+            strict=True,
+        )
+        conn.executemany(
+            "insert into declarations (provider_id, client_ref, municipality_code,"
+            " period, amount, care_type, import_id) values (?,?,?,?,?,?,1)",
+            ((*r,) for r in rows),
+        )
         year = 2027
         conn.executemany(
             "insert into judged_scores (provider_id, year, specialisation, information, "
             "political_importance, remark, entered_by, entered_at) "
             "values (?,?,?,?,?,'',  'bench', '2026-11-01')",
-            [(ids[c], year, int(r.specialisation), int(r.information),
-              int(r.political_importance)) for c, r in judged.iterrows()])
+            [
+                (
+                    ids[c],
+                    year,
+                    int(r.specialisation),
+                    int(r.information),
+                    int(r.political_importance),
+                )
+                for c, r in judged.iterrows()
+            ],
+        )
     print(f"loaded into SQLite in {time.perf_counter() - t0:.1f} s")
 
     from prefect.testing.utilities import prefect_test_harness
@@ -83,18 +104,27 @@ def main() -> None:
     with prefect_test_harness(server_startup_timeout=180):
         t0 = time.perf_counter()
         state = yearly_classification(
-            YearlyClassificationInput(as_of=date(2026, 11, 23), year=year), return_state=True)
+            YearlyClassificationInput(as_of=date(2026, 11, 23), year=year), return_state=True
+        )
         flow_s = time.perf_counter() - t0
         summary = state.result()
         steps = _task_timings(state.state_details.flow_run_id)
-    print(f"flow yearly-classification (first run, {summary['new']} rows, "
-          f"{summary['letters']} letters): {flow_s:.2f} s")
+    print(
+        f"flow yearly-classification (first run, {summary['new']} rows, "
+        f"{summary['letters']} letters): {flow_s:.2f} s"
+    )
     for name, seconds in steps.items():
         print(f"  {name:<28} {seconds:6.2f} s")
-    out = {"providers": args.providers, "rows": len(decl), "domain_s": round(domain_s, 2),
-           "flow_s": round(flow_s, 2), "steps": steps, "categories":
-           result["category"].value_counts().sort_index().to_dict(),
-           "cpus": os.cpu_count(), "pandas": pd.__version__}
+    out = {
+        "providers": args.providers,
+        "rows": len(decl),
+        "domain_s": round(domain_s, 2),
+        "flow_s": round(flow_s, 2),
+        "steps": steps,
+        "categories": result["category"].value_counts().sort_index().to_dict(),
+        "cpus": os.cpu_count(),
+        "pandas": pd.__version__,
+    }
     results = Path(__file__).parent / "results"
     results.mkdir(exist_ok=True)
     (results / "classification.json").write_text(json.dumps(out, indent=2))
@@ -106,10 +136,12 @@ def _task_timings(flow_run_id) -> dict[str, float]:  # noqa: ANN001
 
     with get_client(sync_client=True) as client:
         runs = client.read_task_runs(
-            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
-    return {r.name.rsplit("-", 1)[0]:
-            round(r.total_run_time.total_seconds(), 2) for r in sorted(
-                runs, key=lambda r: r.start_time or r.expected_start_time)}
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+        )
+    return {
+        r.name.rsplit("-", 1)[0]: round(r.total_run_time.total_seconds(), 2)
+        for r in sorted(runs, key=lambda r: r.start_time or r.expected_start_time)
+    }
 
 
 if __name__ == "__main__":

@@ -6,9 +6,10 @@ staff, municipalities) is validated at load, and every error names the file and 
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import (
@@ -178,6 +179,59 @@ class Classification(Strict):
         return self.categories[-1]
 
 
+class CalendarConfig(Strict):
+    """The region's own closures and openings on top of the Dutch public holidays."""
+
+    closed_dates: frozenset[date] = frozenset()
+    closed_every_year: frozenset[Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-\d{2}$")]] = (
+        frozenset()
+    )
+    open_dates: frozenset[date] = frozenset()
+
+
+class Location(Strict):
+    name: str
+    kind: Literal["room", "video"] = "room"
+    url: str = ""
+
+
+class MeetingPlan(Strict):
+    """When progress meetings can be held and the terms around them (in working days)."""
+
+    weekdays: list[Annotated[int, Field(ge=1, le=5)]] = [1, 2, 3, 4]  # ISO: 1 = Monday
+    times: list[Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]] = [
+        "09:30",
+        "11:00",
+        "13:30",
+        "15:00",
+    ]
+    duration_minutes: Annotated[int, Field(ge=15, le=480)] = 75
+    first_working_day: Annotated[int, Field(ge=1, le=15)] = 3
+    locations: list[Location]
+    data_deadline_working_days: Annotated[int, Field(ge=1, le=40)] = 10
+    final_agenda_working_days: Annotated[int, Field(ge=1, le=20)] = 3
+    reminder_grace_working_days: Annotated[int, Field(ge=1, le=20)] = 3
+
+    @field_validator("locations")
+    @classmethod
+    def _some_location(cls, locations: list[Location]) -> list[Location]:
+        if not locations:
+            raise ValueError("minstens één locatie (zaal of videoverbinding)")
+        return locations
+
+
+class Kpi(Strict):
+    """A figure asked of providers (seed 002), with its norm."""
+
+    code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    label: str
+    unit: Literal["percentage", "aantal", "weken", "cijfer", "dagen"]
+    direction: Literal["higher", "lower"]
+    norm: float | None = None
+    minimum: float = 0
+    maximum: float | None = None
+
+
 class RegionConfig(Strict):
     """The whole configuration of one purchasing region."""
 
@@ -187,6 +241,9 @@ class RegionConfig(Strict):
     staff: list[StaffMember]
     mail: Mail
     classification: Classification
+    calendar: CalendarConfig = CalendarConfig()
+    meetings: MeetingPlan | None = None
+    kpis: list[Kpi] = []
 
     @model_validator(mode="after")
     def _unique_and_staffed(self) -> RegionConfig:
@@ -194,6 +251,7 @@ class RegionConfig(Strict):
             ("municipalities", self.municipalities, "code"),
             ("care_types", self.care_types, "code"),
             ("staff", self.staff, "key"),
+            ("kpis", self.kpis, "code"),
         ):
             seen: set[str] = set()
             for item in items:
