@@ -60,6 +60,16 @@ class Role(StrEnum):
     FUNCTIONAL_ADMINISTRATOR = "functional_administrator"
 
 
+ROLE_LABELS = {
+    Role.CONTRACT_MANAGER: "contractmanager",
+    Role.CONTRACT_ADMINISTRATION: "contractbeheer",
+    Role.SUPPORT_OFFICER: "ondersteuner",
+    Role.POLICY: "beleid",
+    Role.CONTROL: "control",
+    Role.FUNCTIONAL_ADMINISTRATOR: "functioneel beheer",
+}
+
+
 class StaffMember(Strict):
     key: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
     name: str

@@ -28,6 +28,15 @@ def check_header_value(name: str, value: str) -> str:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file to send with a message."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
 class Envelope:
     """What a transport needs of one outbox message."""
 
@@ -40,6 +49,7 @@ class Envelope:
     subject: str
     text: str
     html: str
+    attachments: tuple[Attachment, ...] = ()
 
 
 def build_message(env: Envelope) -> EmailMessage:
@@ -56,6 +66,20 @@ def build_message(env: Envelope) -> EmailMessage:
     msg["Date"] = format_datetime(utcnow())
     msg.set_content(env.text)
     msg.add_alternative(env.html, subtype="html")
+    for item in env.attachments:
+        maintype, subtype = item.content_type.split("/", 1)
+        if maintype == "text":  # calendar invites: text parts keep their method parameter
+            params = dict(p.split("=", 1) for p in subtype.split(";")[1:] if "=" in p)
+            msg.add_attachment(
+                item.content.decode("utf-8"),
+                subtype=subtype.split(";")[0],
+                filename=item.filename,
+                params=params,
+            )
+        else:
+            msg.add_attachment(
+                item.content, maintype=maintype, subtype=subtype, filename=item.filename
+            )
     return msg
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     Text,
@@ -161,6 +162,10 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    attachments: Mapped[list[OutboxAttachment]] = relationship(
+        order_by="OutboxAttachment.id", cascade="all, delete-orphan"
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -179,3 +184,123 @@ class DossierEvent(Base):
     kind: Mapped[str] = mapped_column(String(50))
     summary: Mapped[str] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class OutboxAttachment(Base):
+    """A file sent with an outbox message (agenda PDF, calendar invite, data sheet)."""
+
+    __tablename__ = "outbox_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Meeting(Base):
+    """A progress meeting (contractvoortgangsgesprek) with one provider."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (UniqueConstraint("provider_id", "meeting_month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    meeting_month: Mapped[date] = mapped_column(Date)  # first day of the meeting month
+    cycle_year: Mapped[int] = mapped_column(Integer)  # classification year it belongs to
+    quarter: Mapped[str] = mapped_column(String(7))  # data period discussed, e.g. 2027-Q1
+    uid: Mapped[str] = mapped_column(String(200), unique=True)  # iCalendar UID, never changes
+    sequence: Mapped[int] = mapped_column(Integer, default=0)  # iCalendar SEQUENCE
+    status: Mapped[str] = mapped_column(String(12), default="planned")  # planned, cancelled
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    location: Mapped[str] = mapped_column(String(300))
+    location_url: Mapped[str] = mapped_column(String(300), default="")
+    contract_manager: Mapped[str] = mapped_column(String(50))
+    support_officer: Mapped[str] = mapped_column(String(50))
+    contract_administration: Mapped[str] = mapped_column(String(50))
+    optional_staff: Mapped[list[str]] = mapped_column(JSON, default=list)  # policy / control
+    data_deadline: Mapped[date] = mapped_column(Date)
+    final_agenda_due: Mapped[date] = mapped_column(Date)
+    data_received_on: Mapped[date | None] = mapped_column(Date)
+    data_reminder_sent_on: Mapped[date | None] = mapped_column(Date)
+    data_signal_on: Mapped[date | None] = mapped_column(Date)
+    final_agenda_sent_on: Mapped[date | None] = mapped_column(Date)
+    planned_on: Mapped[date] = mapped_column(Date)
+
+    provider: Mapped[Provider] = relationship()
+
+
+class AgendaPoint(Base):
+    """A point the provider (or the region) adds to a meeting's agenda."""
+
+    __tablename__ = "agenda_points"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    submitted_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AttendeeRequest(Base):
+    """A request to the provider for an extra staff member at a meeting, and its answer."""
+
+    __tablename__ = "attendee_requests"
+    __table_args__ = (UniqueConstraint("meeting_id", "staff_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    staff_key: Mapped[str] = mapped_column(String(50))
+    status: Mapped[str] = mapped_column(String(10), default="requested")  # accepted, declined
+    remark: Mapped[str] = mapped_column(Text, default="")
+    requested_on: Mapped[date] = mapped_column(Date)
+    answered_on: Mapped[date | None] = mapped_column(Date)
+
+
+class IntakeFile(Base):
+    """A data sheet taken in from the intake folder (accepted or refused)."""
+
+    __tablename__ = "intake_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(300))
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(10))  # accepted, refused
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"))
+    quarter: Mapped[str | None] = mapped_column(String(7))
+    errors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    as_of: Mapped[date] = mapped_column(Date)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class KpiValue(Base):
+    """One figure a provider delivered for a quarter."""
+
+    __tablename__ = "kpi_values"
+    __table_args__ = (UniqueConstraint("provider_id", "quarter", "kpi_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    quarter: Mapped[str] = mapped_column(String(7))
+    kpi_code: Mapped[str] = mapped_column(String(50))
+    value: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))  # None: 'geen gegevens'
+    remark: Mapped[str] = mapped_column(Text, default="")
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intake_files.id"))
+
+
+class Signal(Base):
+    """A signal of (threatening) non-compliance for the contract manager (seed 004)."""
+
+    __tablename__ = "signals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # quality, continuity, lawfulness, timeliness
+    source: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    as_of: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from clm.clock import utcnow
 from clm.config import Mail
 from clm.db import UnitOfWork, claim_key, keys_with_prefix
-from clm.mail import Envelope, Transport, build_message, check_header_value
-from clm.models import OutboxMessage
+from clm.mail import Attachment, Envelope, Transport, build_message, check_header_value
+from clm.models import OutboxAttachment, OutboxMessage
 
 PENDING, SENDING, SENT = "pending", "sending", "sent"
 # A claim older than this belonged to a process that died between claiming and marking;
@@ -41,6 +41,7 @@ def enqueue(
     provider_id: int | None = None,
     cc: list[str] | None = None,
     known_keys: set[str] | None = None,
+    attachments: list[Attachment] | None = None,
 ) -> bool:
     """Add a message to the outbox in the caller's transaction; False if the key exists.
 
@@ -52,19 +53,22 @@ def enqueue(
     check_header_value("onderwerp", subject)
     if not claim_key(session, OutboxMessage.key, key, known_keys):
         return False
-    session.add(
-        OutboxMessage(
-            key=key,
-            message_id=message_id_for(key, sender.sender_email),
-            provider_id=provider_id,
-            to_addrs=list(to),
-            cc_addrs=list(cc or []),
-            subject=subject,
-            body_text=text,
-            body_html=html,
-            status=PENDING,
-        )
+    message = OutboxMessage(
+        key=key,
+        message_id=message_id_for(key, sender.sender_email),
+        provider_id=provider_id,
+        to_addrs=list(to),
+        cc_addrs=list(cc or []),
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        status=PENDING,
+        attachments=[
+            OutboxAttachment(filename=a.filename, content_type=a.content_type, content=a.content)
+            for a in attachments or []
+        ],
     )
+    session.add(message)
     return True
 
 
@@ -164,6 +168,9 @@ def _deliver_one(
             subject=row.subject,
             text=row.body_text,
             html=row.body_html,
+            attachments=tuple(
+                Attachment(a.filename, a.content_type, a.content) for a in row.attachments
+            ),
         )
         try:
             transport.send(build_message(envelope))

@@ -1,0 +1,135 @@
+"""The quarterly meeting cycle: which month, which quarter, who attends, which slot.
+
+Pure rules; the service layer (``clm.services.meetings``) applies them to the database.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from clm.calendar import working_days_in_month
+from clm.clock import REGION_TZ
+from clm.config import MEETING_MONTHS, CalendarConfig, MeetingPlan, RegionConfig, Role
+
+
+def next_meeting_month(as_of: date) -> date:
+    """The first meeting month (April, July, October, January) after ``as_of``'s month."""
+    year, month = as_of.year, as_of.month
+    for _ in range(12):
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+        if month in MEETING_MONTHS:
+            return date(year, month, 1)
+    raise AssertionError("unreachable")
+
+
+def cycle_year(meeting_month: date) -> int:
+    """The classification year a meeting belongs to: January closes the year before."""
+    return meeting_month.year - 1 if meeting_month.month == 1 else meeting_month.year
+
+
+def quarter_discussed(meeting_month: date) -> str:
+    """The quarter whose figures a meeting discusses: April → Q1 of that year, January → Q4."""
+    if meeting_month.month == 1:
+        return f"{meeting_month.year - 1}-Q4"
+    return f"{meeting_month.year}-Q{(meeting_month.month - 1) // 3}"
+
+
+def previous_quarter(quarter: str) -> str:
+    """'2027-Q1' → '2026-Q4'."""
+    year, q = int(quarter[:4]), int(quarter[-1])
+    return f"{year - 1}-Q4" if q == 1 else f"{year}-Q{q - 1}"
+
+
+def optional_roles(meeting_month: date) -> tuple[Role, ...]:
+    """Policy staff may join in April and October, control staff in July and January."""
+    return (Role.POLICY,) if meeting_month.month in (4, 10) else (Role.CONTROL,)
+
+
+@dataclass(frozen=True)
+class Slot:
+    starts_at: datetime
+    ends_at: datetime
+
+
+def slots_in_month(meeting_month: date, plan: MeetingPlan, cal: CalendarConfig) -> list[Slot]:
+    """Every meeting slot of the month, in order (Europe/Amsterdam times, timezone-aware)."""
+    days = working_days_in_month(meeting_month.year, meeting_month.month, cal)
+    days = [d for d in days[plan.first_working_day - 1 :] if d.isoweekday() in plan.weekdays]
+    slots = []
+    for day in days:
+        for hhmm in plan.times:
+            start = datetime.combine(day, time.fromisoformat(hhmm), tzinfo=REGION_TZ)
+            slots.append(Slot(start, start + timedelta(minutes=plan.duration_minutes)))
+    return slots
+
+
+@dataclass(frozen=True)
+class Booking:
+    """One planned meeting: the slot, the room or video link and the staff who attend."""
+
+    provider_id: int
+    slot: Slot
+    location: int  # index into MeetingPlan.locations
+    contract_manager: str
+    support_officer: str
+    contract_administration: str
+
+
+@dataclass
+class Agenda:
+    """Who and what is taken in a month: staff and locations per slot start."""
+
+    busy: dict[datetime, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def take(self, start: datetime, *names: str) -> None:
+        self.busy[start].update(names)
+
+    def free(self, start: datetime, name: str) -> bool:
+        return name not in self.busy[start]
+
+
+def plan_slots(
+    requests: list[tuple[int, str]],
+    meeting_month: date,
+    cfg: RegionConfig,
+    taken: Agenda | None = None,
+) -> tuple[list[Booking], list[int]]:
+    """Give each (provider_id, contract manager) the earliest slot where the contract manager,
+    a support officer, someone of contract administration and a location are all free.
+
+    Returns the bookings and the provider ids for which no slot was left.
+    """
+    assert cfg.meetings is not None
+    plan = cfg.meetings
+    agenda = taken or Agenda()
+    slots = slots_in_month(meeting_month, plan, cfg.calendar)
+    officers = [s.key for s in cfg.staff_with_role(Role.SUPPORT_OFFICER)]
+    admins = [s.key for s in cfg.staff_with_role(Role.CONTRACT_ADMINISTRATION)]
+    locations = [f"loc:{i}" for i in range(len(plan.locations))]
+    bookings, unplanned = [], []
+    # Each contract manager's meetings are spread from the start of the month on; the
+    # cursor keeps the search linear instead of starting at slot 0 for every provider.
+    cursor: dict[str, int] = defaultdict(int)
+    for provider_id, manager in requests:
+        booked = None
+        for index in range(cursor[manager], len(slots)):
+            start = slots[index].starts_at
+            if not agenda.free(start, manager):
+                continue
+            officer = next((o for o in officers if agenda.free(start, o)), None)
+            admin = next((a for a in admins if agenda.free(start, a)), None)
+            place = next((loc for loc in locations if agenda.free(start, loc)), None)
+            if officer and admin and place:
+                agenda.take(start, manager, officer, admin, place)
+                booked = Booking(provider_id, slots[index], int(place[4:]), manager, officer, admin)
+                cursor[manager] = index + 1
+                break
+        if booked:
+            bookings.append(booked)
+        else:
+            unplanned.append(provider_id)
+    return bookings, unplanned

@@ -1,0 +1,340 @@
+"""Use cases of the quarterly meeting cycle: plan a month, send the data request with the
+draft agenda and the invite; the rest of the cycle builds on the rows written here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clm.agenda import AGENDA
+from clm.calendar import add_working_days, working_days_before
+from clm.clock import REGION_TZ
+from clm.config import ROLE_LABELS, RegionConfig
+from clm.datasheet import data_sheet_template
+from clm.db import UnitOfWork
+from clm.dossier import existing_keys as dossier_keys
+from clm.dossier import record_event
+from clm.ics import meeting_invite, meeting_uid
+from clm.mail import Attachment
+from clm.meetings import (
+    Agenda,
+    cycle_year,
+    optional_roles,
+    plan_slots,
+    quarter_discussed,
+)
+from clm.models import AgendaPoint, ClassificationRow, Meeting, Provider
+from clm.outbox import enqueue
+from clm.outbox import existing_keys as outbox_keys
+from clm.pdf import html_to_pdf
+from clm.rendering import render
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored moment as an aware UTC datetime (SQLite hands them back without zone)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+@dataclass
+class PreparationSummary:
+    """What the preparation of a meeting month did."""
+
+    month: str
+    planned: int = 0
+    already_planned: int = 0
+    unplanned: list[str] = field(default_factory=list)
+    messages: int = 0
+
+
+def prepare_month(
+    uow: UnitOfWork,
+    cfg: RegionConfig,
+    month: date,
+    as_of: date,
+    provider_code: str | None = None,
+) -> PreparationSummary:
+    """Plan a meeting for every provider whose category meets in ``month`` and send each the
+    data request with the draft agenda, the data sheet and the invite, in one commit.
+
+    Providers that already have a meeting that month are left as they are, so a rerun plans
+    and sends nothing new.
+    """
+    assert cfg.meetings is not None, "regioconfiguratie mist 'meetings'"
+    month = month.replace(day=1)
+    summary = PreparationSummary(month=f"{month:%Y-%m}")
+    with uow:
+        session = uow.session
+        candidates = [
+            provider
+            for provider, months in session.execute(
+                select(Provider, ClassificationRow.meeting_months)
+                .join(ClassificationRow, ClassificationRow.provider_id == Provider.id)
+                .where(ClassificationRow.year == cycle_year(month), Provider.active)
+                .order_by(Provider.contract_manager, Provider.code)
+            ).all()
+            if month.month in months and provider_code in (None, provider.code)
+        ]
+        existing = {
+            m.provider_id: m
+            for m in session.scalars(select(Meeting).where(Meeting.meeting_month == month))
+        }
+        taken = Agenda()
+        names = [loc.name for loc in cfg.meetings.locations]
+        for m in existing.values():
+            if m.status == "planned":
+                place = f"loc:{names.index(m.location)}" if m.location in names else m.location
+                taken.take(
+                    as_utc(m.starts_at),
+                    m.contract_manager,
+                    m.support_officer,
+                    m.contract_administration,
+                    place,
+                )
+        staff_keys = {s.key for s in cfg.staff}
+        new = [p for p in candidates if p.id not in existing]
+        summary.already_planned = len(candidates) - len(new)
+        summary.unplanned += [
+            f"{p.code} {p.name}: contractmanager '{p.contract_manager}' onbekend"
+            for p in new
+            if p.contract_manager not in staff_keys
+        ]
+        new = [p for p in new if p.contract_manager in staff_keys]
+        bookings, unplanned = plan_slots(
+            [(p.id, p.contract_manager) for p in new], month, cfg, taken
+        )
+        by_id = {p.id: p for p in new}
+        summary.unplanned += [
+            f"{by_id[i].code} {by_id[i].name}: geen vrij tijdslot" for i in unplanned
+        ]
+        prefix = f"meeting:{month:%Y-%m}:"
+        known = (outbox_keys(session, prefix), dossier_keys(session, prefix))
+        optional = [s.key for role in optional_roles(month) for s in cfg.staff_with_role(role)]
+        for booking in bookings:
+            provider = by_id[booking.provider_id]
+            start = booking.slot.starts_at
+            location = cfg.meetings.locations[booking.location]
+            meeting = Meeting(
+                provider_id=provider.id,
+                meeting_month=month,
+                cycle_year=cycle_year(month),
+                quarter=quarter_discussed(month),
+                uid=meeting_uid(provider.code, f"{month:%Y-%m}", cfg),
+                sequence=0,
+                status="planned",
+                starts_at=start.astimezone(UTC),
+                ends_at=booking.slot.ends_at.astimezone(UTC),
+                location=location.name,
+                location_url=location.url,
+                contract_manager=booking.contract_manager,
+                support_officer=booking.support_officer,
+                contract_administration=booking.contract_administration,
+                optional_staff=optional,
+                data_deadline=max(
+                    working_days_before(
+                        start.date(), cfg.meetings.data_deadline_working_days, cfg.calendar
+                    ),
+                    add_working_days(as_of, 2, cfg.calendar),  # never a term already gone
+                ),
+                final_agenda_due=working_days_before(
+                    start.date(), cfg.meetings.final_agenda_working_days, cfg.calendar
+                ),
+                planned_on=as_of,
+            )
+            session.add(meeting)
+            session.flush()
+            if _send_data_request(session, cfg, meeting, provider, as_of, known):
+                summary.messages += 1
+            summary.planned += 1
+        uow.commit()
+    return summary
+
+
+def meeting_context(
+    session: Session, cfg: RegionConfig, meeting: Meeting, provider: Provider, final: bool
+) -> dict:
+    """Everything the agenda templates show about one meeting."""
+    staff = {s.key: s for s in cfg.staff}
+    previous = session.scalar(
+        select(Meeting.starts_at)
+        .where(
+            Meeting.provider_id == provider.id,
+            Meeting.meeting_month < meeting.meeting_month,
+            Meeting.status == "planned",
+        )
+        .order_by(Meeting.meeting_month.desc())
+    )
+    points = session.scalars(
+        select(AgendaPoint.text)
+        .where(AgendaPoint.meeting_id == meeting.id)
+        .order_by(AgendaPoint.id)
+    ).all()
+    region_attendees = [
+        f"{staff[k].name} ({label})"
+        for k, label in (
+            (meeting.contract_manager, "contractmanager, voorzitter"),
+            (meeting.contract_administration, "contractbeheer"),
+            (meeting.support_officer, "verslag"),
+        )
+        if k in staff
+    ]
+    region_attendees += [
+        f"{staff[k].name} ({ROLE_LABELS[staff[k].role]}, op uitnodiging)"
+        for k in meeting.optional_staff
+        if k in staff
+    ]
+    return {
+        "region": cfg.region,
+        "provider": provider,
+        "meeting": meeting,
+        "manager": staff.get(meeting.contract_manager),
+        "starts_local": as_utc(meeting.starts_at).astimezone(REGION_TZ),
+        "ends_local": as_utc(meeting.ends_at).astimezone(REGION_TZ),
+        "region_attendees": region_attendees,
+        "agenda": AGENDA,
+        "final": final,
+        "previous": as_utc(previous).astimezone(REGION_TZ).date() if previous else None,
+        "open_actions": [],  # filled in once minutes and actions exist (next capability)
+        "points": points,
+        "quarter": meeting.quarter,
+        "kpis": cfg.kpis,
+        "figures": [],
+        "previous_quarter": "",
+        "sheet_name": f"gegevens-{provider.code}-{meeting.quarter}.xlsx",
+    }
+
+
+def invite(
+    cfg: RegionConfig, meeting: Meeting, provider: Provider, cancelled: bool = False
+) -> Attachment:
+    """The meeting's calendar invite (or cancellation) as an attachment."""
+    staff = {s.key: s for s in cfg.staff}
+    manager = staff[meeting.contract_manager]
+    required = [meeting.support_officer, meeting.contract_administration]
+    attendees = [(provider.contact_name, provider.contact_email, True)]
+    attendees += [(staff[k].name, staff[k].email, True) for k in required if k in staff]
+    attendees += [
+        (staff[k].name, staff[k].email, False) for k in meeting.optional_staff if k in staff
+    ]
+    content = meeting_invite(
+        uid=meeting.uid,
+        sequence=meeting.sequence,
+        starts_at=as_utc(meeting.starts_at),
+        ends_at=as_utc(meeting.ends_at),
+        summary=f"Contractvoortgangsgesprek {provider.name}",
+        description=f"Contractvoortgangsgesprek {cfg.region.organisation} en {provider.name}. "
+        f"Bespreking gegevens {meeting.quarter}.",
+        location=" ".join(filter(None, [meeting.location, meeting.location_url])),
+        organizer=(manager.name, manager.email),
+        attendees=attendees,
+        cancelled=cancelled,
+    )
+    method = "CANCEL" if cancelled else "REQUEST"
+    return Attachment("uitnodiging.ics", f"text/calendar; method={method}", content)
+
+
+def region_copy(cfg: RegionConfig, meeting: Meeting) -> list[str]:
+    """The region's attendees who get a copy of the meeting mails."""
+    staff = {s.key: s for s in cfg.staff}
+    keys = [
+        meeting.contract_manager,
+        meeting.support_officer,
+        meeting.contract_administration,
+        *meeting.optional_staff,
+    ]
+    return [staff[k].email for k in dict.fromkeys(keys) if k in staff]
+
+
+def _send_data_request(
+    session: Session,
+    cfg: RegionConfig,
+    meeting: Meeting,
+    provider: Provider,
+    as_of: date,
+    known: tuple[set[str], set[str]],
+) -> bool:
+    context = meeting_context(session, cfg, meeting, provider, final=False)
+    key = f"meeting:{meeting.meeting_month:%Y-%m}:{provider.code}:request"
+    subject = (
+        f"Contractvoortgangsgesprek {context['starts_local']:%d-%m-%Y}: conceptagenda en "
+        f"informatieverzoek {meeting.quarter}"
+    )
+    added = enqueue(
+        session,
+        key=key,
+        sender=cfg.mail,
+        to=[provider.contact_email],
+        cc=region_copy(cfg, meeting),
+        subject=subject,
+        text=render("mail/data_request.txt.j2", **context),
+        html=render("mail/data_request.html.j2", **context),
+        provider_id=provider.id,
+        known_keys=known[0],
+        attachments=[
+            Attachment(
+                f"conceptagenda-{provider.code}-{meeting.meeting_month:%Y-%m}.pdf",
+                "application/pdf",
+                html_to_pdf(render("agenda/agenda.html.j2", **context)),
+            ),
+            invite(cfg, meeting, provider),
+            Attachment(
+                context["sheet_name"],
+                XLSX,
+                data_sheet_template(provider.code, provider.name, meeting.quarter, cfg.kpis),
+            ),
+        ],
+    )
+    local = context["starts_local"]
+    record_event(
+        session,
+        key=f"{key}:planned",
+        provider_id=provider.id,
+        kind="gesprek-gepland",
+        actor="quarterly-preparation",
+        as_of=as_of,
+        summary=f"Contractvoortgangsgesprek gepland op {local:%d-%m-%Y %H:%M} "
+        f"({meeting.location}); gegevens {meeting.quarter} gevraagd uiterlijk "
+        f"{meeting.data_deadline:%d-%m-%Y}",
+        data={"meeting_uid": meeting.uid, "outbox_key": key},
+        known_keys=known[1],
+    )
+    return added
+
+
+def month_table(uow: UnitOfWork, cfg: RegionConfig, month: date) -> list[dict]:
+    """The planned meetings of a month, for the artifact: provider, category, date, who."""
+    staff = {s.key: s.name for s in cfg.staff}
+    with uow:
+        rows = uow.session.execute(
+            select(Meeting, Provider.code, Provider.name, ClassificationRow.category)
+            .join(Provider, Provider.id == Meeting.provider_id)
+            .outerjoin(
+                ClassificationRow,
+                (ClassificationRow.provider_id == Provider.id)
+                & (ClassificationRow.year == Meeting.cycle_year),
+            )
+            .where(Meeting.meeting_month == month.replace(day=1))
+            .order_by(Meeting.starts_at)
+        ).all()
+        return [
+            {
+                "code": code,
+                "name": name,
+                "category": category,
+                "starts": f"{as_utc(m.starts_at).astimezone(REGION_TZ):%d-%m-%Y %H:%M}",
+                "status": m.status,
+                "location": m.location,
+                "contract_manager": staff.get(m.contract_manager, m.contract_manager),
+                "attendees": ", ".join(
+                    staff.get(k, k)
+                    for k in (m.support_officer, m.contract_administration, *m.optional_staff)
+                ),
+                "data_deadline": m.data_deadline.isoformat(),
+                "data_delivered": "ja" if m.data_received_on else "nee",
+            }
+            for m, code, name, category in rows
+        ]
