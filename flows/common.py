@@ -49,6 +49,26 @@ StaffKey = Annotated[
 ]
 
 
+MeetingMonth = Annotated[
+    str,
+    Field(
+        pattern=r"^\d{4}-(01|04|07|10)$",
+        title="Gespreksmaand (JJJJ-MM)",
+        description="De maand van het gesprek: april, juli, oktober of januari, bijv. 2027-04.",
+    ),
+]
+
+
+class MeetingInput(FlowInput):
+    """Base of the forms about one meeting: which provider, which month."""
+
+    provider_code: ProviderCode
+    month: MeetingMonth
+
+    def meeting_month(self) -> date:
+        return date(int(self.month[:4]), int(self.month[5:]), 1)
+
+
 def intake_file(kind: str, sheet: str, columns: str) -> object:
     """The field of a file in the intake folder, described for one kind of file."""
     return Field(

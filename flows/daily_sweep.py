@@ -5,6 +5,7 @@ from __future__ import annotations
 from prefect import flow
 
 from flows.common import FlowInput
+from tasks.meetings import data_reminders, final_agendas, pick_up_sheets
 from tasks.outbox import deliver_outbox
 
 
@@ -14,9 +15,24 @@ class DailySweepInput(FlowInput):
 
 @flow(name="daily-sweep")
 def daily_sweep(params: DailySweepInput = DailySweepInput()) -> dict:  # noqa: B008
-    """Dagelijkse ronde: verstuurt wat nog in de outbox staat. Latere onderdelen (herinneringen,
-    termijnen) komen hier bij; alles wat op of vóór de peildatum verviel, wordt ingehaald."""
-    return {"as_of": params.effective_as_of().isoformat(), **deliver_outbox()}
+    """Dagelijkse ronde: neemt nieuwe gegevensbladen uit de intakemap in, verstuurt de
+    definitieve agenda's die aan de beurt zijn, herinnert aan gegevens die te laat zijn (één
+    herinnering, daarna één signaal aan de contractmanager) en verstuurt de outbox. Alles wat
+    op of vóór de peildatum verviel wordt ingehaald; twee keer draaien op één dag verandert
+    niets."""
+    as_of = params.effective_as_of()
+    sheets = pick_up_sheets(as_of)
+    agendas = final_agendas(as_of)
+    reminders = data_reminders(as_of)
+    delivered = deliver_outbox()
+    return {
+        "as_of": as_of.isoformat(),
+        "sheets_accepted": len(sheets["accepted"]),
+        "sheets_refused": len(sheets["refused"]),
+        "final_agendas": agendas,
+        **reminders,
+        **delivered,
+    }
 
 
 if __name__ == "__main__":

@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 
-from prefect import task
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from clm.db import UnitOfWork
+from clm.errors import InvalidInput
 from clm.services.common import region_config
+from clm.services.data_intake import (
+    DATA_FOLDER,
+    new_intake_files,
+    record_refusal,
+    take_in_data_sheet,
+)
+from clm.services.followup import remind_missing_data, send_due_final_agendas
+from clm.services.meeting_changes import (
+    add_agenda_point,
+    cancel_meeting,
+    move_meeting,
+    request_extra_attendee,
+)
 from clm.services.meetings import month_table, prepare_month
+from clm.settings import get_settings
 
 
 @task(name="plan-and-request", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
@@ -23,3 +39,84 @@ def plan_and_request(month: date, as_of: date, provider_code: str | None) -> dic
 def load_month(month: date) -> list[dict]:
     """The planned meetings of the month, as shown in the artifact."""
     return month_table(UnitOfWork(), region_config(), month)
+
+
+@task(name="take-in-data-sheet", cache_policy=NO_CACHE)
+def take_in_sheet(path: Path, as_of: date) -> dict:
+    """Validate a provider's data sheet and store its figures."""
+    return asdict(take_in_data_sheet(UnitOfWork(), region_config(), path, as_of))
+
+
+@task(name="pick-up-data-sheets", cache_policy=NO_CACHE)
+def pick_up_sheets(as_of: date) -> dict[str, list[str]]:
+    """Take in every new sheet in the watched intake folder; refused ones are remembered."""
+    logger = get_run_logger()
+    cfg, folder = region_config(), get_settings().intake_path / DATA_FOLDER
+    outcome: dict[str, list[str]] = {"accepted": [], "refused": []}
+    for path in new_intake_files(UnitOfWork(), folder):
+        try:
+            take_in_data_sheet(UnitOfWork(), cfg, path, as_of)
+            outcome["accepted"].append(path.name)
+        except InvalidInput as exc:
+            record_refusal(UnitOfWork(), path, exc, as_of)
+            outcome["refused"].append(str(exc))
+            logger.warning("Gegevensblad %s afgekeurd: %s", path.name, exc)
+    return outcome
+
+
+@task(name="send-final-agendas", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def final_agendas(as_of: date) -> int:
+    """The final agenda of every meeting whose day for it has come (caught up if missed)."""
+    return send_due_final_agendas(UnitOfWork(), region_config(), as_of)
+
+
+@task(name="remind-missing-data", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def data_reminders(as_of: date) -> dict[str, int]:
+    """One reminder per missed data deadline, then one signal to the contract manager."""
+    reminders, signals = remind_missing_data(UnitOfWork(), region_config(), as_of)
+    return {"reminders": reminders, "signals": signals}
+
+
+@task(name="move-meeting", cache_policy=NO_CACHE)
+def move(
+    provider_code: str,
+    month: date,
+    new_start: datetime,
+    location: str | None,
+    actor: str,
+    as_of: date,
+) -> bool:
+    """Move a meeting; the updated invite goes through the outbox."""
+    return move_meeting(
+        UnitOfWork(), region_config(), provider_code, month, new_start, location, actor, as_of
+    )
+
+
+@task(name="cancel-meeting", cache_policy=NO_CACHE)
+def cancel(provider_code: str, month: date, reason: str, actor: str, as_of: date) -> bool:
+    """Cancel a meeting; the cancellation goes through the outbox."""
+    return cancel_meeting(UnitOfWork(), region_config(), provider_code, month, reason, actor, as_of)
+
+
+@task(name="add-agenda-point", cache_policy=NO_CACHE)
+def agenda_point(
+    provider_code: str, month: date, text: str, submitted_by: str, as_of: date
+) -> bool:
+    """Record a point for the meeting's agenda."""
+    return add_agenda_point(UnitOfWork(), provider_code, month, text, submitted_by, as_of)
+
+
+@task(name="extra-attendee", cache_policy=NO_CACHE)
+def extra_attendee(
+    provider_code: str,
+    month: date,
+    staff_key: str,
+    answer: str,
+    remark: str,
+    actor: str,
+    as_of: date,
+) -> str:
+    """Record the request for an extra staff member or the provider's answer."""
+    return request_extra_attendee(
+        UnitOfWork(), region_config(), provider_code, month, staff_key, answer, remark, actor, as_of
+    )

@@ -1,0 +1,126 @@
+"""Use case: take in a provider's filled-in data sheet (from the UI or the intake folder)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import delete, select
+
+from clm.config import RegionConfig
+from clm.datasheet import parse_data_sheet
+from clm.db import UnitOfWork
+from clm.dossier import record_event
+from clm.errors import InvalidInput
+from clm.models import IntakeFile, KpiValue, Meeting
+from clm.services.common import provider_ids
+
+DATA_FOLDER = "gegevens"  # subfolder of the intake folder that the daily sweep watches
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    status: str  # accepted, unchanged
+    file_name: str
+    provider_code: str
+    quarter: str
+    values: int
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def take_in_data_sheet(
+    uow: UnitOfWork, cfg: RegionConfig, path: Path, as_of: date, source: str | None = None
+) -> IntakeResult:
+    """Validate a data sheet and store its figures per provider, quarter and KPI.
+
+    A sheet for a quarter replaces that provider's earlier figures for the quarter; the same
+    file again changes nothing. Invalid sheets raise :class:`InvalidInput`, nothing written.
+    """
+    source = source or path.name
+    digest = file_hash(path)
+    with uow:
+        session = uow.session
+        ids = provider_ids(session)
+        sheet = parse_data_sheet(path, cfg.kpis, set(ids), source)
+        seen = session.scalar(select(IntakeFile).where(IntakeFile.content_hash == digest))
+        if seen is not None and seen.status == "accepted":
+            return IntakeResult(
+                "unchanged", source, sheet.provider_code, sheet.quarter, len(sheet.values)
+            )
+        provider_id = ids[sheet.provider_code]
+        # a file refused earlier (say, before a KPI was added to the config) is accepted now
+        intake = seen or IntakeFile(content_hash=digest)
+        intake.file_name, intake.status, intake.errors = source, "accepted", []
+        intake.provider_id, intake.quarter, intake.as_of = provider_id, sheet.quarter, as_of
+        session.add(intake)
+        session.flush()
+        session.execute(
+            delete(KpiValue).where(
+                KpiValue.provider_id == provider_id, KpiValue.quarter == sheet.quarter
+            )
+        )
+        session.add_all(
+            KpiValue(
+                provider_id=provider_id,
+                quarter=sheet.quarter,
+                kpi_code=code,
+                value=value,
+                remark=sheet.remarks.get(code, ""),
+                intake_id=intake.id,
+            )
+            for code, value in sheet.values.items()
+        )
+        for meeting in session.scalars(
+            select(Meeting).where(
+                Meeting.provider_id == provider_id,
+                Meeting.quarter == sheet.quarter,
+                Meeting.data_received_on.is_(None),
+            )
+        ):
+            meeting.data_received_on = as_of
+        delivered = sum(v is not None for v in sheet.values.values())
+        record_event(
+            session,
+            key=f"data:{sheet.provider_code}:{sheet.quarter}:{digest[:16]}",
+            provider_id=provider_id,
+            kind="gegevens-ontvangen",
+            actor="intake-provider-data",
+            as_of=as_of,
+            summary=f"Gegevens {sheet.quarter} ontvangen ({source}): {delivered} van "
+            f"{len(sheet.values)} indicatoren ingevuld",
+            data={"file": source, "quarter": sheet.quarter},
+        )
+        uow.commit()
+        return IntakeResult(
+            "accepted", source, sheet.provider_code, sheet.quarter, len(sheet.values)
+        )
+
+
+def new_intake_files(uow: UnitOfWork, folder: Path) -> list[Path]:
+    """Data sheets in the watched folder that were never taken in or refused before."""
+    if not folder.is_dir():
+        return []
+    files = sorted(p for p in folder.glob("*.xlsx") if p.is_file())
+    with uow:
+        known = set(uow.session.scalars(select(IntakeFile.content_hash)))
+    return [p for p in files if file_hash(p) not in known]
+
+
+def record_refusal(uow: UnitOfWork, path: Path, error: InvalidInput, as_of: date) -> None:
+    """Remember a refused file so the sweep does not try it again every day."""
+    with uow:
+        uow.session.add(
+            IntakeFile(
+                file_name=path.name,
+                content_hash=file_hash(path),
+                status="refused",
+                errors=[str(p) for p in error.problems],
+                as_of=as_of,
+            )
+        )
+        uow.commit()

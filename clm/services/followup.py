@@ -1,0 +1,228 @@
+"""Use cases of the daily sweep around meetings: the final agenda when it is due, and the
+data reminders and signals. Everything due on or before ``as_of`` is handled, once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clm.calendar import add_working_days
+from clm.clock import REGION_TZ
+from clm.config import RegionConfig
+from clm.db import UnitOfWork
+from clm.dossier import record_event
+from clm.mail import Attachment
+from clm.meetings import previous_quarter
+from clm.models import KpiValue, Meeting, Provider, Signal
+from clm.outbox import enqueue
+from clm.pdf import html_to_pdf
+from clm.rendering import format_number, render
+from clm.services.meetings import as_utc, meeting_context, region_copy
+
+
+@dataclass
+class FollowUpSummary:
+    final_agendas: int = 0
+    reminders: int = 0
+    signals: int = 0
+
+
+def figures(session: Session, cfg: RegionConfig, provider_id: int, quarter: str) -> list[dict]:
+    """The delivered figures of a quarter against the norm and the previous quarter."""
+    prev = previous_quarter(quarter)
+    values = {
+        (v.quarter, v.kpi_code): v.value
+        for v in session.scalars(
+            select(KpiValue).where(
+                KpiValue.provider_id == provider_id, KpiValue.quarter.in_([quarter, prev])
+            )
+        )
+    }
+    rows = []
+    for kpi in cfg.kpis:
+        value, before = values.get((quarter, kpi.code)), values.get((prev, kpi.code))
+        below = (
+            value is not None
+            and kpi.norm is not None
+            and (
+                value < Decimal(str(kpi.norm))
+                if kpi.direction == "higher"
+                else value > Decimal(str(kpi.norm))
+            )
+        )
+        rows.append(
+            {
+                "label": kpi.label,
+                "value": format_number(value),
+                "norm": "—" if kpi.norm is None else format_number(kpi.norm),
+                "previous": format_number(before),
+                "below_norm": below,
+            }
+        )
+    return rows
+
+
+def send_due_final_agendas(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> int:
+    """Send the final agenda of every planned meeting whose day for it has come."""
+    sent = 0
+    with uow:
+        session = uow.session
+        due = session.execute(
+            select(Meeting, Provider)
+            .join(Provider, Provider.id == Meeting.provider_id)
+            .where(
+                Meeting.status == "planned",
+                Meeting.final_agenda_sent_on.is_(None),
+                Meeting.final_agenda_due <= as_of,
+            )
+            .order_by(Meeting.starts_at)
+        ).all()
+        for meeting, provider in due:
+            if as_utc(meeting.starts_at).astimezone(REGION_TZ).date() < as_of:
+                meeting.final_agenda_sent_on = as_of  # the meeting is past: nothing to send
+                continue
+            context = meeting_context(session, cfg, meeting, provider, final=True)
+            context["figures"] = figures(session, cfg, provider.id, meeting.quarter)
+            context["previous_quarter"] = previous_quarter(meeting.quarter)
+            key = f"meeting:{meeting.meeting_month:%Y-%m}:{provider.code}:final-agenda"
+            subject = (
+                f"Agenda contractvoortgangsgesprek {context['starts_local']:%d-%m-%Y}, "
+                f"{provider.name}"
+            )
+            html = render("agenda/agenda.html.j2", **context)
+            if enqueue(
+                session,
+                key=key,
+                sender=cfg.mail,
+                to=[provider.contact_email],
+                cc=region_copy(cfg, meeting),
+                subject=subject,
+                text=render("mail/final_agenda.txt.j2", **context),
+                html=render("mail/final_agenda.html.j2", **context),
+                provider_id=provider.id,
+                attachments=[
+                    Attachment(
+                        f"agenda-{provider.code}-{meeting.meeting_month:%Y-%m}.pdf",
+                        "application/pdf",
+                        html_to_pdf(html),
+                    )
+                ],
+            ):
+                record_event(
+                    session,
+                    key=key,
+                    provider_id=provider.id,
+                    kind="agenda",
+                    actor="daily-sweep",
+                    as_of=as_of,
+                    summary=f"Definitieve agenda verstuurd voor het gesprek van "
+                    f"{context['starts_local']:%d-%m-%Y}",
+                    data={"outbox_key": key},
+                )
+                sent += 1
+            meeting.final_agenda_sent_on = as_of
+        uow.commit()
+    return sent
+
+
+def remind_missing_data(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> tuple[int, int]:
+    """Data not delivered after its deadline: one reminder; still nothing after the grace
+    period counted from the day the reminder went out: one signal to the contract manager.
+
+    Returns (reminders, signals) sent now.
+    """
+    assert cfg.meetings is not None
+    grace = cfg.meetings.reminder_grace_working_days
+    reminders = signals = 0
+    staff = {s.key: s for s in cfg.staff}
+    with uow:
+        session = uow.session
+        open_rows = session.execute(
+            select(Meeting, Provider)
+            .join(Provider, Provider.id == Meeting.provider_id)
+            .where(
+                Meeting.status == "planned",
+                Meeting.data_received_on.is_(None),
+                Meeting.data_deadline < as_of,
+                Meeting.data_signal_on.is_(None),
+            )
+            .order_by(Meeting.id)
+        ).all()
+        for meeting, provider in open_rows:
+            base = f"meeting:{meeting.meeting_month:%Y-%m}:{provider.code}"
+            context = meeting_context(session, cfg, meeting, provider, final=False)
+            if meeting.data_reminder_sent_on is None:
+                context["new_deadline"] = add_working_days(as_of, grace, cfg.calendar)
+                enqueue(
+                    session,
+                    key=f"{base}:data-reminder",
+                    sender=cfg.mail,
+                    to=[provider.contact_email],
+                    cc=[staff[meeting.contract_manager].email]
+                    if meeting.contract_manager in staff
+                    else [],
+                    subject=f"Herinnering: gegevens {meeting.quarter} voor het "
+                    f"contractvoortgangsgesprek",
+                    provider_id=provider.id,
+                    text=render("mail/data_reminder.txt.j2", **context),
+                    html=render("mail/data_reminder.html.j2", **context),
+                )
+                record_event(
+                    session,
+                    key=f"{base}:data-reminder",
+                    provider_id=provider.id,
+                    kind="herinnering",
+                    actor="daily-sweep",
+                    as_of=as_of,
+                    summary=f"Herinnering gegevens {meeting.quarter} verstuurd "
+                    f"(termijn was {meeting.data_deadline:%d-%m-%Y})",
+                )
+                meeting.data_reminder_sent_on = as_of
+                reminders += 1
+            elif add_working_days(meeting.data_reminder_sent_on, grace, cfg.calendar) < as_of:
+                description = (
+                    f"Gegevens {meeting.quarter} niet aangeleverd: termijn "
+                    f"{meeting.data_deadline:%d-%m-%Y}, herinnering "
+                    f"{meeting.data_reminder_sent_on:%d-%m-%Y}"
+                )
+                session.add(
+                    Signal(
+                        key=f"{base}:data-signal",
+                        provider_id=provider.id,
+                        kind="timeliness",
+                        source="daily-sweep: gegevens",
+                        description=description,
+                        as_of=as_of,
+                    )
+                )
+                manager = staff.get(meeting.contract_manager)
+                if manager:
+                    context["description"] = description
+                    enqueue(
+                        session,
+                        key=f"{base}:data-signal",
+                        sender=cfg.mail,
+                        to=[manager.email],
+                        subject=f"Signaal: {provider.name} heeft "
+                        f"gegevens {meeting.quarter} niet aangeleverd",
+                        provider_id=provider.id,
+                        text=render("mail/data_signal.txt.j2", **context),
+                        html=render("mail/data_signal.html.j2", **context),
+                    )
+                record_event(
+                    session,
+                    key=f"{base}:data-signal",
+                    provider_id=provider.id,
+                    kind="signaal",
+                    actor="daily-sweep",
+                    as_of=as_of,
+                    summary=description,
+                )
+                meeting.data_signal_on = as_of
+                signals += 1
+        uow.commit()
+    return reminders, signals

@@ -1,0 +1,285 @@
+"""Use cases staff start from the UI around one meeting: move or cancel it, add an agenda
+point, ask the provider for an extra staff member and record the answer."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clm.clock import REGION_TZ
+from clm.config import RegionConfig
+from clm.db import UnitOfWork
+from clm.dossier import record_event
+from clm.errors import InputProblem, InvalidInput
+from clm.meetings import optional_roles
+from clm.models import AgendaPoint, AttendeeRequest, Meeting, Provider
+from clm.outbox import enqueue
+from clm.rendering import render
+from clm.services.common import provider_by_code
+from clm.services.meetings import as_utc, invite, meeting_context, region_copy
+
+
+def find_meeting(session: Session, provider_code: str, month: date) -> tuple[Meeting, Provider]:
+    """The provider's meeting in ``month``, or an error naming both parameters."""
+    provider = provider_by_code(session, provider_code)
+    meeting = session.scalar(
+        select(Meeting).where(
+            Meeting.provider_id == provider.id, Meeting.meeting_month == month.replace(day=1)
+        )
+    )
+    if meeting is None:
+        raise InvalidInput(
+            [
+                InputProblem(
+                    "parameters provider_code/month",
+                    f"geen gesprek met {provider.name} in {month:%m-%Y}",
+                )
+            ],
+            "Onbekend gesprek",
+        )
+    return meeting, provider
+
+
+def _notify(
+    session: Session,
+    cfg: RegionConfig,
+    meeting: Meeting,
+    provider: Provider,
+    kind: str,
+    as_of: date,
+    actor: str,
+    summary: str,
+    cancelled: bool = False,
+) -> None:
+    """Mail the provider and the attendees the updated (or cancelled) invite."""
+    context = meeting_context(session, cfg, meeting, provider, final=False)
+    context["cancelled"] = cancelled
+    key = f"meeting:{meeting.meeting_month:%Y-%m}:{provider.code}:{kind}:s{meeting.sequence}"
+    word = "Vervalt" if cancelled else "Gewijzigd"
+    enqueue(
+        session,
+        key=key,
+        sender=cfg.mail,
+        to=[provider.contact_email],
+        cc=region_copy(cfg, meeting),
+        provider_id=provider.id,
+        subject=f"{word}: contractvoortgangsgesprek {provider.name}",
+        text=render("mail/meeting_change.txt.j2", **context),
+        html=render("mail/meeting_change.html.j2", **context),
+        attachments=[invite(cfg, meeting, provider, cancelled=cancelled)],
+    )
+    record_event(
+        session,
+        key=key,
+        provider_id=provider.id,
+        kind=f"gesprek-{kind}",
+        actor=actor,
+        as_of=as_of,
+        summary=summary,
+        data={"meeting_uid": meeting.uid},
+    )
+
+
+def move_meeting(
+    uow: UnitOfWork,
+    cfg: RegionConfig,
+    provider_code: str,
+    month: date,
+    new_start: datetime,
+    location: str | None,
+    actor: str,
+    as_of: date,
+) -> bool:
+    """Move a meeting to ``new_start`` (local time); an updated invite goes out. False if it
+    already is there. The contract manager may not be booked elsewhere at that moment."""
+    assert cfg.meetings is not None
+    start = new_start if new_start.tzinfo else new_start.replace(tzinfo=REGION_TZ)
+    start = start.astimezone(UTC)
+    with uow:
+        session = uow.session
+        meeting, provider = find_meeting(session, provider_code, month)
+        if meeting.status != "planned":
+            raise InvalidInput(
+                [InputProblem("parameters", "het gesprek is geannuleerd")],
+                "Verplaatsen niet mogelijk",
+            )
+        place = location or meeting.location
+        if as_utc(meeting.starts_at) == start and place == meeting.location:
+            return False
+        end = start + timedelta(minutes=cfg.meetings.duration_minutes)
+        clash = session.scalar(
+            select(Meeting.id).where(
+                Meeting.id != meeting.id,
+                Meeting.status == "planned",
+                Meeting.contract_manager == meeting.contract_manager,
+                Meeting.starts_at < end,
+                Meeting.ends_at > start,
+            )
+        )
+        if clash:
+            raise InvalidInput(
+                [
+                    InputProblem(
+                        "parameter new_start", "de contractmanager heeft dan al een ander gesprek"
+                    )
+                ],
+                "Dubbele boeking",
+            )
+        known = {loc.name: loc.url for loc in cfg.meetings.locations}
+        meeting.starts_at, meeting.ends_at = start, end
+        meeting.location, meeting.location_url = place, known.get(place, meeting.location_url)
+        meeting.sequence += 1
+        local = start.astimezone(REGION_TZ)
+        _notify(
+            session,
+            cfg,
+            meeting,
+            provider,
+            "moved",
+            as_of,
+            actor,
+            f"Gesprek verplaatst naar {local:%d-%m-%Y %H:%M} ({place})",
+        )
+        uow.commit()
+        return True
+
+
+def cancel_meeting(
+    uow: UnitOfWork,
+    cfg: RegionConfig,
+    provider_code: str,
+    month: date,
+    reason: str,
+    actor: str,
+    as_of: date,
+) -> bool:
+    """Cancel a meeting; the cancellation replaces the invite. False if already cancelled."""
+    with uow:
+        session = uow.session
+        meeting, provider = find_meeting(session, provider_code, month)
+        if meeting.status == "cancelled":
+            return False
+        meeting.status = "cancelled"
+        meeting.sequence += 1
+        _notify(
+            session,
+            cfg,
+            meeting,
+            provider,
+            "cancelled",
+            as_of,
+            actor,
+            f"Gesprek geannuleerd: {reason}",
+            cancelled=True,
+        )
+        uow.commit()
+        return True
+
+
+def add_agenda_point(
+    uow: UnitOfWork, provider_code: str, month: date, text: str, submitted_by: str, as_of: date
+) -> bool:
+    """Record a point for the agenda; it appears on the final agenda. False if known."""
+    text = text.strip()
+    if not text:
+        raise InvalidInput(
+            [InputProblem("parameter text", "het agendapunt is leeg")], "Agendapunt afgekeurd"
+        )
+    with uow:
+        session = uow.session
+        meeting, provider = find_meeting(session, provider_code, month)
+        key = f"point:{meeting.id}:{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+        if session.scalar(select(AgendaPoint.id).where(AgendaPoint.key == key)):
+            return False
+        session.add(
+            AgendaPoint(key=key, meeting_id=meeting.id, text=text, submitted_by=submitted_by)
+        )
+        record_event(
+            session,
+            key=key,
+            provider_id=provider.id,
+            kind="agendapunt",
+            actor=submitted_by,
+            as_of=as_of,
+            summary=f"Agendapunt ingediend: {text}",
+        )
+        uow.commit()
+        return True
+
+
+def request_extra_attendee(
+    uow: UnitOfWork,
+    cfg: RegionConfig,
+    provider_code: str,
+    month: date,
+    staff_key: str,
+    answer: str,
+    remark: str,
+    actor: str,
+    as_of: date,
+) -> str:
+    """Record the request to the provider for an extra staff member, and later its answer
+    ('requested', 'accepted' or 'declined'). Only an accepted one joins the meeting."""
+    member = cfg.staff_member(staff_key)
+    if answer not in ("requested", "accepted", "declined"):
+        raise InvalidInput(
+            [InputProblem("parameter answer", "kies requested, accepted of declined")],
+            "Ongeldig antwoord",
+        )
+    with uow:
+        session = uow.session
+        meeting, provider = find_meeting(session, provider_code, month)
+        request = session.scalar(
+            select(AttendeeRequest).where(
+                AttendeeRequest.meeting_id == meeting.id, AttendeeRequest.staff_key == staff_key
+            )
+        )
+        if request is not None and request.status == answer:
+            return answer
+        if request is None:
+            request = AttendeeRequest(
+                meeting_id=meeting.id, staff_key=staff_key, requested_on=as_of, status="requested"
+            )
+            session.add(request)
+        request.status, request.remark = answer, remark
+        if answer != "requested":
+            request.answered_on = as_of
+        joined = staff_key in meeting.optional_staff
+        if answer == "accepted" and not joined:
+            meeting.optional_staff = [*meeting.optional_staff, staff_key]
+        elif answer != "accepted" and joined and staff_key not in _role_invited(cfg, meeting):
+            meeting.optional_staff = [k for k in meeting.optional_staff if k != staff_key]
+        words = {"requested": "gevraagd", "accepted": "akkoord", "declined": "niet akkoord"}
+        record_event(
+            session,
+            key=f"attendee:{meeting.id}:{staff_key}:{answer}",
+            provider_id=provider.id,
+            kind="extra-deelnemer",
+            actor=actor,
+            as_of=as_of,
+            summary=f"Extra deelnemer {member.name}: {words[answer]}"
+            + (f" ({remark})" if remark else ""),
+        )
+        if answer == "accepted" and not joined:
+            meeting.sequence += 1
+            _notify(
+                session,
+                cfg,
+                meeting,
+                provider,
+                "attendee",
+                as_of,
+                actor,
+                f"Uitnodiging bijgewerkt: {member.name} sluit aan",
+            )
+        uow.commit()
+        return answer
+
+
+def _role_invited(cfg: RegionConfig, meeting: Meeting) -> set[str]:
+    return {
+        s.key for role in optional_roles(meeting.meeting_month) for s in cfg.staff_with_role(role)
+    }

@@ -1,0 +1,36 @@
+"""Flow add-agenda-point: a point from the provider for the meeting's agenda."""
+
+from __future__ import annotations
+
+from prefect import flow
+from pydantic import Field
+
+from flows.common import MeetingInput
+from tasks.meetings import agenda_point
+
+
+class AddAgendaPointInput(MeetingInput):
+    """Bespreekpunt van de aanbieder."""
+
+    text: str = Field(..., min_length=3, max_length=2000, title="Bespreekpunt")
+    submitted_by: str = Field(
+        ...,
+        min_length=2,
+        max_length=200,
+        title="Ingediend door",
+        description="Naam van wie het punt aandroeg.",
+    )
+
+
+@flow(name="add-agenda-point")
+def add_agenda_point(params: AddAgendaPointInput) -> dict:
+    """Een bespreekpunt van de aanbieder vastleggen; het komt op de definitieve agenda onder
+    'Bespreekpunten vanuit aanbieder'."""
+    added = agenda_point(
+        params.provider_code,
+        params.meeting_month(),
+        params.text,
+        params.submitted_by,
+        params.effective_as_of(),
+    )
+    return {"added": added}

@@ -1,0 +1,32 @@
+"""Flow cancel-meeting: staff cancel a planned meeting; a cancellation goes out."""
+
+from __future__ import annotations
+
+from prefect import flow
+from pydantic import Field
+
+from flows.common import MeetingInput, StaffKey
+from tasks.meetings import cancel
+from tasks.outbox import deliver_outbox
+
+
+class CancelMeetingInput(MeetingInput):
+    """Gesprek annuleren."""
+
+    reason: str = Field(..., min_length=5, max_length=1000, title="Reden")
+    cancelled_by: StaffKey
+
+
+@flow(name="cancel-meeting")
+def cancel_meeting(params: CancelMeetingInput) -> dict:
+    """Een contractvoortgangsgesprek annuleren. De aanbieder en de deelnemers krijgen een
+    annulering die de agenda-uitnodiging verwijdert; de reden staat in het contractdossier."""
+    cancelled = cancel(
+        params.provider_code,
+        params.meeting_month(),
+        params.reason,
+        params.cancelled_by,
+        params.effective_as_of(),
+    )
+    deliver_outbox()
+    return {"cancelled": cancelled}

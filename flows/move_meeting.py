@@ -1,0 +1,43 @@
+"""Flow move-meeting: staff move a planned meeting; an updated invite goes out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from prefect import flow
+from pydantic import Field
+
+from flows.common import MeetingInput, StaffKey
+from tasks.meetings import move
+from tasks.outbox import deliver_outbox
+
+
+class MoveMeetingInput(MeetingInput):
+    """Gesprek verplaatsen."""
+
+    new_start: datetime = Field(
+        ...,
+        title="Nieuwe datum en begintijd",
+        description="Tijd in Nederland, bijvoorbeeld 2027-04-14T10:00.",
+    )
+    location: str | None = Field(
+        None, title="Locatie", description="Leeg: de huidige locatie blijft."
+    )
+    moved_by: StaffKey
+
+
+@flow(name="move-meeting")
+def move_meeting(params: MoveMeetingInput) -> dict:
+    """Een gepland contractvoortgangsgesprek verplaatsen. De aanbieder en de deelnemers krijgen
+    een bijgewerkte agenda-uitnodiging (dezelfde UID, die de oude vervangt). Een tijd waarop de
+    contractmanager al een gesprek heeft, wordt geweigerd."""
+    moved = move(
+        params.provider_code,
+        params.meeting_month(),
+        params.new_start,
+        params.location,
+        params.moved_by,
+        params.effective_as_of(),
+    )
+    deliver_outbox()
+    return {"moved": moved}
