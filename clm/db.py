@@ -58,6 +58,9 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        # Detach first: what was read stays readable after the block (rollback would expire
+        # it); anything not committed is still thrown away by the rollback.
+        self.session.expunge_all()
         self.session.rollback()
         self.session.close()
 
