@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from clm.clock import today_in_region
 from clm.settings import PROJECT_DIR
@@ -76,16 +77,24 @@ def _prefect(env: dict[str, str], *args: str, timeout: int = 600) -> subprocess.
     )
 
 
+def _deployments_in_prefect_yaml() -> list[str]:
+    """'<flow name>/<deployment name>' of every deployment that prefect.yaml declares."""
+    import importlib
+
+    spec = yaml.safe_load((PROJECT_DIR / "prefect.yaml").read_text(encoding="utf-8"))
+    names = []
+    for deployment in spec["deployments"]:
+        path, func = deployment["entrypoint"].split(":")
+        module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
+        names.append(f"{getattr(module, func).name}/{deployment['name']}")
+    return names
+
+
 def test_up_deploys_every_flow_and_runs_a_classification(system: dict[str, str]) -> None:
     listed = _prefect(system, "deployment", "ls")
-    for name in (
-        "yearly-classification/clm",
-        "import-declarations/clm",
-        "daily-sweep/clm",
-        "record-judged-scores/clm",
-        "import-judged-scores/clm",
-        "override-category/clm",
-    ):
+    names = _deployments_in_prefect_yaml()
+    assert len(names) >= 12
+    for name in names:
         assert name in listed.stdout, listed.stdout
 
     as_of = today_in_region()
@@ -113,6 +122,26 @@ def test_up_deploys_every_flow_and_runs_a_classification(system: dict[str, str])
     emls = list((var / "outbox").glob("*.eml"))
     assert len(emls) == 40
     assert all(b"Classificatie contractmanagement" in p.read_bytes() for p in emls)
+
+    # the quarterly preparation for the next April, started the same way
+    next_april = f"{as_of.year + 1}-04"
+    params = json.dumps({"params": {"as_of": as_of.isoformat(), "month": next_april}})
+    run = _prefect(
+        system,
+        "deployment",
+        "run",
+        "quarterly-preparation/clm",
+        "--params",
+        params,
+        "--watch",
+        "--watch-timeout",
+        "300",
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    with sqlite3.connect(var / "clm.db") as conn:
+        meetings = conn.execute("select count(*) from meetings").fetchone()[0]
+    assert meetings == 40
+    assert len(list((var / "outbox").glob("*.eml"))) == 80
 
     # the server's scheduler has planned the scheduled deployments (and logged no errors)
     scheduled = _prefect(system, "flow-run", "ls", "--state-type", "SCHEDULED", "--limit", "50")
