@@ -101,7 +101,10 @@ def plan_slots(
     """Give each (provider_id, contract manager) the earliest slot where the contract manager,
     a support officer, someone of contract administration and a location are all free.
 
-    Returns the bookings and the provider ids for which no slot was left.
+    Requests are taken in turns per contract manager (first meeting of each manager, then
+    the second, …), so that parallel slots fill up with different managers and no manager
+    is left with only the end of the month. Returns the bookings and the provider ids for
+    which no slot was left.
     """
     assert cfg.meetings is not None
     plan = cfg.meetings
@@ -114,7 +117,7 @@ def plan_slots(
     # Each contract manager's meetings are spread from the start of the month on; the
     # cursor keeps the search linear instead of starting at slot 0 for every provider.
     cursor: dict[str, int] = defaultdict(int)
-    for provider_id, manager in requests:
+    for provider_id, manager in _in_turns(requests):
         booked = None
         for index in range(cursor[manager], len(slots)):
             start = slots[index].starts_at
@@ -133,3 +136,13 @@ def plan_slots(
         else:
             unplanned.append(provider_id)
     return bookings, unplanned
+
+
+def _in_turns(requests: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Interleave requests per contract manager, keeping each manager's own order."""
+    rank: dict[str, int] = defaultdict(int)
+    ranked = []
+    for position, (provider_id, manager) in enumerate(requests):
+        ranked.append((rank[manager], position, provider_id, manager))
+        rank[manager] += 1
+    return [(provider_id, manager) for _, _, provider_id, manager in sorted(ranked)]

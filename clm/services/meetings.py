@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clm.agenda import AGENDA
+from clm.agenda_docx import agenda_docx
 from clm.calendar import add_working_days, working_days_before
 from clm.clock import REGION_TZ
 from clm.config import ROLE_LABELS, RegionConfig
@@ -29,10 +30,10 @@ from clm.meetings import (
 from clm.models import AgendaPoint, ClassificationRow, Meeting, Provider
 from clm.outbox import enqueue
 from clm.outbox import existing_keys as outbox_keys
-from clm.pdf import html_to_pdf
 from clm.rendering import render
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -276,9 +277,9 @@ def _send_data_request(
         known_keys=known[0],
         attachments=[
             Attachment(
-                f"conceptagenda-{provider.code}-{meeting.meeting_month:%Y-%m}.pdf",
-                "application/pdf",
-                html_to_pdf(render("agenda/agenda.html.j2", **context)),
+                f"conceptagenda-{provider.code}-{meeting.meeting_month:%Y-%m}.docx",
+                DOCX,
+                agenda_docx(context),
             ),
             invite(cfg, meeting, provider),
             Attachment(

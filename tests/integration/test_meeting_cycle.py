@@ -66,7 +66,7 @@ def test_preparation_plans_once_with_attachments(classified: RegionConfig) -> No
     with UnitOfWork() as uow:
         names = uow.session.scalars(select(OutboxAttachment.filename)).all()
     assert len(names) == 120
-    assert sum(n.endswith(".pdf") for n in names) == 40
+    assert sum(n.endswith(".docx") for n in names) == 40
     assert names.count("uitnodiging.ics") == 40
     assert sum(n.endswith(".xlsx") for n in names) == 40
     policy = {s.key for s in classified.staff_with_role(Role.POLICY)}
