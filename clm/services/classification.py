@@ -12,7 +12,6 @@ import pandas as pd
 from sqlalchemy import Float, cast, func, select
 from sqlalchemy.orm import Session
 
-from clm import dossier, outbox
 from clm.classification import CRITERIA, classify, factual_figures, providers_missing_judged
 from clm.clock import dutch_date, dutch_month
 from clm.config import RegionConfig, Role
@@ -20,8 +19,8 @@ from clm.db import UnitOfWork
 from clm.dossier import record_event
 from clm.errors import InputProblem, InvalidInput, MissingJudgedScores
 from clm.models import CategoryOverride, ClassificationRow, Declaration, JudgedScore, Provider
-from clm.outbox import enqueue
-from clm.rendering import format_euro, render
+from clm.notify import KnownKeys, mail_with_event
+from clm.rendering import format_euro
 from clm.services.common import provider_by_code
 
 
@@ -148,7 +147,7 @@ def store_classification(
             o.provider_id: o
             for o in session.scalars(select(CategoryOverride).where(CategoryOverride.year == year))
         }
-        known = _KnownKeys.load(session, f"classification:{year}:")
+        known = KnownKeys.load(session, f"classification:{year}:")
         for code, record in result.iterrows():
             provider = providers[str(code)]
             override = overrides.get(provider.id)
@@ -206,18 +205,6 @@ def store_classification(
     return summary
 
 
-@dataclass
-class _KnownKeys:
-    """Outbox and dossier keys of a batch, loaded once instead of one look-up per row."""
-
-    outbox: set[str]
-    dossier: set[str]
-
-    @classmethod
-    def load(cls, session: Session, prefix: str) -> _KnownKeys:
-        return cls(outbox.existing_keys(session, prefix), dossier.existing_keys(session, prefix))
-
-
 def _record(
     session: Session,
     cfg: RegionConfig,
@@ -229,7 +216,7 @@ def _record(
     *,
     letter: bool,
     summary: StoreSummary | None = None,
-    known: _KnownKeys | None = None,
+    known: KnownKeys | None = None,
 ) -> None:
     """The dossier event of a (re)classification and, when due, the letter in the outbox."""
     category = cfg.classification.categories[row.category - 1]
@@ -275,32 +262,24 @@ def _record(
     subject = (
         f"Classificatie contractmanagement {row.year}: {provider.name} in categorie {row.category}"
     )
-    added = enqueue(
+    added = mail_with_event(
         session,
+        cfg,
         key=f"{base}:letter",
-        sender=cfg.mail,
+        template="classification_letter",
+        context=context,
         to=[provider.contact_email],
         cc=[manager.email] if manager else [],
-        subject=subject.replace("\n", " ").replace("\r", " "),
-        text=render("mail/classification_letter.txt.j2", **context),
-        html=render("mail/classification_letter.html.j2", **context),
+        subject=subject,
         provider_id=provider.id,
-        known_keys=known.outbox if known else None,
+        kind="brief",
+        actor=actor,
+        as_of=as_of,
+        summary=f"Brief verstuurd: {subject}",
+        known=known,
     )
-    if added:
-        record_event(
-            session,
-            key=f"{base}:letter",
-            provider_id=provider.id,
-            kind="brief",
-            actor=actor,
-            as_of=as_of,
-            summary=f"Brief verstuurd: {subject}",
-            data={"outbox_key": f"{base}:letter"},
-            known_keys=known.dossier if known else None,
-        )
-        if summary is not None:
-            summary.letters += 1
+    if added and summary is not None:
+        summary.letters += 1
 
 
 def _criteria_lines(cfg: RegionConfig, row: ClassificationRow) -> list[dict[str, str]]:

@@ -18,6 +18,7 @@ from clm.dossier import record_event
 from clm.mail import Attachment
 from clm.meetings import previous_quarter
 from clm.models import KpiValue, Meeting, Provider, Signal
+from clm.notify import mail_with_event
 from clm.outbox import enqueue
 from clm.pdf import html_to_pdf
 from clm.rendering import format_number, render
@@ -93,36 +94,30 @@ def send_due_final_agendas(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> i
                 f"Agenda contractvoortgangsgesprek {context['starts_local']:%d-%m-%Y}, "
                 f"{provider.name}"
             )
-            html = render("agenda/agenda.html.j2", **context)
-            if enqueue(
+            pdf = html_to_pdf(render("agenda/agenda.html.j2", **context))
+            if mail_with_event(
                 session,
+                cfg,
                 key=key,
-                sender=cfg.mail,
+                template="final_agenda",
+                context=context,
                 to=[provider.contact_email],
                 cc=region_copy(cfg, meeting),
                 subject=subject,
-                text=render("mail/final_agenda.txt.j2", **context),
-                html=render("mail/final_agenda.html.j2", **context),
                 provider_id=provider.id,
+                kind="agenda",
+                actor="daily-sweep",
+                as_of=as_of,
+                summary=f"Definitieve agenda verstuurd voor het gesprek van "
+                f"{context['starts_local']:%d-%m-%Y}",
                 attachments=[
                     Attachment(
                         f"agenda-{provider.code}-{meeting.meeting_month:%Y-%m}.pdf",
                         "application/pdf",
-                        html_to_pdf(html),
+                        pdf,
                     )
                 ],
             ):
-                record_event(
-                    session,
-                    key=key,
-                    provider_id=provider.id,
-                    kind="agenda",
-                    actor="daily-sweep",
-                    as_of=as_of,
-                    summary=f"Definitieve agenda verstuurd voor het gesprek van "
-                    f"{context['starts_local']:%d-%m-%Y}",
-                    data={"outbox_key": key},
-                )
                 sent += 1
             meeting.final_agenda_sent_on = as_of
         uow.commit()
@@ -157,23 +152,17 @@ def remind_missing_data(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> tupl
             context = meeting_context(session, cfg, meeting, provider, final=False)
             if meeting.data_reminder_sent_on is None:
                 context["new_deadline"] = add_working_days(as_of, grace, cfg.calendar)
-                enqueue(
+                manager = staff.get(meeting.contract_manager)
+                mail_with_event(
                     session,
+                    cfg,
                     key=f"{base}:data-reminder",
-                    sender=cfg.mail,
+                    template="data_reminder",
+                    context=context,
                     to=[provider.contact_email],
-                    cc=[staff[meeting.contract_manager].email]
-                    if meeting.contract_manager in staff
-                    else [],
+                    cc=[manager.email] if manager else [],
                     subject=f"Herinnering: gegevens {meeting.quarter} voor het "
-                    f"contractvoortgangsgesprek",
-                    provider_id=provider.id,
-                    text=render("mail/data_reminder.txt.j2", **context),
-                    html=render("mail/data_reminder.html.j2", **context),
-                )
-                record_event(
-                    session,
-                    key=f"{base}:data-reminder",
+                    "contractvoortgangsgesprek",
                     provider_id=provider.id,
                     kind="herinnering",
                     actor="daily-sweep",

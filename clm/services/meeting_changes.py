@@ -16,8 +16,7 @@ from clm.dossier import record_event
 from clm.errors import InputProblem, InvalidInput
 from clm.meetings import optional_roles
 from clm.models import AgendaPoint, AttendeeRequest, Meeting, Provider
-from clm.outbox import enqueue
-from clm.rendering import render
+from clm.notify import mail_with_event
 from clm.services.common import provider_by_code
 from clm.services.meetings import as_utc, invite, meeting_context, region_copy
 
@@ -59,27 +58,21 @@ def _notify(
     context["cancelled"] = cancelled
     key = f"meeting:{meeting.meeting_month:%Y-%m}:{provider.code}:{kind}:s{meeting.sequence}"
     word = "Vervalt" if cancelled else "Gewijzigd"
-    enqueue(
+    mail_with_event(
         session,
+        cfg,
         key=key,
-        sender=cfg.mail,
+        template="meeting_change",
+        context=context,
         to=[provider.contact_email],
         cc=region_copy(cfg, meeting),
-        provider_id=provider.id,
         subject=f"{word}: contractvoortgangsgesprek {provider.name}",
-        text=render("mail/meeting_change.txt.j2", **context),
-        html=render("mail/meeting_change.html.j2", **context),
-        attachments=[invite(cfg, meeting, provider, cancelled=cancelled)],
-    )
-    record_event(
-        session,
-        key=key,
         provider_id=provider.id,
         kind=f"gesprek-{kind}",
         actor=actor,
         as_of=as_of,
         summary=summary,
-        data={"meeting_uid": meeting.uid},
+        attachments=[invite(cfg, meeting, provider, cancelled=cancelled)],
     )
 
 

@@ -16,8 +16,6 @@ from clm.clock import REGION_TZ
 from clm.config import ROLE_LABELS, RegionConfig
 from clm.datasheet import data_sheet_template
 from clm.db import UnitOfWork
-from clm.dossier import existing_keys as dossier_keys
-from clm.dossier import record_event
 from clm.ics import meeting_invite, meeting_uid
 from clm.mail import Attachment
 from clm.meetings import (
@@ -28,9 +26,7 @@ from clm.meetings import (
     quarter_discussed,
 )
 from clm.models import AgendaPoint, ClassificationRow, Meeting, Provider
-from clm.outbox import enqueue
-from clm.outbox import existing_keys as outbox_keys
-from clm.rendering import render
+from clm.notify import KnownKeys, mail_with_event
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -113,7 +109,7 @@ def prepare_month(
             f"{by_id[i].code} {by_id[i].name}: geen vrij tijdslot" for i in unplanned
         ]
         prefix = f"meeting:{month:%Y-%m}:"
-        known = (outbox_keys(session, prefix), dossier_keys(session, prefix))
+        known = KnownKeys.load(session, prefix)
         optional = [s.key for role in optional_roles(month) for s in cfg.staff_with_role(role)]
         for booking in bookings:
             provider = by_id[booking.provider_id]
@@ -256,7 +252,7 @@ def _send_data_request(
     meeting: Meeting,
     provider: Provider,
     as_of: date,
-    known: tuple[set[str], set[str]],
+    known: KnownKeys,
 ) -> bool:
     context = meeting_context(session, cfg, meeting, provider, final=False)
     key = f"meeting:{meeting.meeting_month:%Y-%m}:{provider.code}:request"
@@ -264,17 +260,24 @@ def _send_data_request(
         f"Contractvoortgangsgesprek {context['starts_local']:%d-%m-%Y}: conceptagenda en "
         f"informatieverzoek {meeting.quarter}"
     )
-    added = enqueue(
+    local = context["starts_local"]
+    return mail_with_event(
         session,
+        cfg,
         key=key,
-        sender=cfg.mail,
+        template="data_request",
+        context=context,
         to=[provider.contact_email],
         cc=region_copy(cfg, meeting),
         subject=subject,
-        text=render("mail/data_request.txt.j2", **context),
-        html=render("mail/data_request.html.j2", **context),
         provider_id=provider.id,
-        known_keys=known[0],
+        kind="gesprek-gepland",
+        actor="quarterly-preparation",
+        as_of=as_of,
+        known=known,
+        summary=f"Contractvoortgangsgesprek gepland op {local:%d-%m-%Y %H:%M} "
+        f"({meeting.location}); conceptagenda en informatieverzoek {meeting.quarter} "
+        f"verstuurd, gegevens uiterlijk {meeting.data_deadline:%d-%m-%Y}",
         attachments=[
             Attachment(
                 f"conceptagenda-{provider.code}-{meeting.meeting_month:%Y-%m}.docx",
@@ -289,21 +292,6 @@ def _send_data_request(
             ),
         ],
     )
-    local = context["starts_local"]
-    record_event(
-        session,
-        key=f"{key}:planned",
-        provider_id=provider.id,
-        kind="gesprek-gepland",
-        actor="quarterly-preparation",
-        as_of=as_of,
-        summary=f"Contractvoortgangsgesprek gepland op {local:%d-%m-%Y %H:%M} "
-        f"({meeting.location}); gegevens {meeting.quarter} gevraagd uiterlijk "
-        f"{meeting.data_deadline:%d-%m-%Y}",
-        data={"meeting_uid": meeting.uid, "outbox_key": key},
-        known_keys=known[1],
-    )
-    return added
 
 
 def month_table(uow: UnitOfWork, cfg: RegionConfig, month: date) -> list[dict]:

@@ -1,0 +1,82 @@
+"""A mail to a provider (or staff) and its entry in the contract dossier, written together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from clm import dossier, outbox
+from clm.config import RegionConfig
+from clm.dossier import record_event
+from clm.mail import Attachment
+from clm.outbox import enqueue
+from clm.rendering import render
+
+
+@dataclass
+class KnownKeys:
+    """Outbox and dossier keys of a batch, loaded once instead of one look-up per row."""
+
+    outbox: set[str]
+    dossier: set[str]
+
+    @classmethod
+    def load(cls, session: Session, prefix: str) -> KnownKeys:
+        return cls(outbox.existing_keys(session, prefix), dossier.existing_keys(session, prefix))
+
+
+def mail_with_event(
+    session: Session,
+    cfg: RegionConfig,
+    *,
+    key: str,
+    template: str,
+    context: dict[str, Any],
+    to: list[str],
+    subject: str,
+    provider_id: int,
+    kind: str,
+    actor: str,
+    as_of: date,
+    summary: str,
+    cc: list[str] | None = None,
+    attachments: list[Attachment] | None = None,
+    known: KnownKeys | None = None,
+) -> bool:
+    """Put ``mail/<template>.{txt,html}.j2`` in the outbox under ``key`` and record a dossier
+    event with the same key, in the caller's transaction. False if the key was known.
+
+    ``known`` holds the outbox and dossier keys a batch loaded once (:class:`KnownKeys`).
+    Subjects are composed with names from the register; their whitespace is folded, so a line
+    break in a name can neither break nor inject into the header (``enqueue`` refuses them).
+    """
+    subject = " ".join(subject.split())
+    added = enqueue(
+        session,
+        key=key,
+        sender=cfg.mail,
+        to=to,
+        cc=cc,
+        subject=subject,
+        text=render(f"mail/{template}.txt.j2", **context),
+        html=render(f"mail/{template}.html.j2", **context),
+        provider_id=provider_id,
+        attachments=attachments,
+        known_keys=known.outbox if known else None,
+    )
+    if added:
+        record_event(
+            session,
+            key=key,
+            provider_id=provider_id,
+            kind=kind,
+            actor=actor,
+            as_of=as_of,
+            summary=summary,
+            data={"outbox_key": key, "subject": subject},
+            known_keys=known.dossier if known else None,
+        )
+    return added
