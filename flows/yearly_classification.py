@@ -8,7 +8,7 @@ from prefect import flow
 from pydantic import Field, model_validator
 
 from clm.errors import MissingJudgedScores
-from clm.services.classification import ReferencePeriod
+from clm.services.classification import TABLE_LABELS, ReferencePeriod
 from clm.services.common import region_config
 from flows.common import FlowInput, OptionalDate, OptionalYear
 from tasks.artifacts import publish_markdown, publish_table
@@ -81,6 +81,7 @@ def yearly_classification(
     table = load_table(year)
     publish_table(
         table,
+        labels=TABLE_LABELS,
         key=f"classificatie-{year}",
         description=f"Classificatie {year}: alle aanbieders met punten en categorie",
     )

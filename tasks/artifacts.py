@@ -26,8 +26,11 @@ def _plain(value: Any) -> Any:
 
 
 @task(name="publish-table", cache_policy=NO_CACHE)
-def publish_table(frame: pd.DataFrame, key: str, description: str) -> None:
-    """One table artifact from a data frame."""
+def publish_table(
+    frame: pd.DataFrame, key: str, description: str, labels: dict[str, str] | None = None
+) -> None:
+    """One table artifact from a data frame, its columns titled with the Dutch ``labels``."""
+    frame = frame.rename(columns=labels or {})
     rows = [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict(orient="records")]
     create_table_artifact(table=rows, key=key, description=description)
 

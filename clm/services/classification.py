@@ -381,6 +381,28 @@ def override_category(
     return True
 
 
+TABLE_LABELS = {
+    "code": "AGB-code",
+    "name": "Aanbieder",
+    "clients": "Cliënten",
+    "municipalities": "Gemeenten",
+    "revenue": "Omzet regio (€)",
+    "points_clients": "Punten cliënten",
+    "points_municipalities": "Punten gemeenten",
+    "points_revenue": "Punten omzet",
+    "points_specialisation": "Punten specialisatie",
+    "points_information": "Punten informatie",
+    "points_political_importance": "Punten politiek belang",
+    "score": "Score",
+    "computed_category": "Berekende categorie",
+    "category": "Categorie",
+    "meetings_per_year": "Gesprekken per jaar",
+    "months": "Maanden",
+    "overridden_by": "Vastgesteld door",
+    "warnings": "Waarschuwingen",
+}
+
+
 def classification_table(uow: UnitOfWork, cfg: RegionConfig, year: int) -> pd.DataFrame:
     """The stored classification of ``year``, one row per provider, for artifacts and export."""
     with uow:

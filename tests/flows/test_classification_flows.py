@@ -31,7 +31,7 @@ def test_yearly_classification_flow_and_rerun(demo: Path) -> None:
     emls = sorted((demo / "outbox").glob("*.eml"))
     assert len(emls) == 40
     table = artifact_markdown(f"classificatie-{YEAR}")
-    assert "score" in table and "computed_category" in table
+    assert "Score" in table and "Berekende categorie" in table
     summary = artifact_markdown(f"classificatie-{YEAR}-samenvatting")
     assert f"# Classificatie {YEAR}" in summary and "40 nieuw" in summary
 

@@ -30,7 +30,7 @@ def test_preparation_flow_plans_sends_and_reruns_quietly(demo: Path) -> None:
     assert (out["month"], out["planned"], out["messages"]) == ("2027-04", 40, 40)
     assert len(list((demo / "outbox").glob("*.eml"))) == before_emls + 40
     table = artifact_markdown("gesprekken-2027-04")
-    assert "data_delivered" in table and "contract_manager" in table
+    assert "Gegevens ontvangen" in table and "Contractmanager" in table
     assert "**40** gesprek(ken) nieuw gepland" in artifact_markdown(
         "gesprekken-2027-04-samenvatting"
     )
