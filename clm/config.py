@@ -230,6 +230,17 @@ class MeetingPlan(Strict):
         return locations
 
 
+class MinutesRules(Strict):
+    """Terms around the minutes (seed 004: within two weeks; one week to react)."""
+
+    late_after_working_days: Annotated[int, Field(ge=1, le=30)] = 10
+    reaction_days: Annotated[int, Field(ge=1, le=30)] = 7  # calendar days
+    # a reaction term that ends on a weekend or holiday moves to the next working day
+    reaction_ends_on_working_day: bool = True
+    new_reaction_week_on_revision: bool = False
+    action_reminder_working_days: Annotated[int, Field(ge=0, le=20)] = 3
+
+
 class Kpi(Strict):
     """A figure asked of providers (seed 002), with its norm."""
 
@@ -253,6 +264,7 @@ class RegionConfig(Strict):
     classification: Classification
     calendar: CalendarConfig = CalendarConfig()
     meetings: MeetingPlan | None = None
+    minutes: MinutesRules = MinutesRules()
     kpis: list[Kpi] = []
 
     @model_validator(mode="after")

@@ -304,3 +304,89 @@ class Signal(Base):
     status: Mapped[str] = mapped_column(String(10), default="open")
     as_of: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Minutes(Base):
+    """The minutes (verslag) of a meeting: draft, sent for reaction, final."""
+
+    __tablename__ = "minutes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="draft")  # draft, sent, final
+    version: Mapped[int] = mapped_column(Integer, default=0)  # last version sent
+    attendees: Mapped[list[str]] = mapped_column(JSON, default=list)
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    recorded_by: Mapped[str] = mapped_column(String(50))
+    recorded_on: Mapped[date] = mapped_column(Date)
+    first_sent_on: Mapped[date | None] = mapped_column(Date)
+    reaction_due: Mapped[date | None] = mapped_column(Date)
+    open_comments: Mapped[bool] = mapped_column(default=False)
+    finalised_on: Mapped[date | None] = mapped_column(Date)
+
+
+class MinutesVersion(Base):
+    """Each version of the minutes as it was sent (or finalised), with its PDF."""
+
+    __tablename__ = "minutes_versions"
+    __table_args__ = (UniqueConstraint("minutes_id", "version", "final"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    final: Mapped[bool] = mapped_column(default=False)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    created_on: Mapped[date] = mapped_column(Date)
+
+
+class MinutesReaction(Base):
+    """The provider's reaction to a version: agreed, or comments per agenda item."""
+
+    __tablename__ = "minutes_reactions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    agreed: Mapped[bool] = mapped_column()
+    comments: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    received_on: Mapped[date] = mapped_column(Date)
+    registered_by: Mapped[str] = mapped_column(String(50))
+
+
+class ActionItem(Base):
+    """An agreed action (actiepunt): what, who, by when (SMART, seed 004)."""
+
+    __tablename__ = "action_items"
+    __table_args__ = (UniqueConstraint("meeting_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # 1, 2, … within the meeting
+    agenda_item: Mapped[str] = mapped_column(String(10))
+    description: Mapped[str] = mapped_column(Text)
+    owner_side: Mapped[str] = mapped_column(String(10))  # provider, region
+    owner_name: Mapped[str] = mapped_column(String(200))
+    owner_email: Mapped[str] = mapped_column(String(254))
+    deadline: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open, done
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    close_remark: Mapped[str] = mapped_column(Text, default="")
+    reminder_sent_on: Mapped[date | None] = mapped_column(Date)
+    overdue_sent_on: Mapped[date | None] = mapped_column(Date)
+
+
+class DossierDocument(Base):
+    """A document kept in the contract dossier (final minutes, letters)."""
+
+    __tablename__ = "dossier_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_key: Mapped[str] = mapped_column(String(200), unique=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
