@@ -6,6 +6,7 @@ from prefect import flow
 
 from flows.common import FlowInput
 from tasks.meetings import data_reminders, final_agendas, pick_up_sheets
+from tasks.minutes import action_reminders, finalise_due, late_minutes
 from tasks.outbox import deliver_outbox
 
 
@@ -17,19 +18,27 @@ class DailySweepInput(FlowInput):
 def daily_sweep(params: DailySweepInput = DailySweepInput()) -> dict:  # noqa: B008
     """Dagelijkse ronde: neemt nieuwe gegevensbladen uit de intakemap in, verstuurt de
     definitieve agenda's die aan de beurt zijn, herinnert aan gegevens die te laat zijn (één
-    herinnering, daarna één signaal aan de contractmanager) en verstuurt de outbox. Alles wat
-    op of vóór de peildatum verviel wordt ingehaald; twee keer draaien op één dag verandert
-    niets."""
+    herinnering, daarna één signaal aan de contractmanager), maakt verslagen definitief waarvan
+    de reactieweek zonder open opmerkingen voorbij is, meldt verslagen die na 10 werkdagen nog
+    niet verstuurd zijn, herinnert actiehouders vóór en na de deadline, en verstuurt de
+    outbox. Alles wat op of vóór de peildatum verviel wordt ingehaald; twee keer draaien op
+    één dag verandert niets."""
     as_of = params.effective_as_of()
     sheets = pick_up_sheets(as_of)
     agendas = final_agendas(as_of)
     reminders = data_reminders(as_of)
+    finalised = finalise_due(as_of)
+    late = late_minutes(as_of)
+    actions = action_reminders(as_of)
     delivered = deliver_outbox()
     return {
         "as_of": as_of.isoformat(),
         "sheets_accepted": len(sheets["accepted"]),
         "sheets_refused": len(sheets["refused"]),
         "final_agendas": agendas,
+        "minutes_finalised": finalised,
+        "minutes_late": late,
+        **actions,
         **reminders,
         **delivered,
     }

@@ -14,15 +14,14 @@ from clm.calendar import add_working_days
 from clm.clock import REGION_TZ
 from clm.config import RegionConfig
 from clm.db import UnitOfWork
-from clm.dossier import record_event
 from clm.mail import Attachment
 from clm.meetings import previous_quarter
-from clm.models import KpiValue, Meeting, Provider, Signal
+from clm.models import KpiValue, Meeting, Provider
 from clm.notify import mail_with_event
-from clm.outbox import enqueue
 from clm.pdf import html_to_pdf
 from clm.rendering import format_number, render
 from clm.services.meetings import as_utc, meeting_context, region_copy
+from clm.signals import raise_signal
 
 
 @dataclass
@@ -178,38 +177,17 @@ def remind_missing_data(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> tupl
                     f"{meeting.data_deadline:%d-%m-%Y}, herinnering "
                     f"{meeting.data_reminder_sent_on:%d-%m-%Y}"
                 )
-                session.add(
-                    Signal(
-                        key=f"{base}:data-signal",
-                        provider_id=provider.id,
-                        kind="timeliness",
-                        source="daily-sweep: gegevens",
-                        description=description,
-                        as_of=as_of,
-                    )
-                )
-                manager = staff.get(meeting.contract_manager)
-                if manager:
-                    context["description"] = description
-                    enqueue(
-                        session,
-                        key=f"{base}:data-signal",
-                        sender=cfg.mail,
-                        to=[manager.email],
-                        subject=f"Signaal: {provider.name} heeft "
-                        f"gegevens {meeting.quarter} niet aangeleverd",
-                        provider_id=provider.id,
-                        text=render("mail/data_signal.txt.j2", **context),
-                        html=render("mail/data_signal.html.j2", **context),
-                    )
-                record_event(
+                raise_signal(
                     session,
+                    cfg,
                     key=f"{base}:data-signal",
-                    provider_id=provider.id,
-                    kind="signaal",
-                    actor="daily-sweep",
+                    provider=provider,
+                    kind="timeliness",
+                    source="daily-sweep: gegevens",
+                    description=description,
                     as_of=as_of,
-                    summary=description,
+                    subject=f"Signaal: {provider.name} heeft gegevens "
+                    f"{meeting.quarter} niet aangeleverd",
                 )
                 meeting.data_signal_on = as_of
                 signals += 1

@@ -25,7 +25,7 @@ from clm.meetings import (
     plan_slots,
     quarter_discussed,
 )
-from clm.models import AgendaPoint, ClassificationRow, Meeting, Provider
+from clm.models import ActionItem, AgendaPoint, ClassificationRow, Meeting, Provider
 from clm.notify import KnownKeys, mail_with_event
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -195,7 +195,9 @@ def meeting_context(
         "agenda": AGENDA,
         "final": final,
         "previous": as_utc(previous).astimezone(REGION_TZ).date() if previous else None,
-        "open_actions": [],  # filled in once minutes and actions exist (next capability)
+        "open_actions": open_actions_text(
+            session, provider.id, meeting.meeting_month, meeting.planned_on
+        ),
         "points": points,
         "quarter": meeting.quarter,
         "kpis": cfg.kpis,
@@ -341,3 +343,26 @@ def month_table(uow: UnitOfWork, cfg: RegionConfig, month: date) -> list[dict]:
             }
             for m, code, name, category in rows
         ]
+
+
+def open_actions_text(session: Session, provider_id: int, before: date, as_of: date) -> list[str]:
+    """Open actions of the provider's earlier meetings, as lines for the next agenda."""
+    rows = (
+        session.execute(
+            select(ActionItem)
+            .join(Meeting, Meeting.id == ActionItem.meeting_id)
+            .where(
+                ActionItem.provider_id == provider_id,
+                ActionItem.status == "open",
+                Meeting.meeting_month < before,
+            )
+            .order_by(ActionItem.deadline)
+        )
+        .scalars()
+        .all()
+    )
+    return [
+        f"{a.agenda_item}: {a.description} — {a.owner_name}, deadline {a.deadline:%d-%m-%Y} "
+        f"({'te laat' if a.deadline < as_of else 'open'})"
+        for a in rows
+    ]

@@ -1,0 +1,132 @@
+"""Rules of the minutes and the actions: what a valid record is, when reactions are due."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from clm.agenda import AGENDA
+from clm.calendar import add_working_days
+from clm.config import CalendarConfig, MinutesRules
+from clm.errors import InputProblem
+
+_ITEM = re.compile(r"^(?P<number>[1-8])(?P<sub>[a-h]?)$")
+
+
+@dataclass(frozen=True)
+class ActionDraft:
+    """An action as staff enter it: on which agenda item, what, who, by when."""
+
+    agenda_item: str
+    description: str
+    owner_side: str  # "provider" or "region"
+    owner: str  # region: a staff key; provider: the person's name
+    deadline: date | None
+
+
+@dataclass(frozen=True)
+class ItemDraft:
+    """What was said and decided on one agenda item."""
+
+    number: str
+    discussion: str = ""
+    decisions: str = ""
+
+
+@dataclass(frozen=True)
+class MinutesDraft:
+    attendees: list[str]
+    items: list[ItemDraft]
+    actions: list[ActionDraft] = field(default_factory=list)
+
+
+def valid_item(number: str) -> bool:
+    """'4' or '4b': an item (and sub-item) of the seed-002 agenda."""
+    match = _ITEM.match(number.strip())
+    if not match:
+        return False
+    item = next(i for i in AGENDA if i.number == match["number"])
+    sub = match["sub"]
+    return not sub or "abcdefgh".index(sub) < len(item.subitems)
+
+
+def check_minutes(
+    draft: MinutesDraft, meeting_day: date, staff_keys: set[str], source: str = "parameters"
+) -> list[InputProblem]:
+    """Every problem of a minutes record; an empty list means it may be stored."""
+    problems = []
+    if not [a for a in draft.attendees if a.strip()]:
+        problems.append(InputProblem(source, "geen aanwezigen opgegeven", column="attendees"))
+    for i, item in enumerate(draft.items, 1):
+        if not valid_item(item.number):
+            problems.append(
+                InputProblem(
+                    source, f"onbekend agendapunt '{item.number}'", row=i, column="items.number"
+                )
+            )
+    for i, action in enumerate(draft.actions, 1):
+        where = {"row": i}
+        if not valid_item(action.agenda_item):
+            problems.append(
+                InputProblem(
+                    source,
+                    f"onbekend agendapunt '{action.agenda_item}'",
+                    column="actions.agenda_item",
+                    **where,
+                )
+            )
+        if not action.description.strip():
+            problems.append(
+                InputProblem(
+                    source, "actie zonder omschrijving (wat)", column="actions.description", **where
+                )
+            )
+        if not action.owner.strip():
+            problems.append(
+                InputProblem(
+                    source, "actie zonder actiehouder (wie)", column="actions.owner", **where
+                )
+            )
+        elif action.owner_side == "region" and action.owner not in staff_keys:
+            problems.append(
+                InputProblem(
+                    source,
+                    f"actiehouder '{action.owner}' is geen medewerker in de regioconfiguratie",
+                    column="actions.owner",
+                    **where,
+                )
+            )
+        if action.owner_side not in ("provider", "region"):
+            problems.append(
+                InputProblem(
+                    source,
+                    "owner_side moet 'provider' of 'region' zijn",
+                    column="actions.owner_side",
+                    **where,
+                )
+            )
+        if action.deadline is None:
+            problems.append(
+                InputProblem(
+                    source, "actie zonder deadline (wanneer)", column="actions.deadline", **where
+                )
+            )
+        elif action.deadline < meeting_day:
+            problems.append(
+                InputProblem(
+                    source,
+                    f"deadline {action.deadline:%d-%m-%Y} ligt vóór "
+                    f"het gesprek ({meeting_day:%d-%m-%Y})",
+                    column="actions.deadline",
+                    **where,
+                )
+            )
+    return problems
+
+
+def reaction_deadline(sent_on: date, rules: MinutesRules, cal: CalendarConfig) -> date:
+    """The last day to react: seven calendar days on, moved to the next working day when it
+    ends on a weekend or holiday (both config)."""
+    end = sent_on + timedelta(days=rules.reaction_days)
+    return add_working_days(end, 0, cal) if rules.reaction_ends_on_working_day else end

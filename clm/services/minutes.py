@@ -1,0 +1,588 @@
+"""Use cases of the minutes: record, release, react, finalise, copy; and the actions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from clm.agenda import AGENDA
+from clm.calendar import add_working_days, working_days_before
+from clm.clock import REGION_TZ
+from clm.config import RegionConfig
+from clm.db import UnitOfWork
+from clm.dossier import record_event
+from clm.errors import InputProblem, InvalidInput
+from clm.mail import Attachment
+from clm.minutes import MinutesDraft, check_minutes, reaction_deadline
+from clm.models import (
+    ActionItem,
+    DossierDocument,
+    DossierEvent,
+    Meeting,
+    Minutes,
+    MinutesReaction,
+    MinutesVersion,
+    Provider,
+    Signal,
+)
+from clm.notify import mail_with_event
+from clm.pdf import html_to_pdf
+from clm.rendering import render
+from clm.services.meeting_changes import find_meeting
+from clm.services.meetings import as_utc, region_copy
+from clm.signals import raise_signal
+
+ACTOR = "minutes"
+
+
+def _meeting_day(meeting: Meeting) -> date:
+    return as_utc(meeting.starts_at).astimezone(REGION_TZ).date()
+
+
+def record_minutes(
+    uow: UnitOfWork,
+    cfg: RegionConfig,
+    provider_code: str,
+    month: date,
+    draft: MinutesDraft,
+    recorded_by: str,
+    as_of: date,
+) -> str:
+    """Store the minutes of a held meeting as a draft ('recorded', or 'replaced' when a draft
+    existed). After release, changes are only taken while the provider's comments are open."""
+    cfg.staff_member(recorded_by)
+    with uow:
+        session = uow.session
+        meeting, provider = find_meeting(session, provider_code, month)
+        day = _meeting_day(meeting)
+        problems = []
+        if meeting.status != "planned":
+            problems.append(InputProblem("parameters", "het gesprek is geannuleerd"))
+        if day > as_of:
+            problems.append(InputProblem("parameters", f"het gesprek is pas op {day:%d-%m-%Y}"))
+        problems += check_minutes(draft, day, {s.key for s in cfg.staff})
+        minutes = session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
+        if minutes is not None and minutes.status == "final":
+            problems.append(InputProblem("parameters", "het verslag is al definitief"))
+        elif minutes is not None and minutes.status == "sent" and not minutes.open_comments:
+            problems.append(
+                InputProblem(
+                    "parameters",
+                    "het verslag is verstuurd en er staan "
+                    "geen opmerkingen open; registreer eerst de reactie",
+                )
+            )
+        if problems:
+            raise InvalidInput(problems, "Verslag afgekeurd, er is niets opgeslagen")
+        staff = {s.key: s for s in cfg.staff}
+        actions = [
+            ActionItem(
+                meeting_id=meeting.id,
+                provider_id=provider.id,
+                number=n,
+                agenda_item=a.agenda_item.strip(),
+                description=a.description.strip(),
+                owner_side=a.owner_side,
+                owner_name=staff[a.owner].name if a.owner_side == "region" else a.owner.strip(),
+                owner_email=staff[a.owner].email
+                if a.owner_side == "region"
+                else provider.contact_email,
+                deadline=a.deadline,
+            )
+            for n, a in enumerate(draft.actions, 1)
+        ]
+        attendees = [a.strip() for a in draft.attendees if a.strip()]
+        if (
+            minutes is not None
+            and (minutes.attendees, minutes.items) == (attendees, [vars(i) for i in draft.items])
+            and _same_actions(session, meeting.id, actions)
+        ):
+            return "unchanged"
+        outcome = "replaced" if minutes is not None else "recorded"
+        if minutes is None:
+            minutes = Minutes(meeting_id=meeting.id, status="draft", version=0)
+            session.add(minutes)
+        minutes.attendees, minutes.items = attendees, [vars(i) for i in draft.items]
+        minutes.recorded_by, minutes.recorded_on = recorded_by, as_of
+        # a new record replaces the meeting's actions (closed ones are recorded anew too,
+        # which can only happen while the provider's comments are open)
+        session.execute(delete(ActionItem).where(ActionItem.meeting_id == meeting.id))
+        session.flush()
+        session.add_all(actions)
+        drafts = session.scalar(
+            select(func.count())
+            .select_from(DossierEvent)
+            .where(DossierEvent.key.startswith(f"minutes:{meeting.uid}:draft:"))
+        )
+        record_event(
+            session,
+            key=f"minutes:{meeting.uid}:draft:{drafts + 1}",
+            provider_id=provider.id,
+            kind="verslag-concept",
+            actor=recorded_by,
+            as_of=as_of,
+            summary=f"Verslag {'vervangen' if outcome == 'replaced' else 'vastgelegd'} "
+            f"(concept, {len(draft.actions)} actiepunt(en))",
+        )
+        uow.commit()
+        return outcome
+
+
+def _same_actions(session: Session, meeting_id: int, actions: list[ActionItem]) -> bool:
+    def fields(a: ActionItem) -> tuple:
+        return (a.number, a.agenda_item, a.description, a.owner_side, a.owner_name, a.deadline)
+
+    stored = session.scalars(
+        select(ActionItem).where(ActionItem.meeting_id == meeting_id).order_by(ActionItem.number)
+    ).all()
+    return [fields(a) for a in stored] == [fields(a) for a in actions]
+
+
+def _context(
+    session: Session,
+    cfg: RegionConfig,
+    meeting: Meeting,
+    provider: Provider,
+    minutes: Minutes,
+    label: str,
+) -> dict:
+    actions = session.scalars(
+        select(ActionItem).where(ActionItem.meeting_id == meeting.id).order_by(ActionItem.number)
+    ).all()
+    items = {i["number"]: i for i in minutes.items}
+    staff = {s.key: s for s in cfg.staff}
+    start = as_utc(meeting.starts_at).astimezone(REGION_TZ)
+    return {
+        "region": cfg.region,
+        "provider": provider,
+        "meeting": meeting,
+        "minutes": minutes,
+        "label": label,
+        "agenda": AGENDA,
+        "items": items,
+        "actions": actions,
+        "starts_local": start,
+        "manager": staff.get(meeting.contract_manager),
+        "sub_items": {
+            f"{i.number}{'abcdefgh'[k]}": s for i in AGENDA for k, s in enumerate(i.subitems)
+        },
+    }
+
+
+def _pdf(context: dict) -> bytes:
+    return html_to_pdf(render("minutes/minutes.html.j2", **context))
+
+
+def release_minutes(
+    uow: UnitOfWork,
+    cfg: RegionConfig,
+    provider_code: str,
+    month: date,
+    released_by: str,
+    as_of: date,
+) -> int:
+    """Send the current draft (or revision) to the provider with its PDF and the reaction
+    deadline; returns the version sent (0 when there was nothing new to send)."""
+    with uow:
+        session = uow.session
+        meeting, provider = find_meeting(session, provider_code, month)
+        minutes = session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
+        if minutes is None:
+            raise InvalidInput(
+                [InputProblem("parameters", "er is nog geen verslag vastgelegd")],
+                "Versturen niet mogelijk",
+            )
+        if minutes.status == "final" or (minutes.status == "sent" and not minutes.open_comments):
+            return 0  # already out: a rerun sends nothing
+        minutes.version += 1
+        revision = minutes.version > 1
+        if not revision or cfg.minutes.new_reaction_week_on_revision:
+            minutes.reaction_due = reaction_deadline(as_of, cfg.minutes, cfg.calendar)
+        minutes.first_sent_on = minutes.first_sent_on or as_of
+        minutes.status, minutes.open_comments = "sent", False
+        label = f"versie {minutes.version}" + (" (herzien)" if revision else "")
+        context = _context(session, cfg, meeting, provider, minutes, label)
+        pdf = _pdf(context)
+        session.add(
+            MinutesVersion(
+                minutes_id=minutes.id,
+                version=minutes.version,
+                final=False,
+                content={"attendees": minutes.attendees, "items": minutes.items},
+                pdf=pdf,
+                created_on=as_of,
+            )
+        )
+        name = f"verslag-{provider.code}-{meeting.meeting_month:%Y-%m}-v{minutes.version}.pdf"
+        mail_with_event(
+            session,
+            cfg,
+            key=f"minutes:{meeting.uid}:v{minutes.version}",
+            template="minutes_sent",
+            context=context,
+            to=[provider.contact_email],
+            cc=region_copy(cfg, meeting),
+            subject=f"Verslag contractvoortgangsgesprek {context['starts_local']:%d-%m-%Y} "
+            f"({label}): reactie uiterlijk {minutes.reaction_due:%d-%m-%Y}",
+            provider_id=provider.id,
+            kind="verslag-verstuurd",
+            actor=released_by,
+            as_of=as_of,
+            summary=f"Verslag {label} verstuurd; reactie uiterlijk {minutes.reaction_due:%d-%m-%Y}",
+            attachments=[Attachment(name, "application/pdf", pdf)],
+        )
+        uow.commit()
+        return minutes.version
+
+
+def register_reaction(
+    uow: UnitOfWork,
+    cfg: RegionConfig,
+    provider_code: str,
+    month: date,
+    agreed: bool,
+    comments: dict[str, str],
+    registered_by: str,
+    as_of: date,
+) -> str:
+    """The provider's reaction to the version sent: agreed (the minutes become final at
+    once) or comments per agenda item (staff revise and release again)."""
+    comments = {k.strip(): v.strip() for k, v in comments.items() if v.strip()}
+    if not agreed and not comments:
+        raise InvalidInput(
+            [
+                InputProblem(
+                    "parameter comments", "geef opmerkingen per agendapunt, of kies 'akkoord'"
+                )
+            ],
+            "Reactie afgekeurd",
+        )
+    with uow:
+        session = uow.session
+        meeting, provider = find_meeting(session, provider_code, month)
+        minutes = session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
+        if minutes is None or minutes.status != "sent":
+            raise InvalidInput(
+                [
+                    InputProblem(
+                        "parameters", "er staat geen verstuurd verslag open voor een reactie"
+                    )
+                ],
+                "Reactie afgekeurd",
+            )
+        key = f"reaction:{meeting.uid}:v{minutes.version}"
+        if session.scalar(select(MinutesReaction.id).where(MinutesReaction.key == key)):
+            return "unchanged"
+        session.add(
+            MinutesReaction(
+                key=key,
+                minutes_id=minutes.id,
+                version=minutes.version,
+                agreed=agreed,
+                comments=comments,
+                received_on=as_of,
+                registered_by=registered_by,
+            )
+        )
+        text = "akkoord" if agreed else "; ".join(f"{k}: {v}" for k, v in comments.items())
+        record_event(
+            session,
+            key=key,
+            provider_id=provider.id,
+            kind="verslag-reactie",
+            actor=registered_by,
+            as_of=as_of,
+            summary=f"Reactie op verslag versie {minutes.version}: {text}",
+            data={"agreed": agreed, "comments": comments},
+        )
+        if agreed:
+            _finalise(session, cfg, minutes, meeting, provider, as_of, registered_by)
+        else:
+            minutes.open_comments = True
+        uow.commit()
+        return "final" if agreed else "comments"
+
+
+def _finalise(
+    session: Session,
+    cfg: RegionConfig,
+    minutes: Minutes,
+    meeting: Meeting,
+    provider: Provider,
+    as_of: date,
+    actor: str,
+) -> None:
+    minutes.status, minutes.finalised_on = "final", as_of
+    context = _context(session, cfg, meeting, provider, minutes, "definitief")
+    pdf = _pdf(context)
+    key = f"minutes:{meeting.uid}:final"
+    name = f"verslag-{provider.code}-{meeting.meeting_month:%Y-%m}-definitief.pdf"
+    session.add(
+        MinutesVersion(
+            minutes_id=minutes.id,
+            version=minutes.version,
+            final=True,
+            content={"attendees": minutes.attendees, "items": minutes.items},
+            pdf=pdf,
+            created_on=as_of,
+        )
+    )
+    session.add(
+        DossierDocument(
+            event_key=key,
+            provider_id=provider.id,
+            filename=name,
+            content_type="application/pdf",
+            content=pdf,
+        )
+    )
+    mail_with_event(
+        session,
+        cfg,
+        key=key,
+        template="minutes_final",
+        context=context,
+        to=[provider.contact_email],
+        cc=region_copy(cfg, meeting),
+        subject=f"Definitief verslag contractvoortgangsgesprek {context['starts_local']:%d-%m-%Y}",
+        provider_id=provider.id,
+        kind="verslag-definitief",
+        actor=actor,
+        as_of=as_of,
+        summary=f"Verslag definitief (versie {minutes.version}) en opgenomen in het "
+        "contractdossier",
+        attachments=[Attachment(name, "application/pdf", pdf)],
+    )
+
+
+def finalise_due_minutes(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> int:
+    """Minutes whose reaction term passed without open comments become final."""
+    done = 0
+    with uow:
+        session = uow.session
+        rows = session.execute(
+            select(Minutes, Meeting, Provider)
+            .join(Meeting, Meeting.id == Minutes.meeting_id)
+            .join(Provider, Provider.id == Meeting.provider_id)
+            .where(
+                Minutes.status == "sent",
+                Minutes.open_comments.is_(False),
+                Minutes.reaction_due < as_of,
+            )
+        ).all()
+        for minutes, meeting, provider in rows:
+            _finalise(session, cfg, minutes, meeting, provider, as_of, "daily-sweep")
+            done += 1
+        uow.commit()
+    return done
+
+
+def signal_late_minutes(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> int:
+    """A held meeting without minutes sent after the configured working days: one signal to
+    the contract manager (seed 004: minutes within two weeks)."""
+    count = 0
+    with uow:
+        session = uow.session
+        signalled = set(
+            session.scalars(select(Signal.key).where(Signal.key.startswith("minutes-late:")))
+        )
+        rows = session.execute(
+            select(Meeting, Provider)
+            .join(Provider, Provider.id == Meeting.provider_id)
+            .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
+            .where(Meeting.status == "planned", Minutes.first_sent_on.is_(None))
+        ).all()
+        for meeting, provider in rows:
+            day = _meeting_day(meeting)
+            due = add_working_days(day, cfg.minutes.late_after_working_days, cfg.calendar)
+            key = f"minutes-late:{meeting.uid}"
+            if day >= as_of or due >= as_of or key in signalled:
+                continue
+            description = (
+                f"Verslag van het gesprek van {day:%d-%m-%Y} niet verstuurd binnen "
+                f"{cfg.minutes.late_after_working_days} werkdagen (uiterlijk "
+                f"{due:%d-%m-%Y})"
+            )
+            raise_signal(
+                session,
+                cfg,
+                key=key,
+                provider=provider,
+                kind="timeliness",
+                source="daily-sweep: verslag",
+                description=description,
+                as_of=as_of,
+                subject=f"Signaal: verslag {provider.name} te laat",
+            )
+            count += 1
+        uow.commit()
+    return count
+
+
+def send_copy(
+    uow: UnitOfWork,
+    cfg: RegionConfig,
+    provider_code: str,
+    month: date,
+    requested_by: str,
+    as_of: date,
+) -> str:
+    """Send the provider the latest final minutes, or the current draft marked as such;
+    one copy per meeting and day. Returns 'final', 'draft' or 'unchanged'."""
+    with uow:
+        session = uow.session
+        meeting, provider = find_meeting(session, provider_code, month)
+        minutes = session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
+        if minutes is None:
+            raise InvalidInput(
+                [InputProblem("parameters", "er is nog geen verslag")], "Geen verslag"
+            )
+        final = minutes.status == "final"
+        label = "definitief" if final else "CONCEPT — nog niet definitief"
+        context = _context(session, cfg, meeting, provider, minutes, label)
+        pdf = (
+            session.scalar(
+                select(MinutesVersion.pdf).where(
+                    MinutesVersion.minutes_id == minutes.id, MinutesVersion.final.is_(True)
+                )
+            )
+            if final
+            else _pdf(context)
+        )
+        kind = "final" if final else "draft"
+        added = mail_with_event(
+            session,
+            cfg,
+            key=f"minutes:{meeting.uid}:copy:{as_of:%Y-%m-%d}",
+            template="minutes_copy",
+            context=context,
+            to=[provider.contact_email],
+            subject=f"Verslag contractvoortgangsgesprek {context['starts_local']:%d-%m-%Y} "
+            f"({'definitief' if final else 'concept'})",
+            provider_id=provider.id,
+            kind="verslag-opgevraagd",
+            actor=requested_by,
+            as_of=as_of,
+            summary=f"Verslag opgevraagd door {requested_by}; {label} verstuurd",
+            attachments=[
+                Attachment(
+                    f"verslag-{provider.code}-{meeting.meeting_month:%Y-%m}-{kind}.pdf",
+                    "application/pdf",
+                    pdf,
+                )
+            ],
+        )
+        uow.commit()
+        return kind if added else "unchanged"
+
+
+def remind_actions(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> tuple[int, int]:
+    """Owners of open actions: a reminder some working days before the deadline and one when
+    it has passed, each once; an overdue action of the provider is also a signal."""
+    before = overdue = 0
+    with uow:
+        session = uow.session
+        rows = session.execute(
+            select(ActionItem, Provider)
+            .join(Provider, Provider.id == ActionItem.provider_id)
+            .where(ActionItem.status == "open", ActionItem.overdue_sent_on.is_(None))
+        ).all()
+        for action, provider in rows:
+            base = f"action:{action.meeting_id}:{action.number}"
+            context = {"action": action, "provider": provider, "region": cfg.region}
+            if as_of > action.deadline:
+                mail_with_event(
+                    session,
+                    cfg,
+                    key=f"{base}:overdue",
+                    template="action_overdue",
+                    context=context,
+                    to=[action.owner_email],
+                    provider_id=provider.id,
+                    subject=f"Actiepunt over de deadline: {action.description[:60]}",
+                    kind="actie-te-laat",
+                    actor="daily-sweep",
+                    as_of=as_of,
+                    summary=f"Actiepunt {action.agenda_item} over de deadline "
+                    f"({action.deadline:%d-%m-%Y}): {action.description}",
+                )
+                if action.owner_side == "provider":
+                    raise_signal(
+                        session,
+                        cfg,
+                        key=f"{base}:signal",
+                        provider=provider,
+                        kind="timeliness",
+                        source="daily-sweep: actiepunt",
+                        as_of=as_of,
+                        description=f"Actiepunt van de aanbieder over de deadline "
+                        f"({action.deadline:%d-%m-%Y}): {action.description}",
+                        subject=f"Signaal: actiepunt {provider.name} over de deadline",
+                    )
+                action.overdue_sent_on = as_of
+                overdue += 1
+            elif action.reminder_sent_on is None and as_of >= _reminder_day(cfg, action):
+                mail_with_event(
+                    session,
+                    cfg,
+                    key=f"{base}:reminder",
+                    template="action_reminder",
+                    context=context,
+                    to=[action.owner_email],
+                    provider_id=provider.id,
+                    subject=f"Herinnering actiepunt, deadline {action.deadline:%d-%m-%Y}",
+                    kind="actie-herinnering",
+                    actor="daily-sweep",
+                    as_of=as_of,
+                    summary=f"Herinnering actiepunt {action.agenda_item} aan {action.owner_name}",
+                )
+                action.reminder_sent_on = as_of
+                before += 1
+        uow.commit()
+    return before, overdue
+
+
+def _reminder_day(cfg: RegionConfig, action: ActionItem) -> date:
+    days = cfg.minutes.action_reminder_working_days
+    return working_days_before(action.deadline, days, cfg.calendar) if days else action.deadline
+
+
+def close_action(
+    uow: UnitOfWork,
+    provider_code: str,
+    month: date,
+    number: int,
+    remark: str,
+    closed_by: str,
+    as_of: date,
+) -> bool:
+    """Close an action with a remark; False if it was closed already."""
+    with uow:
+        session = uow.session
+        meeting, provider = find_meeting(session, provider_code, month)
+        action = session.scalar(
+            select(ActionItem).where(
+                ActionItem.meeting_id == meeting.id, ActionItem.number == number
+            )
+        )
+        if action is None:
+            raise InvalidInput(
+                [InputProblem("parameter number", f"geen actiepunt {number} bij dit gesprek")],
+                "Onbekend actiepunt",
+            )
+        if action.status == "done":
+            return False
+        action.status, action.closed_on, action.close_remark = "done", as_of, remark
+        record_event(
+            session,
+            key=f"action:{action.meeting_id}:{number}:closed",
+            provider_id=provider.id,
+            kind="actie-afgerond",
+            actor=closed_by,
+            as_of=as_of,
+            summary=f"Actiepunt {action.agenda_item} afgerond: {remark}",
+        )
+        uow.commit()
+        return True

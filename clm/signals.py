@@ -1,0 +1,52 @@
+"""Signals of (threatening) non-compliance (seed 004): recorded, and told to the contract
+manager; restraint first, so a signal never starts an escalation step by itself."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from clm.config import RegionConfig
+from clm.models import Provider, Signal
+from clm.notify import mail_with_event
+
+
+def raise_signal(
+    session: Session,
+    cfg: RegionConfig,
+    *,
+    key: str,
+    provider: Provider,
+    kind: str,
+    source: str,
+    description: str,
+    as_of: date,
+    subject: str,
+) -> None:
+    """Record a signal and mail the provider's contract manager, in the caller's transaction."""
+    session.add(
+        Signal(
+            key=key,
+            provider_id=provider.id,
+            kind=kind,
+            source=source,
+            description=description,
+            as_of=as_of,
+        )
+    )
+    manager = next((s for s in cfg.staff if s.key == provider.contract_manager), None)
+    mail_with_event(
+        session,
+        cfg,
+        key=key,
+        template="staff_signal",
+        context={"manager": manager, "provider": provider, "description": description},
+        to=[manager.email] if manager else [cfg.mail.sender_email],
+        subject=subject,
+        provider_id=provider.id,
+        kind="signaal",
+        actor=source.split(":")[0],
+        as_of=as_of,
+        summary=description,
+    )

@@ -1,0 +1,27 @@
+"""Flow send-minutes-copy: the provider asks for the minutes (seed 000)."""
+
+from __future__ import annotations
+
+from prefect import flow
+from pydantic import Field
+
+from flows.common import MeetingInput
+from tasks.minutes import copy
+from tasks.outbox import deliver_outbox
+
+
+class SendMinutesCopyInput(MeetingInput):
+    """Verslag opvragen."""
+
+    requested_by: str = Field(..., min_length=2, max_length=200, title="Gevraagd door")
+
+
+@flow(name="send-minutes-copy")
+def send_minutes_copy(params: SendMinutesCopyInput) -> dict:
+    """Een aanbieder vraagt het verslag op: de laatste definitieve versie, of het concept
+    (duidelijk als concept gemarkeerd). Het verzoek staat in het contractdossier."""
+    sent = copy(
+        params.provider_code, params.meeting_month(), params.requested_by, params.effective_as_of()
+    )
+    deliver_outbox()
+    return {"sent": sent}

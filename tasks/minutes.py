@@ -1,0 +1,83 @@
+"""Tasks of the minutes and the actions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from clm.db import UnitOfWork
+from clm.minutes import MinutesDraft
+from clm.services import minutes as service
+from clm.services.common import region_config
+
+
+@task(name="record-minutes", cache_policy=NO_CACHE)
+def record(
+    provider_code: str, month: date, draft: MinutesDraft, recorded_by: str, as_of: date
+) -> str:
+    """Validate and store the minutes as a draft (replacing an earlier draft)."""
+    return service.record_minutes(
+        UnitOfWork(), region_config(), provider_code, month, draft, recorded_by, as_of
+    )
+
+
+@task(name="release-minutes", cache_policy=NO_CACHE)
+def release(provider_code: str, month: date, released_by: str, as_of: date) -> int:
+    """Send the minutes with their PDF and the reaction deadline."""
+    return service.release_minutes(
+        UnitOfWork(), region_config(), provider_code, month, released_by, as_of
+    )
+
+
+@task(name="register-reaction", cache_policy=NO_CACHE)
+def react(
+    provider_code: str,
+    month: date,
+    agreed: bool,
+    comments: dict[str, str],
+    registered_by: str,
+    as_of: date,
+) -> str:
+    """Record the provider's reaction; agreement makes the minutes final."""
+    return service.register_reaction(
+        UnitOfWork(), region_config(), provider_code, month, agreed, comments, registered_by, as_of
+    )
+
+
+@task(name="send-minutes-copy", cache_policy=NO_CACHE)
+def copy(provider_code: str, month: date, requested_by: str, as_of: date) -> str:
+    """Send the latest final minutes, or the draft marked as such."""
+    return service.send_copy(
+        UnitOfWork(), region_config(), provider_code, month, requested_by, as_of
+    )
+
+
+@task(name="close-action", cache_policy=NO_CACHE)
+def close(
+    provider_code: str, month: date, number: int, remark: str, closed_by: str, as_of: date
+) -> bool:
+    """Close an action with a remark."""
+    return service.close_action(
+        UnitOfWork(), provider_code, month, number, remark, closed_by, as_of
+    )
+
+
+@task(name="finalise-minutes", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def finalise_due(as_of: date) -> int:
+    """Minutes whose reaction week passed without open comments become final."""
+    return service.finalise_due_minutes(UnitOfWork(), region_config(), as_of)
+
+
+@task(name="signal-late-minutes", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def late_minutes(as_of: date) -> int:
+    """One signal per held meeting whose minutes were not sent in time."""
+    return service.signal_late_minutes(UnitOfWork(), region_config(), as_of)
+
+
+@task(name="remind-actions", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def action_reminders(as_of: date) -> dict[str, int]:
+    """Reminders before and after action deadlines, each once."""
+    before, overdue = service.remind_actions(UnitOfWork(), region_config(), as_of)
+    return {"action_reminders": before, "actions_overdue": overdue}
