@@ -165,8 +165,10 @@ def _context(
         "actions": actions,
         "starts_local": start,
         "manager": staff.get(meeting.contract_manager),
-        "sub_items": {
-            f"{i.number}{'abcdefgh'[k]}": s for i in AGENDA for k, s in enumerate(i.subitems)
+        # actions under their main item: '4b' is listed with item 4
+        "actions_by_item": {
+            item.number: [a for a in actions if a.agenda_item.rstrip("abcdefgh") == item.number]
+            for item in AGENDA
         },
     }
 

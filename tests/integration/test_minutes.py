@@ -1,0 +1,298 @@
+"""The life of one meeting's minutes and actions on a real database."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from clm.calendar import add_working_days, working_days_before
+from clm.clock import REGION_TZ
+from clm.config import RegionConfig
+from clm.db import UnitOfWork
+from clm.demo import load_demo
+from clm.errors import InvalidInput
+from clm.minutes import ActionDraft, ItemDraft, MinutesDraft
+from clm.models import (
+    ActionItem,
+    DossierDocument,
+    DossierEvent,
+    Meeting,
+    Minutes,
+    MinutesVersion,
+    OutboxMessage,
+    Provider,
+    Signal,
+)
+from clm.services import minutes as svc
+from clm.services.classification import (
+    ReferencePeriod,
+    compute_classification,
+    store_classification,
+)
+from clm.services.meetings import as_utc, prepare_month
+from tests.conftest import AS_OF, count, table_counts
+
+APRIL = date(2027, 4, 1)
+
+
+@pytest.fixture
+def meeting(db: str, cfg: RegionConfig, env: Path) -> tuple[str, date]:
+    """A planned April meeting: (provider code, meeting day)."""
+    load_demo(UnitOfWork, cfg, AS_OF, env / "intake")
+    period = ReferencePeriod.calendar_year(AS_OF.year - 1)
+    result = compute_classification(UnitOfWork(), cfg, AS_OF.year + 1, period)
+    store_classification(UnitOfWork(), cfg, AS_OF.year + 1, period, result, AS_OF)
+    prepare_month(UnitOfWork(), cfg, APRIL, date(2027, 3, 1))
+    with UnitOfWork() as uow:
+        m, code = uow.session.execute(
+            select(Meeting, Provider.code).join(Provider).order_by(Meeting.starts_at)
+        ).first()
+    return code, as_utc(m.starts_at).astimezone(REGION_TZ).date()
+
+
+def _draft(
+    day: date,
+    text: str = "Wachtlijst besproken",
+    owner_side: str = "provider",
+    deadline: date | None = None,
+) -> MinutesDraft:
+    return MinutesDraft(
+        ["Eva de Vries (aanbieder)", "Marieke Jansen"],
+        [ItemDraft("1", "Opening"), ItemDraft("4b", text, "Plan van aanpak voor 1 mei")],
+        [
+            ActionDraft(
+                "4b",
+                "Plan van aanpak wachtlijst",
+                owner_side,
+                "Eva de Vries" if owner_side == "provider" else "cm-jansen",
+                deadline or day + timedelta(days=30),
+            )
+        ],
+    )
+
+
+def test_the_life_of_the_minutes(cfg: RegionConfig, meeting: tuple[str, date]) -> None:
+    code, day = meeting
+    assert (
+        svc.record_minutes(UnitOfWork(), cfg, code, APRIL, _draft(day), "os-mulder", day)
+        == "recorded"
+    )
+    before = table_counts()
+    assert (
+        svc.record_minutes(UnitOfWork(), cfg, code, APRIL, _draft(day), "os-mulder", day)
+        == "unchanged"
+    )
+    assert table_counts() == before
+    assert (
+        svc.record_minutes(UnitOfWork(), cfg, code, APRIL, _draft(day, "Anders"), "os-mulder", day)
+        == "replaced"
+    )
+
+    sent_on = add_working_days(day, 3, cfg.calendar)
+    assert svc.release_minutes(UnitOfWork(), cfg, code, APRIL, "os-mulder", sent_on) == 1
+    assert svc.release_minutes(UnitOfWork(), cfg, code, APRIL, "os-mulder", sent_on) == 0
+    with UnitOfWork() as uow:
+        m = uow.session.scalar(select(Minutes))
+        subject = uow.session.scalar(
+            select(OutboxMessage.subject).where(OutboxMessage.key.like("minutes:%:v1"))
+        )
+    due = m.reaction_due
+    assert due >= sent_on + timedelta(days=7)
+    assert f"reactie uiterlijk {due:%d-%m-%Y}" in subject
+    # sent: recording is refused until the provider comments
+    with pytest.raises(InvalidInput, match="registreer eerst de reactie"):
+        svc.record_minutes(UnitOfWork(), cfg, code, APRIL, _draft(day, "x"), "os-mulder", sent_on)
+
+    assert (
+        svc.register_reaction(
+            UnitOfWork(),
+            cfg,
+            code,
+            APRIL,
+            False,
+            {"4b": "Deadline is 15 mei"},
+            "os-mulder",
+            sent_on + timedelta(days=2),
+        )
+        == "comments"
+    )
+    svc.record_minutes(
+        UnitOfWork(),
+        cfg,
+        code,
+        APRIL,
+        _draft(day, "Anders", deadline=date(2027, 5, 15)),
+        "os-mulder",
+        sent_on + timedelta(days=3),
+    )
+    assert (
+        svc.release_minutes(
+            UnitOfWork(), cfg, code, APRIL, "os-mulder", sent_on + timedelta(days=3)
+        )
+        == 2
+    )
+    with UnitOfWork() as uow:
+        assert uow.session.scalar(select(Minutes.reaction_due)) == due  # no new week (config)
+
+    # the sweep: nothing on the last day to react, final the day after, then nothing more
+    assert svc.finalise_due_minutes(UnitOfWork(), cfg, due) == 0
+    assert svc.finalise_due_minutes(UnitOfWork(), cfg, due + timedelta(days=1)) == 1
+    before = table_counts()
+    assert svc.finalise_due_minutes(UnitOfWork(), cfg, due + timedelta(days=1)) == 0
+    assert table_counts() == before
+    with UnitOfWork() as uow:
+        versions = uow.session.execute(
+            select(MinutesVersion.version, MinutesVersion.final).order_by(MinutesVersion.id)
+        ).all()
+        kinds = uow.session.scalars(
+            select(DossierEvent.kind)
+            .where(DossierEvent.kind.like("verslag%"))
+            .order_by(DossierEvent.id)
+        ).all()
+    assert versions == [(1, False), (2, False), (2, True)]
+    assert kinds == [
+        "verslag-concept",
+        "verslag-concept",
+        "verslag-verstuurd",
+        "verslag-reactie",
+        "verslag-concept",
+        "verslag-verstuurd",
+        "verslag-definitief",
+    ]
+    assert count(DossierDocument) == 1
+    # a copy on request: the final version, once a day
+    assert svc.send_copy(UnitOfWork(), cfg, code, APRIL, "Eva", due + timedelta(days=5)) == "final"
+    assert (
+        svc.send_copy(UnitOfWork(), cfg, code, APRIL, "Eva", due + timedelta(days=5)) == "unchanged"
+    )
+
+
+def test_agreement_makes_the_minutes_final_at_once(
+    cfg: RegionConfig, meeting: tuple[str, date]
+) -> None:
+    code, day = meeting
+    svc.record_minutes(UnitOfWork(), cfg, code, APRIL, _draft(day), "os-mulder", day)
+    assert svc.send_copy(UnitOfWork(), cfg, code, APRIL, "Eva", day) == "draft"
+    with UnitOfWork() as uow:
+        html = uow.session.scalar(
+            select(OutboxMessage.body_html).where(OutboxMessage.key.like("minutes:%:copy:%"))
+        )
+    assert "CONCEPT" in html
+    svc.release_minutes(UnitOfWork(), cfg, code, APRIL, "os-mulder", day)
+    assert (
+        svc.register_reaction(
+            UnitOfWork(), cfg, code, APRIL, True, {}, "os-mulder", day + timedelta(days=1)
+        )
+        == "final"
+    )
+    with UnitOfWork() as uow:
+        assert uow.session.scalar(select(Minutes.status)) == "final"
+    with pytest.raises(InvalidInput, match="al definitief"):
+        svc.record_minutes(
+            UnitOfWork(), cfg, code, APRIL, _draft(day, "x"), "os-mulder", day + timedelta(days=2)
+        )
+
+
+@pytest.mark.parametrize(
+    ("case", "fragment"),
+    [
+        ("unknown-meeting", "geen gesprek met"),
+        ("future-meeting", "het gesprek is pas op"),
+        ("no-owner", "actie zonder actiehouder"),
+        ("deadline-before-meeting", "ligt vóór het gesprek"),
+        ("unknown-staff", "Onbekende medewerker"),
+    ],
+)
+def test_bad_minutes_write_nothing(
+    cfg: RegionConfig, meeting: tuple[str, date], case: str, fragment: str
+) -> None:
+    code, day = meeting
+    month, as_of, draft, by = APRIL, day, _draft(day), "os-mulder"
+    if case == "unknown-meeting":
+        month = date(2026, 10, 1)  # no meeting with this provider that month
+    elif case == "future-meeting":
+        as_of = day - timedelta(days=1)
+    elif case == "no-owner":
+        draft = MinutesDraft(
+            draft.attendees, draft.items, [ActionDraft("4b", "Iets", "provider", "", day)]
+        )
+    elif case == "deadline-before-meeting":
+        draft = _draft(day, deadline=day - timedelta(days=1))
+    elif case == "unknown-staff":
+        by = "niemand"
+    before = table_counts()
+    with pytest.raises(Exception, match=fragment):
+        svc.record_minutes(UnitOfWork(), cfg, code, month, draft, by, as_of)
+    assert table_counts() == before
+
+
+def test_late_minutes_signal_once_after_ten_working_days(
+    cfg: RegionConfig, meeting: tuple[str, date]
+) -> None:
+    code, day = meeting
+    limit = add_working_days(day, 10, cfg.calendar)
+    assert svc.signal_late_minutes(UnitOfWork(), cfg, limit) == 0
+    first = svc.signal_late_minutes(UnitOfWork(), cfg, limit + timedelta(days=1))
+    assert first >= 1
+    with UnitOfWork() as uow:
+        keys = uow.session.scalars(select(Signal.key)).all()
+    assert any(code in k for k in keys)
+    before = table_counts()
+    assert svc.signal_late_minutes(UnitOfWork(), cfg, limit + timedelta(days=1)) == 0
+    assert table_counts() == before
+
+
+def test_action_reminders_once_each_and_on_the_next_agenda(
+    cfg: RegionConfig, meeting: tuple[str, date]
+) -> None:
+    code, day = meeting
+    deadline = day + timedelta(days=30)
+    svc.record_minutes(
+        UnitOfWork(), cfg, code, APRIL, _draft(day, deadline=deadline), "os-mulder", day
+    )
+    remind_on = working_days_before(
+        deadline, cfg.minutes.action_reminder_working_days, cfg.calendar
+    )
+    assert svc.remind_actions(UnitOfWork(), cfg, remind_on - timedelta(days=1)) == (0, 0)
+    assert svc.remind_actions(UnitOfWork(), cfg, remind_on) == (1, 0)
+    assert svc.remind_actions(UnitOfWork(), cfg, remind_on) == (0, 0)
+    assert svc.remind_actions(UnitOfWork(), cfg, deadline) == (0, 0)
+    assert svc.remind_actions(UnitOfWork(), cfg, deadline + timedelta(days=1)) == (0, 1)
+    assert svc.remind_actions(UnitOfWork(), cfg, deadline + timedelta(days=9)) == (0, 0)
+    with UnitOfWork() as uow:
+        signal = uow.session.scalar(
+            select(Signal.description).where(Signal.key.like("action:%:signal"))
+        )
+    assert "Plan van aanpak wachtlijst" in signal
+
+    # still open in July: on the next agenda, then closed
+    prepare_month(UnitOfWork(), cfg, date(2027, 7, 1), date(2027, 6, 1), provider_code=code)
+    with UnitOfWork() as uow:
+        html = uow.session.scalar(
+            select(OutboxMessage.body_html).where(
+                OutboxMessage.key == f"meeting:2027-07:{code}:request"
+            )
+        )
+    if html is not None:  # the provider meets in July (category 1 or 2)
+        assert "Plan van aanpak wachtlijst" in html and "te laat" in html
+    assert svc.close_action(
+        UnitOfWork(), code, APRIL, 1, "Plan ontvangen", "cm-jansen", deadline + timedelta(days=10)
+    )
+    assert not svc.close_action(
+        UnitOfWork(), code, APRIL, 1, "Plan ontvangen", "cm-jansen", deadline + timedelta(days=10)
+    )
+    with UnitOfWork() as uow:
+        assert uow.session.scalar(select(ActionItem.status)) == "done"
+
+
+def test_gap_in_sweeps_skips_to_overdue(cfg: RegionConfig, meeting: tuple[str, date]) -> None:
+    code, day = meeting
+    deadline = day + timedelta(days=20)
+    svc.record_minutes(
+        UnitOfWork(), cfg, code, APRIL, _draft(day, deadline=deadline), "os-mulder", day
+    )
+    # the sweep did not run between before the reminder day and after the deadline
+    assert svc.remind_actions(UnitOfWork(), cfg, deadline + timedelta(days=3)) == (0, 1)
