@@ -151,7 +151,6 @@ def _context(
     actions = session.scalars(
         select(ActionItem).where(ActionItem.meeting_id == meeting.id).order_by(ActionItem.number)
     ).all()
-    items = {i["number"]: i for i in minutes.items}
     staff = {s.key: s for s in cfg.staff}
     start = as_utc(meeting.starts_at).astimezone(REGION_TZ)
     return {
@@ -161,11 +160,14 @@ def _context(
         "minutes": minutes,
         "label": label,
         "agenda": AGENDA,
-        "items": items,
         "actions": actions,
         "starts_local": start,
         "manager": staff.get(meeting.contract_manager),
-        # actions under their main item: '4b' is listed with item 4
+        # entries and actions under their main item: '4b' is listed with item 4
+        "entries_by_item": {
+            item.number: [e for e in minutes.items if e["number"].rstrip("abcdefgh") == item.number]
+            for item in AGENDA
+        },
         "actions_by_item": {
             item.number: [a for a in actions if a.agenda_item.rstrip("abcdefgh") == item.number]
             for item in AGENDA
