@@ -23,6 +23,7 @@ class ActionDraft:
     owner_side: str  # "provider" or "region"
     owner: str  # region: a staff key; provider: the person's name
     deadline: date | None
+    row: int | None = None  # the row in an uploaded sheet, for error messages
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def check_minutes(
                 )
             )
     for i, action in enumerate(draft.actions, 1):
-        where = {"row": i}
+        where = {"row": action.row or i}
         if not valid_item(action.agenda_item):
             problems.append(
                 InputProblem(

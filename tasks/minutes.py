@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -11,6 +12,9 @@ from clm.db import UnitOfWork
 from clm.minutes import MinutesDraft
 from clm.services import minutes as service
 from clm.services.common import region_config
+from clm.settings import get_settings
+
+MINUTES_FOLDER = "verslagen"  # subfolder of the intake folder for minutes sheets
 
 
 @task(name="record-minutes", cache_policy=NO_CACHE)
@@ -81,3 +85,16 @@ def action_reminders(as_of: date) -> dict[str, int]:
     """Reminders before and after action deadlines, each once."""
     before, overdue = service.remind_actions(UnitOfWork(), region_config(), as_of)
     return {"action_reminders": before, "actions_overdue": overdue}
+
+
+@task(name="record-minutes-sheet", cache_policy=NO_CACHE)
+def record_sheet(path: Path, recorded_by: str, as_of: date) -> str:
+    """Validate a filled-in minutes sheet and store it as the draft."""
+    return service.record_minutes_sheet(UnitOfWork(), region_config(), path, recorded_by, as_of)
+
+
+@task(name="write-minutes-template", cache_policy=NO_CACHE)
+def template(provider_code: str, month: date) -> str:
+    """The blank minutes sheet of a meeting, in the intake folder's 'verslagen'."""
+    folder = get_settings().intake_path / MINUTES_FOLDER
+    return str(service.write_template(UnitOfWork(), provider_code, month, folder))

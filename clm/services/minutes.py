@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -16,6 +17,7 @@ from clm.dossier import record_event
 from clm.errors import InputProblem, InvalidInput
 from clm.mail import Attachment
 from clm.minutes import MinutesDraft, check_minutes, reaction_deadline
+from clm.minutes_sheet import minutes_template, parse_minutes_sheet
 from clm.models import (
     ActionItem,
     DossierDocument,
@@ -49,6 +51,7 @@ def record_minutes(
     draft: MinutesDraft,
     recorded_by: str,
     as_of: date,
+    source: str = "parameters",
 ) -> str:
     """Store the minutes of a held meeting as a draft ('recorded', or 'replaced' when a draft
     existed). After release, changes are only taken while the provider's comments are open."""
@@ -62,7 +65,7 @@ def record_minutes(
             problems.append(InputProblem("parameters", "het gesprek is geannuleerd"))
         if day > as_of:
             problems.append(InputProblem("parameters", f"het gesprek is pas op {day:%d-%m-%Y}"))
-        problems += check_minutes(draft, day, {s.key for s in cfg.staff})
+        problems += check_minutes(draft, day, {s.key for s in cfg.staff}, source)
         minutes = session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
         if minutes is not None and minutes.status == "final":
             problems.append(InputProblem("parameters", "het verslag is al definitief"))
@@ -590,3 +593,45 @@ def close_action(
         )
         uow.commit()
         return True
+
+
+def record_minutes_sheet(
+    uow: UnitOfWork, cfg: RegionConfig, path: Path, recorded_by: str, as_of: date
+) -> str:
+    """Record the minutes from a filled-in sheet (the template of :func:`write_template`)."""
+    code, month, draft = parse_minutes_sheet(path)
+    try:
+        meeting_month = date(int(month[:4]), int(month[5:7]), 1)
+    except (ValueError, IndexError):
+        raise InvalidInput(
+            [
+                InputProblem(
+                    f"{path.name} [Verslag]",
+                    f"ongeldige gespreksmaand '{month}' (JJJJ-MM)",
+                    row=3,
+                    column="Gespreksmaand",
+                )
+            ],
+            "Verslag afgekeurd, er is niets opgeslagen",
+        ) from None
+    return record_minutes(
+        uow,
+        cfg,
+        code,
+        meeting_month,
+        draft,
+        recorded_by,
+        as_of,
+        source=f"{path.name} [Actiepunten]",
+    )
+
+
+def write_template(uow: UnitOfWork, provider_code: str, month: date, folder: Path) -> Path:
+    """Put the blank minutes sheet of a meeting in ``folder`` (never over an existing file)."""
+    with uow:
+        _meeting, provider = find_meeting(uow.session, provider_code, month)
+    path = folder / f"verslag-{provider.code}-{month:%Y-%m}.xlsx"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(minutes_template(provider.code, provider.name, f"{month:%Y-%m}"))
+    return path

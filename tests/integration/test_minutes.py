@@ -296,3 +296,94 @@ def test_gap_in_sweeps_skips_to_overdue(cfg: RegionConfig, meeting: tuple[str, d
     )
     # the sweep did not run between before the reminder day and after the deadline
     assert svc.remind_actions(UnitOfWork(), cfg, deadline + timedelta(days=3)) == (0, 1)
+
+
+def _filled_sheet(tmp_path: Path, code: str, day: date, edit=None) -> Path:  # noqa: ANN001
+    from openpyxl import load_workbook
+
+    folder = tmp_path / "verslagen"
+    path = svc.write_template(UnitOfWork(), code, APRIL, folder)
+    book = load_workbook(path)
+    ws, actions = book["Verslag"], book["Actiepunten"]
+    ws["B4"] = "Eva de Vries, Marieke Jansen"
+    row = next(r for r in range(7, 40) if ws.cell(r, 1).value == "4b")
+    ws.cell(row, 3, "Wachtlijst besproken")
+    ws.cell(row, 4, "Plan van aanpak voor 1 mei")
+    actions.append(["4b", "Plan van aanpak", "aanbieder", "Eva de Vries", day + timedelta(days=20)])
+    actions.append(["5", "Benchmark delen", "regio", "cm-jansen", day + timedelta(days=10)])
+    if edit:
+        edit(book)
+    book.save(path)
+    return path
+
+
+def test_minutes_from_a_sheet(cfg: RegionConfig, meeting: tuple[str, date], tmp_path: Path) -> None:
+    code, day = meeting
+    path = _filled_sheet(tmp_path, code, day)
+    # the template is never written over: staff may be filling it in
+    assert svc.write_template(UnitOfWork(), code, APRIL, path.parent) == path
+    assert svc.record_minutes_sheet(UnitOfWork(), cfg, path, "os-mulder", day) == "recorded"
+    assert svc.record_minutes_sheet(UnitOfWork(), cfg, path, "os-mulder", day) == "unchanged"
+    with UnitOfWork() as uow:
+        minutes = uow.session.scalar(select(Minutes))
+        owners = uow.session.scalars(
+            select(ActionItem.owner_name).order_by(ActionItem.number)
+        ).all()
+    assert minutes.attendees == ["Eva de Vries", "Marieke Jansen"]
+    assert minutes.items == [
+        {
+            "number": "4b",
+            "discussion": "Wachtlijst besproken",
+            "decisions": "Plan van aanpak voor 1 mei",
+        }
+    ]
+    assert owners == ["Eva de Vries", "Marieke Jansen"]
+
+
+BAD_SHEETS = {
+    "no-owner": (
+        lambda b: setattr(b["Actiepunten"].cell(2, 4), "value", None),
+        "[Actiepunten], rij 2, kolom 'actions.owner': actie zonder actiehouder",
+    ),
+    "bad-side": (
+        lambda b: b["Actiepunten"].cell(3, 3, "gemeente"),
+        "[Actiepunten], rij 3, kolom 'Kant (aanbieder/regio)'",
+    ),
+    "bad-date": (
+        lambda b: b["Actiepunten"].cell(2, 5, "morgen"),
+        "[Actiepunten], rij 2, kolom 'Deadline': 'morgen' is geen datum",
+    ),
+    "deadline-before": (
+        lambda b: b["Actiepunten"].cell(3, 5, date(2027, 1, 4)),
+        "[Actiepunten], rij 3, kolom 'actions.deadline'",
+    ),
+    "unknown-item": (
+        lambda b: b["Actiepunten"].cell(2, 1, "12"),
+        "rij 2, kolom 'actions.agenda_item': onbekend agendapunt '12'",
+    ),
+    "header-changed": (lambda b: b["Verslag"].cell(6, 3, "Tekst"), "[Verslag], rij 6"),
+    "bad-month": (lambda b: b["Verslag"].cell(3, 2, "april"), "ongeldige gespreksmaand 'april'"),
+    "no-actions-sheet": (lambda b: b.remove(b["Actiepunten"]), "tabblad 'Actiepunten' ontbreekt"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_SHEETS))
+def test_bad_minutes_sheets_write_nothing(
+    cfg: RegionConfig, meeting: tuple[str, date], tmp_path: Path, case: str
+) -> None:
+    code, day = meeting
+    edit, fragment = BAD_SHEETS[case]
+    path = _filled_sheet(tmp_path, code, day, edit)
+    before = table_counts()
+    with pytest.raises(InvalidInput) as info:
+        svc.record_minutes_sheet(UnitOfWork(), cfg, path, "os-mulder", day)
+    assert fragment in str(info.value)
+    assert path.name in str(info.value)
+    assert table_counts() == before
+
+
+def test_not_an_excel_sheet(cfg: RegionConfig, meeting: tuple[str, date], tmp_path: Path) -> None:
+    path = tmp_path / "verslag.xlsx"
+    path.write_text("geen excel")
+    with pytest.raises(InvalidInput, match="geen geldig Excel-bestand"):
+        svc.record_minutes_sheet(UnitOfWork(), cfg, path, "os-mulder", meeting[1])

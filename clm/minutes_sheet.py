@@ -1,0 +1,138 @@
+"""Minutes on paper: an .xlsx template per meeting that the support officer fills in, and
+the reading of a filled-in one (errors name the file, sheet, row and column)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+
+from clm.agenda import AGENDA
+from clm.errors import InputProblem, InvalidInput
+from clm.minutes import ActionDraft, ItemDraft, MinutesDraft
+
+MINUTES, ACTIONS = "Verslag", "Actiepunten"
+ITEM_HEADER = ("Agendapunt", "Onderwerp", "Besproken", "Besloten")
+ACTION_HEADER = ("Agendapunt", "Wat", "Kant (aanbieder/regio)", "Actiehouder", "Deadline")
+SIDES = {"aanbieder": "provider", "regio": "region", "provider": "provider", "region": "region"}
+
+
+def minutes_template(provider_code: str, provider_name: str, month: str) -> bytes:
+    """A blank minutes sheet for one meeting: every agenda (sub)item, and an actions sheet."""
+    book = Workbook()
+    ws = book.active
+    ws.title = MINUTES
+    bold = Font(bold=True)
+    for row, (label, value) in enumerate(
+        [
+            ("AGB-code", provider_code),
+            ("Aanbieder", provider_name),
+            ("Gespreksmaand", month),
+            ("Aanwezigen", ""),
+        ],
+        1,
+    ):
+        ws.cell(row, 1, label).font = bold
+        ws.cell(row, 2, value)
+    for col, title in enumerate(ITEM_HEADER, 1):
+        ws.cell(6, col, title).font = bold
+    row = 7
+    for item in AGENDA:
+        ws.cell(row, 1, item.number)
+        ws.cell(row, 2, item.title)
+        row += 1
+        for letter, sub in zip("abcdefgh", item.subitems, strict=False):
+            ws.cell(row, 1, f"{item.number}{letter}")
+            ws.cell(row, 2, sub)
+            row += 1
+    actions = book.create_sheet(ACTIONS)
+    for col, title in enumerate(ACTION_HEADER, 1):
+        actions.cell(1, col, title).font = bold
+    for col, width in zip("ABCD", (12, 45, 60, 40), strict=True):
+        ws.column_dimensions[col].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def parse_minutes_sheet(path: Path, source: str | None = None) -> tuple[str, str, MinutesDraft]:
+    """Read a filled-in minutes sheet: (provider code, month 'YYYY-MM', draft)."""
+    source = source or path.name
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise InvalidInput(
+            [InputProblem(source, f"geen geldig Excel-bestand (.xlsx): {exc}")],
+            "Verslag niet leesbaar",
+        ) from None
+    missing = [n for n in (MINUTES, ACTIONS) if n not in book.sheetnames]
+    if missing:
+        raise InvalidInput(
+            [InputProblem(source, f"tabblad '{n}' ontbreekt") for n in missing], "Verkeerd bestand"
+        )
+    rows = list(book[MINUTES].iter_rows(values_only=True))
+
+    def cell(r: int, c: int) -> str:
+        return _text(rows[r - 1][c - 1]) if len(rows) >= r and len(rows[r - 1]) >= c else ""
+
+    code, month = cell(1, 2), cell(3, 2)
+    attendees = [a.strip() for a in cell(4, 2).replace(";", ",").split(",") if a.strip()]
+    problems = []
+    if tuple(cell(6, c) for c in range(1, 5)) != ITEM_HEADER:
+        problems.append(
+            InputProblem(f"{source} [{MINUTES}]", "kopregel gewijzigd; gebruik het sjabloon", row=6)
+        )
+    items = [
+        ItemDraft(cell(r, 1), cell(r, 3), cell(r, 4))
+        for r in range(7, len(rows) + 1)
+        if cell(r, 1) and (cell(r, 3) or cell(r, 4))
+    ]
+    actions = []
+    for r, values in enumerate(book[ACTIONS].iter_rows(min_row=2, values_only=True), 2):
+        values = [*values, None, None, None, None, None][:5]
+        if not any(_text(v) for v in values):
+            continue
+        item, what, side, owner, deadline = values
+        where = f"{source} [{ACTIONS}]"
+        if _text(side).lower() not in SIDES:
+            problems.append(
+                InputProblem(
+                    where, "kant moet 'aanbieder' of 'regio' zijn", row=r, column=ACTION_HEADER[2]
+                )
+            )
+        when: date | None = None
+        if isinstance(deadline, datetime):
+            when = deadline.date()
+        elif isinstance(deadline, date):
+            when = deadline
+        elif _text(deadline):
+            try:
+                when = date.fromisoformat(_text(deadline))
+            except ValueError:
+                problems.append(
+                    InputProblem(
+                        where, f"'{_text(deadline)}' is geen datum", row=r, column=ACTION_HEADER[4]
+                    )
+                )
+                continue
+        actions.append(
+            ActionDraft(
+                _text(item),
+                _text(what),
+                SIDES.get(_text(side).lower(), ""),
+                _text(owner),
+                when,
+                row=r,
+            )
+        )
+    if problems:
+        raise InvalidInput(problems, "Verslag afgekeurd, er is niets opgeslagen")
+    return code, month, MinutesDraft(attendees, items, actions)

@@ -1,0 +1,37 @@
+"""Flow record-minutes-sheet: the minutes from a filled-in sheet in the intake folder."""
+
+from __future__ import annotations
+
+from prefect import flow
+
+from clm.errors import InvalidInput
+from clm.services.common import resolve_intake_file
+from flows.common import FlowInput, StaffKey, intake_file
+from tasks.artifacts import publish_input_errors
+from tasks.minutes import MINUTES_FOLDER, record_sheet
+
+
+class RecordMinutesSheetInput(FlowInput):
+    """Verslag inlezen uit een ingevuld verslagblad."""
+
+    file_name: str = intake_file(
+        "verslagblad",
+        "Verslag",
+        f"het sjabloon van minutes-template (in de map '{MINUTES_FOLDER}'); actiepunten op "
+        "het tabblad 'Actiepunten'",
+    )
+    recorded_by: StaffKey
+
+
+@flow(name="record-minutes-sheet")
+def record_minutes_sheet(params: RecordMinutesSheetInput) -> dict:
+    """Het verslag van een gesprek inlezen uit een ingevuld verslagblad (.xlsx). Het blad wordt
+    helemaal gecontroleerd; bij een fout wordt niets opgeslagen en staan de fouten (tabblad,
+    rij, kolom) in een artefact. Opnieuw inlezen vóór het versturen vervangt het concept."""
+    try:
+        path = resolve_intake_file(params.file_name, "file_name")
+        outcome = record_sheet(path, params.recorded_by, params.effective_as_of())
+    except InvalidInput as exc:
+        publish_input_errors(exc, key="verslagblad-fouten")
+        raise
+    return {"minutes": outcome}
