@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from clm.db import UnitOfWork
 from clm.minutes import MinutesDraft
 from clm.services import minutes as service
 from clm.services.common import region_config
+from clm.services.dossier_export import export_dossier
 from clm.settings import get_settings
 
 MINUTES_FOLDER = "verslagen"  # subfolder of the intake folder for minutes sheets
@@ -98,3 +100,12 @@ def template(provider_code: str, month: date) -> str:
     """The blank minutes sheet of a meeting, in the intake folder's 'verslagen'."""
     folder = get_settings().intake_path / MINUTES_FOLDER
     return str(service.write_template(UnitOfWork(), provider_code, month, folder))
+
+
+@task(name="export-dossier", cache_policy=NO_CACHE)
+def export(provider_code: str, start: date, end: date) -> dict:
+    """Write the dossier PDF and the zip of originals into var/exports."""
+    result = export_dossier(
+        UnitOfWork(), region_config(), provider_code, start, end, get_settings().var_dir / "exports"
+    )
+    return asdict(result)

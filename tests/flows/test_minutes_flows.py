@@ -15,6 +15,7 @@ from clm.models import Meeting, Minutes, Provider
 from clm.services.meetings import as_utc
 from flows.close_action import CloseActionInput, close_action
 from flows.daily_sweep import DailySweepInput, daily_sweep
+from flows.export_dossier import ExportDossierInput, export_dossier
 from flows.quarterly_preparation import QuarterlyPreparationInput, quarterly_preparation
 from flows.record_minutes import RecordMinutesInput, record_minutes
 from flows.register_reaction import RegisterReactionInput, register_reaction
@@ -103,6 +104,9 @@ def test_minutes_from_record_to_final(demo: Path) -> None:
         )["closed"]
         is True
     )
+    exported = export_dossier(ExportDossierInput(provider_code=code, start=AS_OF, end=due))
+    assert Path(exported["pdf"]).is_file() and Path(exported["zip"]).is_file()
+    assert Path(exported["pdf"]).parent == demo / "exports"
 
 
 @pytest.mark.parametrize(

@@ -387,3 +387,26 @@ def test_not_an_excel_sheet(cfg: RegionConfig, meeting: tuple[str, date], tmp_pa
     path.write_text("geen excel")
     with pytest.raises(InvalidInput, match="geen geldig Excel-bestand"):
         svc.record_minutes_sheet(UnitOfWork(), cfg, path, "os-mulder", meeting[1])
+
+
+def test_dossier_export(cfg: RegionConfig, meeting: tuple[str, date], tmp_path: Path) -> None:
+    import zipfile
+
+    from clm.services.dossier_export import export_dossier
+
+    code, day = meeting
+    svc.record_minutes(UnitOfWork(), cfg, code, APRIL, _draft(day), "os-mulder", day)
+    svc.release_minutes(UnitOfWork(), cfg, code, APRIL, "os-mulder", day)
+    svc.register_reaction(UnitOfWork(), cfg, code, APRIL, True, {}, "os-mulder", day)
+    result = export_dossier(
+        UnitOfWork(), cfg, code, AS_OF, day + timedelta(days=1), tmp_path / "exports"
+    )
+    pdf, archive = Path(result.pdf), zipfile.ZipFile(result.zip)
+    assert pdf.read_bytes().startswith(b"%PDF") and result.events >= 6
+    names = archive.namelist()
+    assert any(n.startswith("documenten/verslag-") and n.endswith("-definitief.pdf") for n in names)
+    mails = [n for n in names if n.startswith("mails/")]
+    assert len(mails) >= 3  # classification letter, data request, minutes, final minutes
+    assert b"Classificatie contractmanagement" in archive.read(mails[0])
+    with pytest.raises(InvalidInput, match="begin ligt na het einde"):
+        export_dossier(UnitOfWork(), cfg, code, day, AS_OF, tmp_path / "exports")
