@@ -635,3 +635,28 @@ def write_template(uow: UnitOfWork, provider_code: str, month: date, folder: Pat
         folder.mkdir(parents=True, exist_ok=True)
         path.write_bytes(minutes_template(provider.code, provider.name, f"{month:%Y-%m}"))
     return path
+
+
+def minutes_timeliness(
+    uow: UnitOfWork, cfg: RegionConfig, start: date, end: date, as_of: date
+) -> dict[str, int]:
+    """For meetings held in [start, end]: minutes sent within the term, sent late, and not
+    sent (yet); the figures the regional analysis reports (seed 004: within two weeks)."""
+    counts = {"held": 0, "on_time": 0, "late": 0, "not_sent": 0}
+    with uow:
+        rows = uow.session.execute(
+            select(Meeting, Minutes.first_sent_on)
+            .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
+            .where(Meeting.status == "planned")
+        ).all()
+    for meeting, sent_on in rows:
+        day = _meeting_day(meeting)
+        if not start <= day <= end or day >= as_of:
+            continue
+        counts["held"] += 1
+        due = add_working_days(day, cfg.minutes.late_after_working_days, cfg.calendar)
+        if sent_on is None:
+            counts["not_sent"] += 1
+        else:
+            counts["on_time" if sent_on <= due else "late"] += 1
+    return counts

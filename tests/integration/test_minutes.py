@@ -410,3 +410,13 @@ def test_dossier_export(cfg: RegionConfig, meeting: tuple[str, date], tmp_path: 
     assert b"Classificatie contractmanagement" in archive.read(mails[0])
     with pytest.raises(InvalidInput, match="begin ligt na het einde"):
         export_dossier(UnitOfWork(), cfg, code, day, AS_OF, tmp_path / "exports")
+
+
+def test_minutes_timeliness_for_the_analysis(cfg: RegionConfig, meeting: tuple[str, date]) -> None:
+    code, day = meeting
+    svc.record_minutes(UnitOfWork(), cfg, code, APRIL, _draft(day), "os-mulder", day)
+    late_day = add_working_days(day, 11, cfg.calendar)
+    svc.release_minutes(UnitOfWork(), cfg, code, APRIL, "os-mulder", late_day)
+    counts = svc.minutes_timeliness(UnitOfWork(), cfg, APRIL, date(2027, 4, 30), date(2027, 6, 1))
+    assert counts["held"] == 40
+    assert (counts["late"], counts["on_time"], counts["not_sent"]) == (1, 0, 39)
