@@ -241,6 +241,19 @@ class MinutesRules(Strict):
     action_reminder_working_days: Annotated[int, Field(ge=0, le=20)] = 3
 
 
+class EscalationRules(Strict):
+    """Terms of the escalation ladder (seed 004), in working days."""
+
+    answer_working_days: Annotated[int, Field(ge=1, le=40)] = 15  # step 1
+    acute_answer_working_days: Annotated[int, Field(ge=1, le=15)] = 5  # step 1, acute risk
+    improvement_plan_working_days: Annotated[int, Field(ge=1, le=60)] = 20  # step 2
+    recovery_working_days: Annotated[int, Field(ge=1, le=120)] = 20  # step 3 default
+    objection_working_days: Annotated[int, Field(ge=1, le=20)] = 5
+    director_talk_working_days: Annotated[int, Field(ge=1, le=30)] = 10
+    reminder_working_days: Annotated[int, Field(ge=0, le=20)] = 3
+    max_fine_percent: Annotated[float, Field(gt=0, le=100)] = 5
+
+
 class Kpi(Strict):
     """A figure asked of providers (seed 002), with its norm."""
 
@@ -265,6 +278,7 @@ class RegionConfig(Strict):
     calendar: CalendarConfig = CalendarConfig()
     meetings: MeetingPlan | None = None
     minutes: MinutesRules = MinutesRules()
+    escalation: EscalationRules = EscalationRules()
     kpis: list[Kpi] = []
 
     @model_validator(mode="after")

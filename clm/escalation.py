@@ -1,0 +1,216 @@
+"""The escalation ladder of seed 004: steps, who may move where, what each step needs, the
+fine's cap and the objection terms. Pure rules; the service layer records and sends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_DOWN, Decimal
+from enum import StrEnum
+
+from clm.calendar import add_working_days
+from clm.config import CalendarConfig, EscalationRules
+from clm.errors import InputProblem
+from clm.rendering import format_euro
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    name: str
+
+    @property
+    def needs_approval(self) -> bool:
+        """Steps 3 and higher need a second person's approval."""
+        return self.number >= 3
+
+    @property
+    def needs_evidence(self) -> bool:
+        """Steps 5 to 7 need recorded evidence of a serious wrong or of fraud."""
+        return self.number >= 5
+
+    @property
+    def objectionable(self) -> bool:
+        """From step 3 on the provider may object in writing."""
+        return self.number >= 3
+
+
+STEPS: dict[int, Step] = {
+    s.number: s
+    for s in (
+        Step(1, "Verhogen intensiteit contractmanagement"),
+        Step(2, "Opstellen en uitvoeren verbeterplan"),
+        Step(3, "Ingebrekestelling"),
+        Step(4, "Opschorting betaling"),
+        Step(5, "Cliëntenstop en/of overdracht van cliënten"),
+        Step(6, "Financiële sancties (terugvordering en boete)"),
+        Step(7, "Beëindiging overeenkomst"),
+    )
+}
+
+
+class EvidenceKind(StrEnum):
+    """What counts as evidence for steps 5–7 (seed 004)."""
+
+    # a serious wrong: client safety or quality of care directly at stake
+    UNSAFETY = "unsafety"  # established by the IGJ or a municipal supervisor
+    CONTINUITY = "continuity"  # structural failure of continuity without an alternative
+    OTHER_MUNICIPALITIES = "other_municipalities"  # substantiated negative experiences
+    # fraud: deliberately misleading the principal for financial gain
+    FORGERY = "forgery"  # of hours or referrals
+    FALSE_BILLING = "false_billing"  # care not delivered or not referred
+    EMBEZZLEMENT = "embezzlement"
+
+
+EVIDENCE_LABELS = {
+    EvidenceKind.UNSAFETY: "onveiligheid vastgesteld door IGJ of gemeentelijk toezichthouder",
+    EvidenceKind.CONTINUITY: "structurele tekortkoming in continuïteit zonder alternatief",
+    EvidenceKind.OTHER_MUNICIPALITIES: "onderbouwde negatieve ervaringen van andere gemeenten",
+    EvidenceKind.FORGERY: "valsheid in geschrifte (uren of indicaties)",
+    EvidenceKind.FALSE_BILLING: "declareren van niet geleverde of niet geïndiceerde zorg",
+    EvidenceKind.EMBEZZLEMENT: "verduistering van middelen voor de Jeugdwet",
+}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    kind: EvidenceKind
+    source: str
+    document: str
+
+
+def check_move(
+    current: int | None,
+    target: int,
+    reason: str,
+    *,
+    heard_on: date | None,
+    urgency: str,
+    evidence: list[Evidence],
+) -> list[InputProblem]:
+    """Why a move to step ``target`` is refused (empty: allowed).
+
+    Opening needs a hearing of the provider or a recorded urgency; any step may be entered
+    directly or skipped to (seed 004: maatwerk in inschaling); steps 5–7 need evidence with
+    its kind, source and document reference.
+    """
+    problems = []
+    where = "parameters"
+    if target not in STEPS:
+        return [InputProblem(where, f"trede {target} bestaat niet (1 tot en met 7)", column="step")]
+    if current == target:
+        problems.append(
+            InputProblem(where, f"de escalatie staat al op trede {target}", column="step")
+        )
+    if len(reason.strip()) < 10:
+        problems.append(
+            InputProblem(
+                where, "een onderbouwing van minstens 10 tekens is verplicht", column="reason"
+            )
+        )
+    if current is None and heard_on is None and len(urgency.strip()) < 10:
+        problems.append(
+            InputProblem(
+                where,
+                "eerst wederhoor: leg het horen van de aanbieder "
+                "vast (datum en samenvatting) of onderbouw de spoed",
+                column="heard_on",
+            )
+        )
+    if STEPS[target].needs_evidence:
+        complete = [e for e in evidence if e.source.strip() and e.document.strip()]
+        if not complete:
+            problems.append(
+                InputProblem(
+                    where,
+                    f"trede {target} vraagt vastgelegd bewijs van een ernstige misstand of "
+                    "fraude (soort, bron en documentverwijzing)",
+                    column="evidence",
+                )
+            )
+    return problems
+
+
+def fine_cap(revenue_last_12_months: Decimal, rules: EscalationRules) -> Decimal:
+    """The highest fine: a percentage (5%) of the regional revenue, rounded down to the cent."""
+    cap = revenue_last_12_months * Decimal(str(rules.max_fine_percent)) / 100
+    return cap.quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+
+
+def check_fine(
+    amount: Decimal, revenue_last_12_months: Decimal, rules: EscalationRules
+) -> list[InputProblem]:
+    """A fine above the cap is refused, with the cap shown."""
+    cap = fine_cap(revenue_last_12_months, rules)
+    if amount < 0:
+        return [InputProblem("parameters", "de boete kan niet negatief zijn", column="fine")]
+    if amount > cap:
+        return [
+            InputProblem(
+                "parameters",
+                f"boete {format_euro(amount)} is hoger dan het maximum van "
+                f"{rules.max_fine_percent:g}% van de regionale omzet van de laatste twaalf maanden "
+                f"({format_euro(revenue_last_12_months)}): ten hoogste {format_euro(cap)}",
+                column="fine",
+            )
+        ]
+    return []
+
+
+@dataclass(frozen=True)
+class StepTerms:
+    """The deadlines a step sets, as dates."""
+
+    answer_due: date | None = None  # step 1
+    plan_due: date | None = None  # step 2
+    recovery_due: date | None = None  # step 3
+    objection_due: date | None = None  # step 3 and higher
+
+
+def step_terms(
+    step: int,
+    on: date,
+    rules: EscalationRules,
+    cal: CalendarConfig,
+    *,
+    acute: bool = False,
+    recovery_days: int | None = None,
+) -> StepTerms:
+    """The working-day deadlines of a step taken on ``on``."""
+    objection = add_working_days(on, rules.objection_working_days, cal) if step >= 3 else None
+    if step == 1:
+        days = rules.acute_answer_working_days if acute else rules.answer_working_days
+        return StepTerms(answer_due=add_working_days(on, days, cal))
+    if step == 2:
+        return StepTerms(plan_due=add_working_days(on, rules.improvement_plan_working_days, cal))
+    if step == 3:
+        days = recovery_days or rules.recovery_working_days
+        return StepTerms(recovery_due=add_working_days(on, days, cal), objection_due=objection)
+    return StepTerms(objection_due=objection)
+
+
+@dataclass(frozen=True)
+class ObjectionOutcome:
+    in_time: bool
+    suspends_measure: bool
+    director_talk_due: date
+
+
+def judge_objection(
+    measure_on: date,
+    received_on: date,
+    *,
+    safety_or_fraud: bool,
+    rules: EscalationRules,
+    cal: CalendarConfig,
+) -> ObjectionOutcome:
+    """An objection against a measure: in time or late; whether it suspends the measure (only
+    in time, and never when the measure is needed for client safety or to stop fraud); the
+    deadline of the director-level talk."""
+    due = add_working_days(measure_on, rules.objection_working_days, cal)
+    in_time = received_on <= due
+    return ObjectionOutcome(
+        in_time=in_time,
+        suspends_measure=in_time and not safety_or_fraud,
+        director_talk_due=add_working_days(received_on, rules.director_talk_working_days, cal),
+    )
