@@ -78,8 +78,8 @@ def test_step_terms_in_working_days(cfg: RegionConfig) -> None:
     assert step_terms(1, date(2026, 12, 22), rules, cal, acute=True).answer_due == date(2027, 1, 4)
     terms = step_terms(3, date(2027, 4, 22), rules, cal)  # the week of King's Day
     assert terms.objection_due == date(2027, 4, 30)
-    assert terms.recovery_due == date(2027, 5, 24)  # Liberation Day, Ascension, Whit Monday
-    assert step_terms(2, date(2027, 4, 22), rules, cal).plan_due == date(2027, 5, 24)
+    assert terms.recovery_due == date(2027, 5, 26)  # Liberation Day, Ascension, Whit Monday
+    assert step_terms(2, date(2027, 4, 22), rules, cal).plan_due == date(2027, 5, 26)
     assert step_terms(4, date(2027, 4, 22), rules, cal).objection_due == date(2027, 4, 30)
 
 
