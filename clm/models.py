@@ -390,3 +390,77 @@ class DossierDocument(Base):
     content_type: Mapped[str] = mapped_column(String(100))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Escalation(Base):
+    """An escalation of one provider on the ladder of seed 004, from opening to closing."""
+
+    __tablename__ = "escalations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open, closed
+    current_step: Mapped[int | None] = mapped_column(Integer)  # last active step
+    opened_on: Mapped[date] = mapped_column(Date)
+    heard_on: Mapped[date | None] = mapped_column(Date)  # hearing both sides first
+    hearing_summary: Mapped[str] = mapped_column(Text, default="")
+    urgency: Mapped[str] = mapped_column(Text, default="")  # why there was no hearing first
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    close_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class EscalationStep(Base):
+    """A (requested) step: its reason, approval, terms, letter and objection."""
+
+    __tablename__ = "escalation_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(ForeignKey("escalations.id"), index=True)
+    step: Mapped[int] = mapped_column(Integer)
+    # awaiting_approval, rejected, active, suspended, superseded
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by: Mapped[str] = mapped_column(String(50))
+    requested_on: Mapped[date] = mapped_column(Date)
+    decided_by: Mapped[str | None] = mapped_column(String(50))
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    decision_remark: Mapped[str] = mapped_column(Text, default="")
+    acute: Mapped[bool] = mapped_column(default=False)
+    safety_or_fraud: Mapped[bool] = mapped_column(default=False)
+    fine: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    reclaim: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    measure: Mapped[str] = mapped_column(Text, default="")  # e.g. 'volledig' / 'gedeeltelijk'
+    taken_on: Mapped[date | None] = mapped_column(Date)
+    terms: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # name -> ISO date
+    reminders: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # sent, per term
+    registered_mail: Mapped[str] = mapped_column(String(100), default="")
+
+
+class Evidence(Base):
+    """Evidence of a serious wrong or of fraud, needed for steps 5–7."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(ForeignKey("escalations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    source: Mapped[str] = mapped_column(String(300))
+    document: Mapped[str] = mapped_column(String(300))
+    recorded_by: Mapped[str] = mapped_column(String(50))
+    recorded_on: Mapped[date] = mapped_column(Date)
+
+
+class Objection(Base):
+    """The provider's written objection against a step (from step 3 on)."""
+
+    __tablename__ = "objections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("escalation_steps.id"), unique=True)
+    received_on: Mapped[date] = mapped_column(Date)
+    in_time: Mapped[bool] = mapped_column()
+    suspends: Mapped[bool] = mapped_column()
+    summary: Mapped[str] = mapped_column(Text, default="")
+    director_talk_due: Mapped[date] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    outcome_on: Mapped[date | None] = mapped_column(Date)

@@ -1,0 +1,474 @@
+"""Use cases of the escalation ladder: request a step (with approval from step 3), take it
+(letter, terms, dossier), objections, the sweep's reminders and signals, closing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import Float, cast, func, select
+from sqlalchemy.orm import Session
+
+from clm.calendar import working_days_before
+from clm.config import RegionConfig
+from clm.db import UnitOfWork
+from clm.dossier import record_event
+from clm.errors import InputProblem, InvalidInput
+from clm.escalation import (
+    EVIDENCE_LABELS,
+    STEPS,
+    check_fine,
+    check_move,
+    judge_objection,
+    step_terms,
+)
+from clm.escalation import Evidence as EvidenceItem
+from clm.mail import Attachment
+from clm.models import (
+    Declaration,
+    DossierDocument,
+    Escalation,
+    EscalationStep,
+    Evidence,
+    Objection,
+    Provider,
+)
+from clm.notify import mail_with_event
+from clm.pdf import html_to_pdf
+from clm.rendering import render
+from clm.services.common import provider_by_code
+from clm.signals import raise_signal
+
+TERM_LABELS = {
+    "answer_due": "verklaring en herstelmaatregelen",
+    "plan_due": "verbeterplan",
+    "recovery_due": "herstel",
+    "objection_due": "bezwaar",
+}
+
+
+@dataclass(frozen=True)
+class StepRequest:
+    """What a contract manager asks: the step and everything the ladder needs for it."""
+
+    provider_code: str
+    step: int
+    reason: str
+    requested_by: str
+    heard_on: date | None = None
+    hearing_summary: str = ""
+    urgency: str = ""
+    evidence: tuple[EvidenceItem, ...] = ()
+    acute: bool = False
+    safety_or_fraud: bool = False
+    fine: Decimal | None = None
+    reclaim: Decimal | None = None
+    measure: str = ""
+
+
+def regional_revenue(session: Session, provider_id: int, as_of: date) -> Decimal:
+    """The provider's declared revenue in the region over the twelve months before ``as_of``."""
+    start = (as_of.replace(day=1) - timedelta(days=365)).replace(day=1)
+    total = session.scalar(
+        select(func.coalesce(func.sum(cast(Declaration.amount, Float)), 0)).where(
+            Declaration.provider_id == provider_id,
+            Declaration.period >= start,
+            Declaration.period <= as_of,
+        )
+    )
+    return Decimal(str(total)).quantize(Decimal("0.01"))
+
+
+def request_step(uow: UnitOfWork, cfg: RegionConfig, req: StepRequest, as_of: date) -> int:
+    """Record a requested step; steps 1 and 2 are taken at once, 3 and higher wait for a
+    second person's approval. Returns the step's id. Refusals name the reason."""
+    cfg.staff_member(req.requested_by)
+    with uow:
+        session = uow.session
+        provider = provider_by_code(session, req.provider_code)
+        escalation = session.scalar(
+            select(Escalation).where(
+                Escalation.provider_id == provider.id, Escalation.status == "open"
+            )
+        )
+        known = (
+            []
+            if escalation is None
+            else [
+                EvidenceItem(e.kind, e.source, e.document)
+                for e in session.scalars(
+                    select(Evidence).where(Evidence.escalation_id == escalation.id)
+                )
+            ]
+        )
+        problems = check_move(
+            escalation.current_step if escalation else None,
+            req.step,
+            req.reason,
+            heard_on=req.heard_on or (escalation.heard_on if escalation else None),
+            urgency=req.urgency or (escalation.urgency if escalation else ""),
+            evidence=[*known, *req.evidence],
+        )
+        if req.fine is not None:
+            problems += check_fine(
+                req.fine, regional_revenue(session, provider.id, as_of), cfg.escalation
+            )
+        pending = escalation and session.scalar(
+            select(EscalationStep.id).where(
+                EscalationStep.escalation_id == escalation.id,
+                EscalationStep.status == "awaiting_approval",
+            )
+        )
+        if pending:
+            problems.append(InputProblem("parameters", "er wacht al een trede op goedkeuring"))
+        if problems:
+            raise InvalidInput(problems, "Trede geweigerd, er is niets vastgelegd")
+        if escalation is None:
+            escalation = Escalation(
+                provider_id=provider.id,
+                opened_on=as_of,
+                heard_on=req.heard_on,
+                hearing_summary=req.hearing_summary,
+                urgency=req.urgency,
+            )
+            session.add(escalation)
+            session.flush()
+            record_event(
+                session,
+                key=f"escalation:{escalation.id}:opened",
+                provider_id=provider.id,
+                kind="escalatie-geopend",
+                actor=req.requested_by,
+                as_of=as_of,
+                summary="Escalatie geopend; "
+                + (
+                    f"wederhoor op {req.heard_on:%d-%m-%Y}: {req.hearing_summary}"
+                    if req.heard_on
+                    else f"spoed zonder wederhoor: {req.urgency}"
+                ),
+            )
+        for item in req.evidence:
+            session.add(
+                Evidence(
+                    escalation_id=escalation.id,
+                    kind=item.kind,
+                    source=item.source,
+                    document=item.document,
+                    recorded_by=req.requested_by,
+                    recorded_on=as_of,
+                )
+            )
+        step = EscalationStep(
+            escalation_id=escalation.id,
+            step=req.step,
+            reason=req.reason,
+            requested_by=req.requested_by,
+            requested_on=as_of,
+            status="awaiting_approval" if STEPS[req.step].needs_approval else "active",
+            acute=req.acute,
+            safety_or_fraud=req.safety_or_fraud,
+            fine=req.fine,
+            reclaim=req.reclaim,
+            measure=req.measure,
+        )
+        session.add(step)
+        session.flush()
+        record_event(
+            session,
+            key=f"escalation-step:{step.id}:requested",
+            provider_id=provider.id,
+            kind="trede-aangevraagd",
+            actor=req.requested_by,
+            as_of=as_of,
+            summary=f"Trede {req.step} ({STEPS[req.step].name}) aangevraagd: {req.reason}",
+        )
+        if step.status == "active":
+            _take(session, cfg, escalation, step, provider, as_of, req.requested_by)
+        uow.commit()
+        return step.id
+
+
+def decide_step(
+    uow: UnitOfWork,
+    cfg: RegionConfig,
+    step_id: int,
+    approve: bool,
+    decided_by: str,
+    remark: str,
+    as_of: date,
+) -> str:
+    """A second person approves or rejects a step; returns the step's status afterwards."""
+    cfg.staff_member(decided_by)
+    with uow:
+        session = uow.session
+        step = session.get(EscalationStep, step_id)
+        if step is None:
+            raise InvalidInput(
+                [InputProblem("parameters", f"onbekende trede {step_id}")], "Onbekende trede"
+            )
+        if step.status != "awaiting_approval":
+            return step.status  # decided before: a rerun changes nothing
+        if decided_by == step.requested_by:
+            raise InvalidInput(
+                [
+                    InputProblem(
+                        "parameter decided_by",
+                        "goedkeuren doet een tweede persoon, niet de aanvrager",
+                    )
+                ],
+                "Goedkeuring geweigerd",
+            )
+        escalation = session.get(Escalation, step.escalation_id)
+        provider = session.get(Provider, escalation.provider_id)
+        step.decided_by, step.decided_on, step.decision_remark = decided_by, as_of, remark
+        word = "goedgekeurd" if approve else "afgewezen"
+        record_event(
+            session,
+            key=f"escalation-step:{step.id}:decided",
+            provider_id=provider.id,
+            kind="trede-besluit",
+            actor=decided_by,
+            as_of=as_of,
+            summary=f"Trede {step.step} {word}" + (f": {remark}" if remark else ""),
+        )
+        if approve:
+            step.status = "active"
+            _take(session, cfg, escalation, step, provider, as_of, decided_by)
+        else:
+            step.status = "rejected"
+        uow.commit()
+        return step.status
+
+
+def _take(
+    session: Session,
+    cfg: RegionConfig,
+    escalation: Escalation,
+    step: EscalationStep,
+    provider: Provider,
+    as_of: date,
+    actor: str,
+) -> None:
+    """The step takes effect: terms, the letter to the board, the dossier."""
+    for earlier in session.scalars(
+        select(EscalationStep).where(
+            EscalationStep.escalation_id == escalation.id,
+            EscalationStep.id != step.id,
+            EscalationStep.status.in_(("active", "suspended")),
+        )
+    ):
+        earlier.status = "superseded"
+    terms = step_terms(step.step, as_of, cfg.escalation, cfg.calendar, acute=step.acute)
+    step.taken_on = as_of
+    step.terms = {k: v.isoformat() for k, v in vars(terms).items() if v is not None}
+    escalation.current_step = step.step
+    evidence = session.scalars(
+        select(Evidence).where(Evidence.escalation_id == escalation.id)
+    ).all()
+    manager = next((s for s in cfg.staff if s.key == provider.contract_manager), None)
+    context = {
+        "region": cfg.region,
+        "provider": provider,
+        "step": step,
+        "info": STEPS[step.step],
+        "terms": terms,
+        "as_of": as_of,
+        "manager": manager,
+        "evidence": evidence,
+        "evidence_labels": EVIDENCE_LABELS,
+        "term_labels": TERM_LABELS,
+        "revenue": regional_revenue(session, provider.id, as_of),
+    }
+    pdf = html_to_pdf(render("letters/escalation_step.html.j2", **context))
+    key = f"escalation-step:{step.id}:letter"
+    name = f"trede-{step.step}-{provider.code}-{as_of:%Y%m%d}.pdf"
+    session.add(
+        DossierDocument(
+            event_key=key,
+            provider_id=provider.id,
+            filename=name,
+            content_type="application/pdf",
+            content=pdf,
+        )
+    )
+    mail_with_event(
+        session,
+        cfg,
+        key=key,
+        template="escalation_step",
+        context=context,
+        to=[provider.board_email or provider.contact_email],
+        cc=[provider.contact_email] + ([manager.email] if manager else []),
+        subject=f"{STEPS[step.step].name} – {provider.name}",
+        provider_id=provider.id,
+        kind="trede-genomen",
+        actor=actor,
+        as_of=as_of,
+        summary=f"Trede {step.step} ({STEPS[step.step].name}) genomen; brief aan het bestuur"
+        + "".join(
+            f"; {TERM_LABELS[k]} uiterlijk {v:%d-%m-%Y}"
+            for k, v in vars(terms).items()
+            if v is not None
+        ),
+        attachments=[Attachment(name, "application/pdf", pdf)],
+    )
+
+
+def register_objection(
+    uow: UnitOfWork,
+    cfg: RegionConfig,
+    step_id: int,
+    received_on: date,
+    summary: str,
+    registered_by: str,
+    as_of: date,
+) -> Objection:
+    """The provider's written objection: in time or late, suspensive or not, with the
+    deadline of the director-level talk."""
+    with uow:
+        session = uow.session
+        step = session.get(EscalationStep, step_id)
+        if step is None or step.status not in ("active", "suspended") or step.taken_on is None:
+            raise InvalidInput(
+                [InputProblem("parameters", "geen genomen trede met dit nummer")],
+                "Bezwaar niet mogelijk",
+            )
+        if not STEPS[step.step].objectionable:
+            raise InvalidInput(
+                [InputProblem("parameters", "bezwaar kan vanaf trede 3")], "Bezwaar niet mogelijk"
+            )
+        existing = session.scalar(select(Objection).where(Objection.step_id == step.id))
+        if existing is not None:
+            return existing
+        outcome = judge_objection(
+            step.taken_on,
+            received_on,
+            safety_or_fraud=step.safety_or_fraud,
+            rules=cfg.escalation,
+            cal=cfg.calendar,
+        )
+        objection = Objection(
+            step_id=step.id,
+            received_on=received_on,
+            in_time=outcome.in_time,
+            suspends=outcome.suspends_measure,
+            summary=summary,
+            director_talk_due=outcome.director_talk_due,
+        )
+        session.add(objection)
+        if outcome.suspends_measure:
+            step.status = "suspended"
+        escalation = session.get(Escalation, step.escalation_id)
+        record_event(
+            session,
+            key=f"escalation-step:{step.id}:objection",
+            provider_id=escalation.provider_id,
+            kind="bezwaar",
+            actor=registered_by,
+            as_of=as_of,
+            summary=f"Bezwaar tegen trede {step.step} ontvangen op {received_on:%d-%m-%Y} "
+            f"({'binnen' if outcome.in_time else 'na'} de termijn); "
+            f"de maatregel {'is opgeschort' if outcome.suspends_measure else 'loopt door'}"
+            f"; gesprek op directieniveau uiterlijk {outcome.director_talk_due:%d-%m-%Y}",
+        )
+        uow.commit()
+        return objection
+
+
+def sweep_escalation_terms(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> tuple[int, int]:
+    """Before each term of an active step a reminder, after it a signal; each once.
+    Returns (reminders, signals) sent now."""
+    reminders = signals = 0
+    with uow:
+        session = uow.session
+        rows = session.execute(
+            select(EscalationStep, Escalation, Provider)
+            .join(Escalation, Escalation.id == EscalationStep.escalation_id)
+            .join(Provider, Provider.id == Escalation.provider_id)
+            .where(EscalationStep.status == "active", Escalation.status == "open")
+        ).all()
+        for step, _escalation, provider in rows:
+            sent = dict(step.reminders)
+            for name, iso in step.terms.items():
+                if name == "objection_due":
+                    continue  # the provider's right, not an obligation: nothing to chase
+                due = date.fromisoformat(iso)
+                before = (
+                    working_days_before(due, cfg.escalation.reminder_working_days, cfg.calendar)
+                    if cfg.escalation.reminder_working_days
+                    else due
+                )
+                label = TERM_LABELS[name]
+                if as_of > due and f"{name}:signal" not in sent:
+                    raise_signal(
+                        session,
+                        cfg,
+                        key=f"escalation-step:{step.id}:{name}:signal",
+                        provider=provider,
+                        kind="timeliness",
+                        source="daily-sweep: escalatie",
+                        description=f"Termijn {label} bij trede {step.step} verstreken "
+                        f"({due:%d-%m-%Y})",
+                        as_of=as_of,
+                        subject=f"Signaal: termijn {label} {provider.name} verstreken",
+                    )
+                    sent[f"{name}:signal"] = as_of.isoformat()
+                    signals += 1
+                elif before <= as_of <= due and f"{name}:reminder" not in sent:
+                    mail_with_event(
+                        session,
+                        cfg,
+                        key=f"escalation-step:{step.id}:{name}:reminder",
+                        template="escalation_reminder",
+                        context={
+                            "provider": provider,
+                            "step": step,
+                            "info": STEPS[step.step],
+                            "label": label,
+                            "due": due,
+                            "region": cfg.region,
+                        },
+                        to=[provider.board_email or provider.contact_email],
+                        cc=[provider.contact_email],
+                        provider_id=provider.id,
+                        subject=f"Herinnering: termijn {label} {due:%d-%m-%Y}",
+                        kind="herinnering",
+                        actor="daily-sweep",
+                        as_of=as_of,
+                        summary=f"Herinnering termijn {label} (trede {step.step}), uiterlijk "
+                        f"{due:%d-%m-%Y}",
+                    )
+                    sent[f"{name}:reminder"] = as_of.isoformat()
+                    reminders += 1
+            step.reminders = sent
+        uow.commit()
+    return reminders, signals
+
+
+def close_escalation(
+    uow: UnitOfWork, provider_code: str, reason: str, closed_by: str, as_of: date
+) -> bool:
+    """Close the provider's open escalation (recovered, or ended at step 7) with a reason."""
+    with uow:
+        session = uow.session
+        provider = provider_by_code(session, provider_code)
+        escalation = session.scalar(
+            select(Escalation).where(
+                Escalation.provider_id == provider.id, Escalation.status == "open"
+            )
+        )
+        if escalation is None:
+            return False
+        escalation.status, escalation.closed_on, escalation.close_reason = ("closed", as_of, reason)
+        record_event(
+            session,
+            key=f"escalation:{escalation.id}:closed",
+            provider_id=provider.id,
+            kind="escalatie-gesloten",
+            actor=closed_by,
+            as_of=as_of,
+            summary=f"Escalatie gesloten: {reason}",
+        )
+        uow.commit()
+        return True

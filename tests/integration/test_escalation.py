@@ -1,0 +1,175 @@
+"""The escalation ladder on a real database: steps, approval, letters, objections, terms."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from clm.config import RegionConfig
+from clm.db import UnitOfWork
+from clm.demo import load_demo
+from clm.errors import InvalidInput
+from clm.escalation import Evidence as EvidenceItem
+from clm.escalation import EvidenceKind
+from clm.models import (
+    DossierDocument,
+    EscalationStep,
+    OutboxAttachment,
+    OutboxMessage,
+    Provider,
+    Signal,
+)
+from clm.services import escalation as svc
+from tests.conftest import AS_OF, table_counts
+
+REASON = "Wachttijden ruim boven de norm, twee kwartalen op rij"
+
+
+@pytest.fixture
+def code(db: str, cfg: RegionConfig, env: Path) -> str:
+    load_demo(UnitOfWork, cfg, AS_OF, env / "intake")
+    with UnitOfWork() as uow:
+        return uow.session.scalars(select(Provider.code).order_by(Provider.code)).first()
+
+
+def _request(code: str, step: int, **kw) -> svc.StepRequest:  # noqa: ANN003
+    return svc.StepRequest(
+        provider_code=code, step=step, reason=REASON, requested_by="cm-jansen", **kw
+    )
+
+
+def _step(step_id: int) -> EscalationStep:
+    with UnitOfWork() as uow:
+        return uow.session.get(EscalationStep, step_id)
+
+
+def test_from_step_one_to_a_notice_of_default(cfg: RegionConfig, code: str) -> None:
+    before = table_counts()
+    with pytest.raises(InvalidInput, match="eerst wederhoor"):
+        svc.request_step(UnitOfWork(), cfg, _request(code, 1), date(2026, 12, 22))
+    assert table_counts() == before
+
+    first = svc.request_step(
+        UnitOfWork(),
+        cfg,
+        _request(
+            code, 1, heard_on=date(2026, 12, 15), hearing_summary="Aanbieder erkent achterstand"
+        ),
+        date(2026, 12, 22),
+    )
+    step = _step(first)
+    assert step.status == "active"
+    assert step.terms == {"answer_due": "2027-01-18"}  # 15 working days over Christmas
+    with UnitOfWork() as uow:
+        letter = uow.session.scalar(
+            select(OutboxMessage).where(OutboxMessage.key == f"escalation-step:{first}:letter")
+        )
+        assert letter.to_addrs[0].startswith("bestuur@")
+        assert "maandag 18 januari 2027" in letter.body_html
+        pdf = uow.session.scalar(
+            select(OutboxAttachment.content).where(OutboxAttachment.message_id == letter.id)
+        )
+    assert pdf.startswith(b"%PDF")
+
+    third = svc.request_step(UnitOfWork(), cfg, _request(code, 3), date(2027, 4, 22))
+    assert _step(third).status == "awaiting_approval"
+    with pytest.raises(InvalidInput, match="tweede persoon"):
+        svc.decide_step(UnitOfWork(), cfg, third, True, "cm-jansen", "", date(2027, 4, 22))
+    assert (
+        svc.decide_step(UnitOfWork(), cfg, third, True, "cm-bakker", "terecht", date(2027, 4, 22))
+        == "active"
+    )
+    assert (
+        svc.decide_step(UnitOfWork(), cfg, third, True, "cm-bakker", "terecht", date(2027, 4, 22))
+        == "active"
+    )
+    assert _step(first).status == "superseded"
+    terms = _step(third).terms
+    assert terms == {"recovery_due": "2027-05-26", "objection_due": "2027-04-30"}
+    with UnitOfWork() as uow:
+        assert uow.session.scalar(
+            select(DossierDocument.filename).where(
+                DossierDocument.event_key == f"escalation-step:{third}:letter"
+            )
+        ).startswith("trede-3-")
+
+    objection = svc.register_objection(
+        UnitOfWork(),
+        cfg,
+        third,
+        date(2027, 4, 29),
+        "Oneens met inschaling",
+        "cm-jansen",
+        date(2027, 4, 29),
+    )
+    assert (objection.in_time, objection.suspends) == (True, True)
+    assert _step(third).status == "suspended"
+
+
+def test_rejection_and_evidence_and_fine(cfg: RegionConfig, code: str) -> None:
+    heard = {"heard_on": date(2027, 3, 1), "hearing_summary": "gesprek"}
+    step = svc.request_step(UnitOfWork(), cfg, _request(code, 3, **heard), date(2027, 3, 2))
+    assert (
+        svc.decide_step(
+            UnitOfWork(), cfg, step, False, "cm-bakker", "eerst trede 2", date(2027, 3, 3)
+        )
+        == "rejected"
+    )
+    before = table_counts()
+    with pytest.raises(InvalidInput, match="vraagt vastgelegd bewijs"):
+        svc.request_step(UnitOfWork(), cfg, _request(code, 5), date(2027, 3, 4))
+    with pytest.raises(InvalidInput, match=r"ten hoogste € [\d.]+,\d\d"):
+        svc.request_step(
+            UnitOfWork(),
+            cfg,
+            _request(
+                code,
+                6,
+                fine=Decimal("99999999"),
+                evidence=(
+                    EvidenceItem(EvidenceKind.FALSE_BILLING, "Controle 2027", "rapport-17.pdf"),
+                ),
+            ),
+            date(2027, 3, 4),
+        )
+    assert table_counts() == before
+    ok = svc.request_step(
+        UnitOfWork(),
+        cfg,
+        _request(
+            code,
+            5,
+            evidence=(EvidenceItem(EvidenceKind.UNSAFETY, "IGJ 2027-3", "igj.pdf"),),
+            safety_or_fraud=True,
+        ),
+        date(2027, 3, 4),
+    )
+    assert _step(ok).status == "awaiting_approval"
+
+
+def test_term_reminders_and_signals_once_with_catch_up(cfg: RegionConfig, code: str) -> None:
+    step_id = svc.request_step(
+        UnitOfWork(),
+        cfg,
+        _request(code, 2, heard_on=date(2027, 3, 1), hearing_summary="gesprek"),
+        date(2027, 4, 22),
+    )
+    due = date.fromisoformat(_step(step_id).terms["plan_due"])  # 26 May 2027
+    assert svc.sweep_escalation_terms(UnitOfWork(), cfg, date(2027, 5, 3)) == (0, 0)
+    assert svc.sweep_escalation_terms(UnitOfWork(), cfg, date(2027, 5, 21)) == (1, 0)
+    before = table_counts()
+    assert svc.sweep_escalation_terms(UnitOfWork(), cfg, date(2027, 5, 21)) == (0, 0)
+    assert table_counts() == before
+    # the sweep missed days: the signal comes once, the day it runs again
+    assert svc.sweep_escalation_terms(UnitOfWork(), cfg, due + timedelta(days=6)) == (0, 1)
+    assert svc.sweep_escalation_terms(UnitOfWork(), cfg, due + timedelta(days=7)) == (0, 0)
+    with UnitOfWork() as uow:
+        assert "verbeterplan" in uow.session.scalar(select(Signal.description))
+    assert svc.close_escalation(
+        UnitOfWork(), code, "Verbeterplan uitgevoerd", "cm-jansen", due + timedelta(days=30)
+    )
+    assert not svc.close_escalation(UnitOfWork(), code, "x", "cm-jansen", due)
