@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from prefect import flow
 
+from clm.services.signals import TABLE_LABELS as SIGNAL_LABELS
 from flows.common import FlowInput
+from tasks.artifacts import publish_table
+from tasks.escalation import load_open_signals, terms
 from tasks.meetings import data_reminders, final_agendas, pick_up_sheets
 from tasks.minutes import action_reminders, finalise_due, late_minutes
 from tasks.outbox import deliver_outbox
@@ -20,7 +24,8 @@ def daily_sweep(params: DailySweepInput = DailySweepInput()) -> dict:  # noqa: B
     definitieve agenda's die aan de beurt zijn, herinnert aan gegevens die te laat zijn (één
     herinnering, daarna één signaal aan de contractmanager), maakt verslagen definitief waarvan
     de reactieweek zonder open opmerkingen voorbij is, meldt verslagen die na 10 werkdagen nog
-    niet verstuurd zijn, herinnert actiehouders vóór en na de deadline, en verstuurt de
+    niet verstuurd zijn, herinnert actiehouders vóór en na de deadline, bewaakt de termijnen van de
+    escalatietreden (herinnering vooraf, signaal na afloop), toont de open signalen, en verstuurt de
     outbox. Alles wat op of vóór de peildatum verviel wordt ingehaald; twee keer draaien op
     één dag verandert niets."""
     as_of = params.effective_as_of()
@@ -30,6 +35,14 @@ def daily_sweep(params: DailySweepInput = DailySweepInput()) -> dict:  # noqa: B
     finalised = finalise_due(as_of)
     late = late_minutes(as_of)
     actions = action_reminders(as_of)
+    escalations = terms(as_of)
+    signals = load_open_signals()
+    publish_table(
+        pd.DataFrame(signals),
+        key="open-signalen",
+        labels=SIGNAL_LABELS,
+        description=f"Open signalen per contractmanager ({len(signals)})",
+    )
     delivered = deliver_outbox()
     return {
         "as_of": as_of.isoformat(),
@@ -39,6 +52,8 @@ def daily_sweep(params: DailySweepInput = DailySweepInput()) -> dict:  # noqa: B
         "minutes_finalised": finalised,
         "minutes_late": late,
         **actions,
+        **escalations,
+        "open_signals": len(signals),
         **reminders,
         **delivered,
     }

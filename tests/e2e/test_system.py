@@ -77,6 +77,47 @@ def _prefect(env: dict[str, str], *args: str, timeout: int = 600) -> subprocess.
     )
 
 
+# Starts the escalation deployment, waits until the run is suspended (its process gone),
+# resumes it with the approval as typed input, and waits for the end.
+APPROVAL_SCRIPT = """
+import json, sys, time
+from prefect.client.orchestration import get_client
+from prefect.deployments import run_deployment
+from prefect.flow_runs import resume_flow_run
+
+run = run_deployment("escalation/clm", parameters=json.loads(sys.argv[1]), timeout=0)
+seen = []
+def wait(kinds):
+    for _ in range(600):
+        with get_client(sync_client=True) as client:
+            state = client.read_flow_run(run.id).state
+        if state.type.value in kinds:
+            seen.append(state.type.value)
+            return
+        time.sleep(0.5)
+    raise SystemExit(f"timeout waiting for {kinds}, last state {state.type.value}")
+wait({"PAUSED", "FAILED", "CRASHED"})
+resume_flow_run(run.id, run_input={"decision": "approve", "decided_by": "cm-bakker",
+                                   "remark": "akkoord"})
+wait({"COMPLETED", "FAILED", "CRASHED"})
+print(" ".join(seen))
+"""
+
+
+def _python(env: dict[str, str], script: str, *args: str) -> str:
+    env = env | {"PREFECT_API_URL": f"http://127.0.0.1:{env['CLM_PORT']}/api"}
+    done = subprocess.run(
+        [str(PROJECT_DIR / ".venv" / "bin" / "python"), "-c", script, *args],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
 def _deployments_in_prefect_yaml() -> list[str]:
     """'<flow name>/<deployment name>' of every deployment that prefect.yaml declares."""
     import importlib
@@ -142,6 +183,34 @@ def test_up_deploys_every_flow_and_runs_a_classification(system: dict[str, str])
         meetings = conn.execute("select count(*) from meetings").fetchone()[0]
     assert meetings == 40
     assert len(list((var / "outbox").glob("*.eml"))) == 80
+
+    # a notice of default waits, suspended and holding no worker, for a second person
+    code = _python(
+        system,
+        """
+import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute('select min(code) from providers').fetchone()[0])
+""",
+        str(var / "clm.db"),
+    ).strip()
+    params = {
+        "params": {
+            "as_of": as_of.isoformat(),
+            "provider_code": code,
+            "step": 3,
+            "reason": "Herstel blijft uit na het verbeterplan",
+            "requested_by": "cm-jansen",
+            "heard_on": as_of.isoformat(),
+            "hearing_summary": "Gesprek met het bestuur",
+        }
+    }
+    out = _python(system, APPROVAL_SCRIPT, json.dumps(params))
+    assert out.splitlines()[-1] == "PAUSED COMPLETED", out
+    with sqlite3.connect(var / "clm.db") as conn:
+        status, decided_by = conn.execute(
+            "select status, decided_by from escalation_steps"
+        ).fetchone()
+    assert (status, decided_by) == ("active", "cm-bakker")
 
     # the server's scheduler has planned the scheduled deployments (and logged no errors)
     scheduled = _prefect(system, "flow-run", "ls", "--state-type", "SCHEDULED", "--limit", "50")

@@ -1,0 +1,121 @@
+"""Use cases of signals: staff record one; everyone sees the open ones."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from clm.config import RegionConfig
+from clm.db import UnitOfWork
+from clm.dossier import record_event
+from clm.errors import InputProblem, InvalidInput
+from clm.models import Provider, Signal
+from clm.services.common import provider_by_code
+
+KINDS = {
+    "quality": "kwaliteit",
+    "continuity": "continuïteit",
+    "lawfulness": "rechtmatigheid",
+    "timeliness": "tijdigheid",
+}
+
+
+def record_signal(
+    uow: UnitOfWork,
+    cfg: RegionConfig,
+    provider_code: str,
+    kind: str,
+    source: str,
+    description: str,
+    recorded_by: str,
+    as_of: date,
+) -> bool:
+    """Record a signal from staff; the same signal on the same day is recorded once."""
+    cfg.staff_member(recorded_by)
+    if kind not in KINDS:
+        raise InvalidInput(
+            [InputProblem("parameter kind", "kies quality, continuity, lawfulness of timeliness")],
+            "Signaal afgekeurd",
+        )
+    if len(description.strip()) < 10:
+        raise InvalidInput(
+            [InputProblem("parameter description", "beschrijf het signaal (minstens 10 tekens)")],
+            "Signaal afgekeurd",
+        )
+    digest = hashlib.sha256(f"{kind}{source}{description}".encode()).hexdigest()[:16]
+    with uow:
+        session = uow.session
+        provider = provider_by_code(session, provider_code)
+        key = f"signal:{provider.code}:{as_of:%Y%m%d}:{digest}"
+        if session.scalar(select(Signal.id).where(Signal.key == key)):
+            return False
+        session.add(
+            Signal(
+                key=key,
+                provider_id=provider.id,
+                kind=kind,
+                source=source,
+                description=description.strip(),
+                as_of=as_of,
+            )
+        )
+        record_event(
+            session,
+            key=key,
+            provider_id=provider.id,
+            kind="signaal",
+            actor=recorded_by,
+            as_of=as_of,
+            summary=f"Signaal ({KINDS[kind]}, {source}): {description.strip()}",
+        )
+        uow.commit()
+        return True
+
+
+TABLE_LABELS = {
+    "code": "AGB-code",
+    "name": "Aanbieder",
+    "contract_manager": "Contractmanager",
+    "kind": "Soort",
+    "source": "Bron",
+    "description": "Omschrijving",
+    "since": "Sinds",
+}
+
+
+@dataclass(frozen=True)
+class OpenSignal:
+    code: str
+    name: str
+    contract_manager: str
+    kind: str
+    source: str
+    description: str
+    since: str
+
+
+def open_signals(uow: UnitOfWork, cfg: RegionConfig) -> list[OpenSignal]:
+    """Every open signal, per contract manager and provider, oldest first."""
+    names = {s.key: s.name for s in cfg.staff}
+    with uow:
+        rows = uow.session.execute(
+            select(Signal, Provider)
+            .join(Provider, Provider.id == Signal.provider_id)
+            .where(Signal.status == "open")
+            .order_by(Provider.contract_manager, Provider.code, Signal.as_of)
+        ).all()
+        return [
+            OpenSignal(
+                p.code,
+                p.name,
+                names.get(p.contract_manager, p.contract_manager),
+                KINDS.get(s.kind, s.kind),
+                s.source,
+                s.description,
+                s.as_of.isoformat(),
+            )
+            for s, p in rows
+        ]

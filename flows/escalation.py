@@ -1,0 +1,116 @@
+"""Flow escalation: a contract manager opens an escalation or moves it to a step; steps 3 and
+higher wait, suspended, for a second person's approval in the UI."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from prefect import flow, get_run_logger
+from prefect.flow_runs import suspend_flow_run
+from prefect.input import RunInput
+from pydantic import BaseModel, Field
+
+from clm.escalation import STEPS, EvidenceKind
+from clm.escalation import Evidence as EvidenceItem
+from clm.services.escalation import StepRequest
+from flows.common import FlowInput, ProviderCode, StaffKey
+from tasks.escalation import decide, request
+from tasks.outbox import deliver_outbox
+
+APPROVAL_WAIT_SECONDS = 14 * 24 * 3600  # two weeks; the run holds no worker meanwhile
+
+
+class EvidenceInput(BaseModel):
+    """Bewijs voor trede 5 tot en met 7."""
+
+    kind: EvidenceKind = Field(..., title="Soort")
+    source: str = Field(..., min_length=3, title="Bron", description="Bijv. IGJ-rapport 2027-14.")
+    document: str = Field(..., min_length=3, title="Documentverwijzing")
+
+
+class EscalationInput(FlowInput):
+    """Escalatie openen of naar een trede brengen."""
+
+    provider_code: ProviderCode
+    step: int = Field(
+        ...,
+        ge=1,
+        le=7,
+        title="Trede (1-7)",
+        description="1 intensiever contractmanagement, 2 verbeterplan, "
+        "3 ingebrekestelling, 4 opschorting betaling, 5 cliëntenstop/overdracht, "
+        "6 terugvordering en boete, 7 beëindiging. Treden overslaan mag.",
+    )
+    reason: str = Field(..., min_length=10, max_length=5000, title="Onderbouwing")
+    requested_by: StaffKey
+    heard_on: date | None = Field(
+        None, title="Wederhoor op", description="Datum waarop de aanbieder is gehoord."
+    )
+    hearing_summary: str = Field("", max_length=5000, title="Samenvatting wederhoor")
+    urgency: str = Field(
+        "",
+        max_length=2000,
+        title="Spoed zonder wederhoor",
+        description="Alleen als er geen wederhoor was: waarom het spoed had.",
+    )
+    evidence: list[EvidenceInput] = Field(default_factory=list, title="Bewijs (trede 5-7)")
+    acute: bool = Field(False, title="Acuut risico (kortere termijn bij trede 1)")
+    safety_or_fraud: bool = Field(
+        False,
+        title="Nodig voor cliëntveiligheid of tegen fraude",
+        description="Dan schort een bezwaar de maatregel niet op.",
+    )
+    fine: Decimal | None = Field(None, ge=0, title="Boete in euro (trede 6)")
+    reclaim: Decimal | None = Field(None, ge=0, title="Terugvordering in euro (trede 6)")
+    measure: str = Field(
+        "", max_length=500, title="Maatregel", description="Bijv. 'gedeeltelijk (50%)' bij trede 4."
+    )
+
+
+class Approval(RunInput):
+    """Besluit van een tweede persoon over de trede."""
+
+    decision: Literal["approve", "reject"] = Field(..., title="Besluit")
+    decided_by: str = Field(..., title="Besloten door (sleutel medewerker)")
+    remark: str = Field("", title="Toelichting")
+
+
+@flow(name="escalation", persist_result=True)
+def escalation(params: EscalationInput) -> dict:
+    """Een escalatie openen of naar een trede brengen, met onderbouwing (seed 004:
+    terughoudendheid, eerst wederhoor, maatwerk in inschaling). Trede 1 en 2 gaan meteen in;
+    vanaf trede 3 wacht de run (zonder een worker bezet te houden) op het besluit van een
+    tweede persoon: kies in de UI 'Resume' en vul het besluit in. Elke genomen trede levert
+    een brief aan het bestuur, termijnen in werkdagen en gebeurtenissen in het dossier."""
+    as_of = params.effective_as_of()
+    step_id = request(
+        StepRequest(
+            provider_code=params.provider_code,
+            step=params.step,
+            reason=params.reason,
+            requested_by=params.requested_by,
+            heard_on=params.heard_on,
+            hearing_summary=params.hearing_summary,
+            urgency=params.urgency,
+            evidence=tuple(EvidenceItem(e.kind, e.source, e.document) for e in params.evidence),
+            acute=params.acute,
+            safety_or_fraud=params.safety_or_fraud,
+            fine=params.fine,
+            reclaim=params.reclaim,
+            measure=params.measure,
+        ),
+        as_of,
+    )
+    status = "active"
+    if STEPS[params.step].needs_approval:
+        get_run_logger().info("Trede %s wacht op goedkeuring door een tweede persoon", params.step)
+        approval = suspend_flow_run(
+            wait_for_input=Approval, timeout=APPROVAL_WAIT_SECONDS, key=f"approval-{step_id}"
+        )
+        status = decide(
+            step_id, approval.decision == "approve", approval.decided_by, approval.remark, as_of
+        )
+    deliver_outbox()
+    return {"step_id": step_id, "step": params.step, "status": status}

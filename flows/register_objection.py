@@ -1,0 +1,34 @@
+"""Flow register-objection: the provider objects in writing against a step (from step 3)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prefect import flow
+from pydantic import Field
+
+from flows.common import FlowInput, StaffKey
+from tasks.escalation import objection
+
+
+class RegisterObjectionInput(FlowInput):
+    """Bezwaar van de aanbieder."""
+
+    step_id: int = Field(..., ge=1, title="Nummer van de trede (uit de escalatie-run)")
+    received_on: date = Field(..., title="Ontvangen op")
+    summary: str = Field(..., min_length=5, max_length=5000, title="Samenvatting bezwaar")
+    registered_by: StaffKey
+
+
+@flow(name="register-objection")
+def register_objection(params: RegisterObjectionInput) -> dict:
+    """Een schriftelijk bezwaar vastleggen: binnen of na de termijn van 5 werkdagen; het
+    schort de maatregel op, tenzij die nodig is voor de veiligheid van cliënten of tegen
+    fraude; het gesprek op directieniveau moet binnen 10 werkdagen plaatsvinden."""
+    return objection(
+        params.step_id,
+        params.received_on,
+        params.summary,
+        params.registered_by,
+        params.effective_as_of(),
+    )

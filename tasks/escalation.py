@@ -1,0 +1,73 @@
+"""Tasks of the escalation ladder and the signals."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+
+from prefect import task
+
+from clm.db import UnitOfWork
+from clm.services import escalation as service
+from clm.services.common import region_config
+from clm.services.signals import open_signals, record_signal
+
+
+# Persisted and cached on its inputs within the run: when a suspended run resumes, the
+# request is not made a second time.
+@task(name="request-step", persist_result=True)
+def request(req: service.StepRequest, as_of: date) -> int:
+    """Record the requested step (taken at once for steps 1 and 2)."""
+    return service.request_step(UnitOfWork(), region_config(), req, as_of)
+
+
+@task(name="decide-step", persist_result=True)
+def decide(step_id: int, approve: bool, decided_by: str, remark: str, as_of: date) -> str:
+    """The second person's approval or rejection; an approved step takes effect."""
+    return service.decide_step(
+        UnitOfWork(), region_config(), step_id, approve, decided_by, remark, as_of
+    )
+
+
+@task(name="register-objection")
+def objection(
+    step_id: int, received_on: date, summary: str, registered_by: str, as_of: date
+) -> dict:
+    """The provider's objection: in time or late, suspensive or not."""
+    result = service.register_objection(
+        UnitOfWork(), region_config(), step_id, received_on, summary, registered_by, as_of
+    )
+    return {
+        "in_time": result.in_time,
+        "suspends": result.suspends,
+        "director_talk_due": result.director_talk_due.isoformat(),
+    }
+
+
+@task(name="close-escalation")
+def close(provider_code: str, reason: str, closed_by: str, as_of: date) -> bool:
+    """Close the open escalation with a reason."""
+    return service.close_escalation(UnitOfWork(), provider_code, reason, closed_by, as_of)
+
+
+@task(name="sweep-escalation-terms", retries=2, retry_delay_seconds=5)
+def terms(as_of: date) -> dict[str, int]:
+    """Reminders before and signals after every term of an active step, each once."""
+    reminders, signals = service.sweep_escalation_terms(UnitOfWork(), region_config(), as_of)
+    return {"escalation_reminders": reminders, "escalation_signals": signals}
+
+
+@task(name="record-signal")
+def signal(
+    provider_code: str, kind: str, source: str, description: str, recorded_by: str, as_of: date
+) -> bool:
+    """A signal recorded by staff."""
+    return record_signal(
+        UnitOfWork(), region_config(), provider_code, kind, source, description, recorded_by, as_of
+    )
+
+
+@task(name="load-open-signals")
+def load_open_signals() -> list[dict]:
+    """Every open signal, for the contract managers' table."""
+    return [asdict(s) for s in open_signals(UnitOfWork(), region_config())]
