@@ -71,3 +71,19 @@ def signal(
 def load_open_signals() -> list[dict]:
     """Every open signal, for the contract managers' table."""
     return [asdict(s) for s in open_signals(UnitOfWork(), region_config())]
+
+
+@task(name="record-registered-mail")
+def registered_mail(step_id: int, tracking: str, recorded_by: str, as_of: date) -> bool:
+    """The registered-mail number of a notice of default."""
+    return service.record_registered_mail(UnitOfWork(), step_id, tracking, recorded_by, as_of)
+
+
+@task(name="record-talk-outcome")
+def talk_outcome(
+    step_id: int, outcome: str, measure_stands: bool, recorded_by: str, as_of: date
+) -> str:
+    """The outcome of the director-level talk about an objection."""
+    return service.record_talk_outcome(
+        UnitOfWork(), step_id, outcome, measure_stands, recorded_by, as_of
+    )

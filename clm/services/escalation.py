@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Float, cast, func, select
 from sqlalchemy.orm import Session
 
 from clm.calendar import working_days_before
+from clm.clock import REGION_TZ
 from clm.config import RegionConfig
 from clm.db import UnitOfWork
 from clm.dossier import record_event
@@ -24,6 +25,7 @@ from clm.escalation import (
     step_terms,
 )
 from clm.escalation import Evidence as EvidenceItem
+from clm.ics import meeting_invite
 from clm.mail import Attachment
 from clm.models import (
     Declaration,
@@ -360,6 +362,8 @@ def register_objection(
         if outcome.suspends_measure:
             step.status = "suspended"
         escalation = session.get(Escalation, step.escalation_id)
+        provider = session.get(Provider, escalation.provider_id)
+        _invite_director_talk(session, cfg, step, provider, outcome.director_talk_due, as_of)
         record_event(
             session,
             key=f"escalation-step:{step.id}:objection",
@@ -472,3 +476,117 @@ def close_escalation(
         )
         uow.commit()
         return True
+
+
+def record_registered_mail(
+    uow: UnitOfWork, step_id: int, tracking: str, recorded_by: str, as_of: date
+) -> bool:
+    """The registered-mail tracking number of a notice of default; False if already known."""
+    tracking = tracking.strip()
+    with uow:
+        session = uow.session
+        step = session.get(EscalationStep, step_id)
+        if step is None or step.step != 3:
+            raise InvalidInput(
+                [InputProblem("parameter step_id", "geen ingebrekestelling met dit nummer")],
+                "Onbekende trede",
+            )
+        if step.registered_mail == tracking:
+            return False
+        step.registered_mail = tracking
+        escalation = session.get(Escalation, step.escalation_id)
+        record_event(
+            session,
+            key=f"escalation-step:{step.id}:registered:{tracking}",
+            provider_id=escalation.provider_id,
+            kind="aangetekend",
+            actor=recorded_by,
+            as_of=as_of,
+            summary=f"Ingebrekestelling aangetekend verzonden, nummer {tracking}",
+        )
+        uow.commit()
+        return True
+
+
+def record_talk_outcome(
+    uow: UnitOfWork, step_id: int, outcome: str, measure_stands: bool, recorded_by: str, as_of: date
+) -> str:
+    """The outcome of the director-level talk about an objection: the measure stands (it is
+    in force again) or is withdrawn. Returns the step's status afterwards."""
+    with uow:
+        session = uow.session
+        objection = session.scalar(select(Objection).where(Objection.step_id == step_id))
+        if objection is None:
+            raise InvalidInput(
+                [InputProblem("parameter step_id", "geen bezwaar bij deze trede")], "Geen bezwaar"
+            )
+        step = session.get(EscalationStep, step_id)
+        if objection.outcome_on is not None:
+            return step.status
+        objection.outcome, objection.outcome_on = outcome, as_of
+        if step.status == "suspended" or not measure_stands:
+            step.status = "active" if measure_stands else "withdrawn"
+        escalation = session.get(Escalation, step.escalation_id)
+        record_event(
+            session,
+            key=f"escalation-step:{step.id}:talk",
+            provider_id=escalation.provider_id,
+            kind="directiegesprek",
+            actor=recorded_by,
+            as_of=as_of,
+            summary=f"Gesprek op directieniveau over trede {step.step}: {outcome}; "
+            f"de maatregel {'blijft' if measure_stands else 'vervalt'}",
+        )
+        uow.commit()
+        return step.status
+
+
+def _invite_director_talk(
+    session: Session,
+    cfg: RegionConfig,
+    step: EscalationStep,
+    provider: Provider,
+    due: date,
+    as_of: date,
+) -> None:
+    """Invite the provider's board to the director-level talk, to be held by ``due``."""
+    manager = next((s for s in cfg.staff if s.key == provider.contract_manager), None)
+    start = datetime.combine(due, time(10, 0), tzinfo=REGION_TZ)
+    domain = cfg.mail.sender_email.rsplit("@", 1)[-1]
+    invite = meeting_invite(
+        uid=f"directiegesprek-{step.id}@{domain}",
+        sequence=0,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        summary=f"Gesprek op directieniveau: bezwaar {provider.name} tegen trede {step.step}",
+        description="Geschil over de inschaling op de escalatieladder (seed 004).",
+        location=cfg.region.address,
+        organizer=(manager.name, manager.email)
+        if manager
+        else (cfg.mail.sender_name, cfg.mail.sender_email),
+        attendees=[
+            ("Bestuur " + provider.name, provider.board_email or provider.contact_email, True)
+        ],
+    )
+    mail_with_event(
+        session,
+        cfg,
+        key=f"escalation-step:{step.id}:director-talk",
+        template="director_talk",
+        context={
+            "provider": provider,
+            "step": step,
+            "info": STEPS[step.step],
+            "due": due,
+            "region": cfg.region,
+        },
+        to=[provider.board_email or provider.contact_email],
+        cc=[manager.email] if manager else [],
+        provider_id=provider.id,
+        subject=f"Gesprek op directieniveau over trede {step.step}, uiterlijk {due:%d-%m-%Y}",
+        kind="directiegesprek-gepland",
+        actor="register-objection",
+        as_of=as_of,
+        summary=f"Gesprek op directieniveau gepland, uiterlijk {due:%d-%m-%Y}",
+        attachments=[Attachment("directiegesprek.ics", "text/calendar; method=REQUEST", invite)],
+    )

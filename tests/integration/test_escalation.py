@@ -108,6 +108,33 @@ def test_from_step_one_to_a_notice_of_default(cfg: RegionConfig, code: str) -> N
     )
     assert (objection.in_time, objection.suspends) == (True, True)
     assert _step(third).status == "suspended"
+    with UnitOfWork() as uow:
+        talk = uow.session.scalar(
+            select(OutboxMessage).where(
+                OutboxMessage.key == f"escalation-step:{third}:director-talk"
+            )
+        )
+        # 10 working days after 29 April: past Liberation Day, Ascension and Whit Monday
+        assert "uiterlijk 18-05-2027" in talk.subject
+        assert [a.filename for a in talk.attachments] == ["directiegesprek.ics"]
+    assert (
+        svc.record_talk_outcome(
+            UnitOfWork(),
+            third,
+            "Inschaling blijft staan na gesprek",
+            True,
+            "cm-bakker",
+            date(2027, 5, 10),
+        )
+        == "active"
+    )
+    assert svc.record_registered_mail(
+        UnitOfWork(), third, "3SABC1234567", "cb-smit", date(2027, 4, 23)
+    )
+    assert not svc.record_registered_mail(
+        UnitOfWork(), third, "3SABC1234567", "cb-smit", date(2027, 4, 23)
+    )
+    assert _step(third).registered_mail == "3SABC1234567"
 
 
 def test_rejection_and_evidence_and_fine(cfg: RegionConfig, code: str) -> None:
