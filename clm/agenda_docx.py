@@ -73,6 +73,8 @@ def _notes(number: str, context: dict[str, Any]) -> list[str]:
             if actions
             else [first + " Geen openstaande actiepunten."]
         )
+    if number == "7" and context.get("signals"):
+        return ["Signalen om te bespreken:", *(f"– {s}" for s in context["signals"])]
     if number == "3":
         return [f"– {p}" for p in context["points"]] or [
             "Punten kunt u aanleveren tot de definitieve agenda."

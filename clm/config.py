@@ -252,6 +252,8 @@ class EscalationRules(Strict):
     director_talk_working_days: Annotated[int, Field(ge=1, le=30)] = 10
     reminder_working_days: Annotated[int, Field(ge=0, le=20)] = 3
     max_fine_percent: Annotated[float, Field(gt=0, le=100)] = 5
+    # a delivered KPI this far (percent of the norm) on the wrong side of it is a signal
+    kpi_signal_margin_percent: Annotated[float, Field(ge=0, le=100)] = 25
 
 
 class Kpi(Strict):

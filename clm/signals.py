@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from clm.config import RegionConfig
+from clm.db import claim_key
 from clm.models import Provider, Signal
 from clm.notify import mail_with_event
 
@@ -23,8 +24,11 @@ def raise_signal(
     description: str,
     as_of: date,
     subject: str,
-) -> None:
-    """Record a signal and mail the provider's contract manager, in the caller's transaction."""
+) -> bool:
+    """Record a signal and mail the provider's contract manager, in the caller's transaction;
+    False (and nothing written) when a signal with this key exists."""
+    if not claim_key(session, Signal.key, key, None):
+        return False
     session.add(
         Signal(
             key=key,
@@ -50,3 +54,4 @@ def raise_signal(
         as_of=as_of,
         summary=description,
     )
+    return True

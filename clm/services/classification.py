@@ -18,7 +18,14 @@ from clm.config import RegionConfig, Role
 from clm.db import UnitOfWork
 from clm.dossier import record_event
 from clm.errors import InputProblem, InvalidInput, MissingJudgedScores
-from clm.models import CategoryOverride, ClassificationRow, Declaration, JudgedScore, Provider
+from clm.models import (
+    CategoryOverride,
+    ClassificationRow,
+    Declaration,
+    Escalation,
+    JudgedScore,
+    Provider,
+)
 from clm.notify import KnownKeys, mail_with_event
 from clm.rendering import format_euro
 from clm.services.common import provider_by_code
@@ -400,6 +407,7 @@ TABLE_LABELS = {
     "months": "Maanden",
     "overridden_by": "Vastgesteld door",
     "warnings": "Waarschuwingen",
+    "escalation": "Escalatie",
 }
 
 
@@ -416,7 +424,23 @@ def classification_table(uow: UnitOfWork, cfg: RegionConfig, year: int) -> pd.Da
             .where(ClassificationRow.year == year)
             .order_by(Provider.code)
         ).all()
-        return pd.DataFrame.from_records([_table_record(cfg, *r) for r in rows])
+        escalations = _escalation_texts(uow.session)
+        frame = pd.DataFrame.from_records([_table_record(cfg, *r) for r in rows])
+        if not frame.empty:
+            frame["escalation"] = [escalations.get(r[0].provider_id, "") for r in rows]
+        return frame
+
+
+def _escalation_texts(session: Session) -> dict[int, str]:
+    """Per provider its latest escalation: the step it is on, or when and why it closed."""
+    texts: dict[int, str] = {}
+    for esc in session.scalars(select(Escalation).order_by(Escalation.opened_on)):
+        texts[esc.provider_id] = (
+            f"trede {esc.current_step} (open sinds {esc.opened_on:%d-%m-%Y})"
+            if esc.status == "open"
+            else f"gesloten {esc.closed_on:%d-%m-%Y}: {esc.close_reason}"
+        )
+    return texts
 
 
 def _table_record(

@@ -25,7 +25,7 @@ from clm.meetings import (
     plan_slots,
     quarter_discussed,
 )
-from clm.models import ActionItem, AgendaPoint, ClassificationRow, Meeting, Provider
+from clm.models import ActionItem, AgendaPoint, ClassificationRow, Meeting, Provider, Signal
 from clm.notify import KnownKeys, mail_with_event
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -199,6 +199,14 @@ def meeting_context(
             session, provider.id, meeting.meeting_month, meeting.planned_on
         ),
         "points": points,
+        "signals": [
+            f"{s.as_of:%d-%m-%Y} ({s.source}): {s.description}"
+            for s in session.scalars(
+                select(Signal)
+                .where(Signal.provider_id == provider.id, Signal.status == "open")
+                .order_by(Signal.as_of)
+            )
+        ],
         "quarter": meeting.quarter,
         "kpis": cfg.kpis,
         "figures": [],

@@ -200,3 +200,17 @@ def test_term_reminders_and_signals_once_with_catch_up(cfg: RegionConfig, code: 
         UnitOfWork(), code, "Verbeterplan uitgevoerd", "cm-jansen", due + timedelta(days=30)
     )
     assert not svc.close_escalation(UnitOfWork(), code, "x", "cm-jansen", due)
+    # the provider's next classification shows it
+    from clm.services.classification import (
+        ReferencePeriod,
+        classification_table,
+        compute_classification,
+        store_classification,
+    )
+
+    period = ReferencePeriod.calendar_year(AS_OF.year - 1)
+    result = compute_classification(UnitOfWork(), cfg, AS_OF.year + 1, period)
+    store_classification(UnitOfWork(), cfg, AS_OF.year + 1, period, result, AS_OF)
+    table = classification_table(UnitOfWork(), cfg, AS_OF.year + 1).set_index("code")
+    assert table.loc[code, "escalation"].startswith("gesloten")
+    assert "Verbeterplan uitgevoerd" in table.loc[code, "escalation"]

@@ -151,6 +151,7 @@ def test_agenda_contains_every_seed_002_item() -> None:
         previous=None,
         open_actions=[],
         points=["Punt"],
+        signals=["01-03-2027 (toegang): Klachten over bejegening"],
         quarter="2027-Q1",
         figures=[],
         previous_quarter="",
@@ -163,6 +164,7 @@ def test_agenda_contains_every_seed_002_item() -> None:
         assert column in html
     assert "Zorg &lt;b&gt;&amp;&lt;/b&gt; Co" in html
     assert "Cliënttevredenheid" in html and "SROI" in html and "Rondvraag" in html
+    assert "Klachten over bejegening" in html
 
 
 def _sheet(tmp_path: Path, cfg: RegionConfig, edit=None, name: str = "g.xlsx") -> Path:  # noqa: ANN001
