@@ -8,8 +8,9 @@ from decimal import Decimal
 from typing import Literal
 
 from prefect import flow, get_run_logger
-from prefect.flow_runs import suspend_flow_run
+from prefect.flow_runs import pause_flow_run, suspend_flow_run
 from prefect.input import RunInput
+from prefect.runtime import deployment
 from pydantic import BaseModel, Field
 
 from clm.escalation import STEPS, EvidenceKind
@@ -77,6 +78,21 @@ class Approval(RunInput):
     remark: str = Field("", title="Toelichting")
 
 
+def _wait_for_approval(step_id: int) -> Approval:
+    """Deployed: suspend (the process ends; Resume in the UI starts it again). Run directly, as
+    in tests or a local run, there is no deployment to restart from: pause in the process."""
+    if deployment.id:
+        return suspend_flow_run(
+            wait_for_input=Approval, timeout=APPROVAL_WAIT_SECONDS, key=f"approval-{step_id}"
+        )
+    return pause_flow_run(
+        wait_for_input=Approval,
+        timeout=APPROVAL_WAIT_SECONDS,
+        poll_interval=1,
+        key=f"approval-{step_id}",
+    )
+
+
 @flow(name="escalation", persist_result=True)
 def escalation(params: EscalationInput) -> dict:
     """Een escalatie openen of naar een trede brengen, met onderbouwing (seed 004:
@@ -106,9 +122,7 @@ def escalation(params: EscalationInput) -> dict:
     status = "active"
     if STEPS[params.step].needs_approval:
         get_run_logger().info("Trede %s wacht op goedkeuring door een tweede persoon", params.step)
-        approval = suspend_flow_run(
-            wait_for_input=Approval, timeout=APPROVAL_WAIT_SECONDS, key=f"approval-{step_id}"
-        )
+        approval = _wait_for_approval(step_id)
         status = decide(
             step_id, approval.decision == "approve", approval.decided_by, approval.remark, as_of
         )

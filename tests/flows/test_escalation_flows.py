@@ -58,3 +58,109 @@ def test_signal_step_two_and_the_sweep(demo: Path) -> None:
             provider_code=code, reason="Verbeterplan uitgevoerd", closed_by="cm-jansen", as_of=AS_OF
         )
     )["closed"]
+
+
+def _run_in_thread(fn, *args):  # noqa: ANN001, ANN202
+    """Run a flow in a thread that shares this test's Prefect settings (the harness)."""
+    import contextvars
+    import threading
+
+    box: dict = {}
+    context = contextvars.copy_context()
+    thread = threading.Thread(target=lambda: box.update(result=context.run(fn, *args)))
+    thread.start()
+    return thread, box
+
+
+def _resume_when_paused(flow_name: str, run_input: dict) -> None:
+    import time
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowFilter,
+        FlowFilterName,
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+    from prefect.flow_runs import resume_flow_run
+
+    for _ in range(240):
+        with get_client(sync_client=True) as client:
+            runs = client.read_flow_runs(
+                flow_filter=FlowFilter(name=FlowFilterName(any_=[flow_name])),
+                flow_run_filter=FlowRunFilter(
+                    state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PAUSED]))
+                ),
+            )
+        if runs:
+            resume_flow_run(runs[0].id, run_input=run_input)
+            return
+        time.sleep(0.5)
+    raise AssertionError("the escalation run never paused for approval")
+
+
+def test_from_signal_to_payment_suspension_with_approval(demo: Path) -> None:
+    from datetime import date, timedelta
+
+    from clm.models import Signal
+
+    with UnitOfWork() as uow:
+        code = uow.session.scalars(select(Provider.code).order_by(Provider.code)).all()[1]
+    record_signal(
+        RecordSignalInput(
+            provider_code=code,
+            kind="continuity",
+            source="toegang",
+            description="Cliënten wachten maanden op start zorg",
+            recorded_by="cm-visser",
+            as_of=date(2027, 3, 1),
+        )
+    )
+    first = escalation(
+        EscalationInput(
+            provider_code=code,
+            step=1,
+            reason="Wachttijden ver boven de norm",
+            requested_by="cm-visser",
+            heard_on=date(2027, 3, 3),
+            hearing_summary="Gesprek",
+            as_of=date(2027, 3, 4),
+        )
+    )
+    answer_due = date(2027, 3, 25)  # 15 working days after 4 March
+    with UnitOfWork() as uow:
+        assert uow.session.get(EscalationStep, first["step_id"]).terms == {
+            "answer_due": answer_due.isoformat()
+        }
+    # the sweep: a reminder before the term, a signal after it, each once, also after a gap
+    assert daily_sweep(DailySweepInput(as_of=date(2027, 3, 22)))["escalation_reminders"] == 1
+    assert daily_sweep(DailySweepInput(as_of=date(2027, 3, 22)))["escalation_reminders"] == 0
+    late = daily_sweep(DailySweepInput(as_of=answer_due + timedelta(days=5)))
+    assert late["escalation_signals"] == 1
+    assert (
+        daily_sweep(DailySweepInput(as_of=answer_due + timedelta(days=6)))["escalation_signals"]
+        == 0
+    )
+
+    for step, approver in ((3, "cm-jansen"), (4, "cm-bakker")):
+        params = EscalationInput(
+            provider_code=code,
+            step=step,
+            requested_by="cm-visser",
+            reason="Geen herstel na de eerdere stap",
+            as_of=date(2027, 4, 6 + step),
+        )
+        thread, box = _run_in_thread(escalation, params)
+        _resume_when_paused(
+            "escalation", {"decision": "approve", "decided_by": approver, "remark": "akkoord"}
+        )
+        thread.join(timeout=120)
+        assert box["result"]["status"] == "active"
+    with UnitOfWork() as uow:
+        steps = uow.session.execute(
+            select(EscalationStep.step, EscalationStep.status).order_by(EscalationStep.id)
+        ).all()
+        assert uow.session.scalar(select(Signal.id).where(Signal.key.like("escalation-step:%")))
+    assert steps == [(1, "superseded"), (3, "superseded"), (4, "active")]
