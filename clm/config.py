@@ -247,6 +247,7 @@ class EscalationRules(Strict):
     answer_working_days: Annotated[int, Field(ge=1, le=40)] = 15  # step 1
     acute_answer_working_days: Annotated[int, Field(ge=1, le=15)] = 5  # step 1, acute risk
     improvement_plan_working_days: Annotated[int, Field(ge=1, le=60)] = 20  # step 2
+    plan_review_working_days: Annotated[int, Field(ge=1, le=60)] = 10  # step 2: after the plan
     recovery_working_days: Annotated[int, Field(ge=1, le=120)] = 20  # step 3 default
     objection_working_days: Annotated[int, Field(ge=1, le=20)] = 5
     director_talk_working_days: Annotated[int, Field(ge=1, le=30)] = 10

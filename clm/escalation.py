@@ -163,6 +163,7 @@ class StepTerms:
 
     answer_due: date | None = None  # step 1
     plan_due: date | None = None  # step 2
+    review_due: date | None = None  # step 2: the region reviews the plan
     recovery_due: date | None = None  # step 3
     objection_due: date | None = None  # step 3 and higher
 
@@ -182,7 +183,10 @@ def step_terms(
         days = rules.acute_answer_working_days if acute else rules.answer_working_days
         return StepTerms(answer_due=add_working_days(on, days, cal))
     if step == 2:
-        return StepTerms(plan_due=add_working_days(on, rules.improvement_plan_working_days, cal))
+        plan = add_working_days(on, rules.improvement_plan_working_days, cal)
+        return StepTerms(
+            plan_due=plan, review_due=add_working_days(plan, rules.plan_review_working_days, cal)
+        )
     if step == 3:
         days = recovery_days or rules.recovery_working_days
         return StepTerms(recovery_due=add_working_days(on, days, cal), objection_due=objection)

@@ -11,7 +11,7 @@ from sqlalchemy import Float, cast, func, select
 from sqlalchemy.orm import Session
 
 from clm.calendar import working_days_before
-from clm.clock import REGION_TZ
+from clm.clock import REGION_TZ, dutch_month
 from clm.config import RegionConfig
 from clm.db import UnitOfWork
 from clm.dossier import record_event
@@ -28,6 +28,8 @@ from clm.escalation import Evidence as EvidenceItem
 from clm.ics import meeting_invite
 from clm.mail import Attachment
 from clm.models import (
+    CategoryOverride,
+    ClassificationRow,
     Declaration,
     DossierDocument,
     Escalation,
@@ -46,6 +48,7 @@ TERM_LABELS = {
     "answer_due": "verklaring en herstelmaatregelen",
     "plan_due": "verbeterplan",
     "recovery_due": "herstel",
+    "review_due": "beoordeling verbeterplan",
     "objection_due": "bezwaar",
 }
 
@@ -262,6 +265,8 @@ def _take(
     ):
         earlier.status = "superseded"
     terms = step_terms(step.step, as_of, cfg.escalation, cfg.calendar, acute=step.acute)
+    if step.step == 1:
+        _raise_contact_frequency(session, cfg, provider, as_of, step.requested_by)
     step.taken_on = as_of
     step.terms = {k: v.isoformat() for k, v in vars(terms).items() if v is not None}
     escalation.current_step = step.step
@@ -393,10 +398,12 @@ def sweep_escalation_terms(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> t
             .where(EscalationStep.status == "active", Escalation.status == "open")
         ).all()
         for step, _escalation, provider in rows:
+            manager = next((s for s in cfg.staff if s.key == provider.contract_manager), None)
             sent = dict(step.reminders)
             for name, iso in step.terms.items():
                 if name == "objection_due":
                     continue  # the provider's right, not an obligation: nothing to chase
+                region_term = name == "review_due"  # the region's own work: no signal
                 due = date.fromisoformat(iso)
                 before = (
                     working_days_before(due, cfg.escalation.reminder_working_days, cfg.calendar)
@@ -404,7 +411,7 @@ def sweep_escalation_terms(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> t
                     else due
                 )
                 label = TERM_LABELS[name]
-                if as_of > due and f"{name}:signal" not in sent:
+                if as_of > due and f"{name}:signal" not in sent and not region_term:
                     raise_signal(
                         session,
                         cfg,
@@ -432,9 +439,13 @@ def sweep_escalation_terms(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> t
                             "label": label,
                             "due": due,
                             "region": cfg.region,
+                            "manager": manager,
+                            "to_staff": region_term,
                         },
-                        to=[provider.board_email or provider.contact_email],
-                        cc=[provider.contact_email],
+                        to=[manager.email]
+                        if region_term and manager
+                        else [provider.board_email or provider.contact_email],
+                        cc=[] if region_term else [provider.contact_email],
                         provider_id=provider.id,
                         subject=f"Herinnering: termijn {label} {due:%d-%m-%Y}",
                         kind="herinnering",
@@ -589,4 +600,50 @@ def _invite_director_talk(
         as_of=as_of,
         summary=f"Gesprek op directieniveau gepland, uiterlijk {due:%d-%m-%Y}",
         attachments=[Attachment("directiegesprek.ics", "text/calendar; method=REQUEST", invite)],
+    )
+
+
+def _raise_contact_frequency(
+    session: Session, cfg: RegionConfig, provider: Provider, as_of: date, actor: str
+) -> None:
+    """Step 1 means more meetings: the provider meets in every meeting month of this year's
+    cycle. Kept as a category override with its reason, so a recomputation keeps it too."""
+    year = as_of.year  # April to January of this year's cycle are still to come
+    row = session.scalar(
+        select(ClassificationRow).where(
+            ClassificationRow.provider_id == provider.id, ClassificationRow.year == year
+        )
+    )
+    top = cfg.classification.categories[0]
+    if row is None or row.category == top.number:
+        return
+    reason = "Trede 1 van de escalatieladder: verhoogde intensiteit van het contractmanagement"
+    override = session.scalar(
+        select(CategoryOverride).where(
+            CategoryOverride.provider_id == provider.id, CategoryOverride.year == year
+        )
+    )
+    if override is None:
+        session.add(
+            CategoryOverride(
+                provider_id=provider.id,
+                year=year,
+                category=top.number,
+                reason=reason,
+                decided_by=actor,
+            )
+        )
+    else:
+        override.category, override.reason, override.decided_by = top.number, reason, actor
+    row.category, row.meeting_months = top.number, top.meeting_months
+    row.revision += 1
+    record_event(
+        session,
+        key=f"classification:{year}:{provider.code}:r{row.revision}",
+        provider_id=provider.id,
+        kind="contactfrequentie",
+        actor=actor,
+        as_of=as_of,
+        summary=f"Contactfrequentie verhoogd: gesprekken in "
+        f"{', '.join(dutch_month(m) for m in top.meeting_months)} ({reason})",
     )

@@ -196,6 +196,17 @@ def test_term_reminders_and_signals_once_with_catch_up(cfg: RegionConfig, code: 
     assert svc.sweep_escalation_terms(UnitOfWork(), cfg, due + timedelta(days=7)) == (0, 0)
     with UnitOfWork() as uow:
         assert "verbeterplan" in uow.session.scalar(select(Signal.description))
+    # the plan's review is the region's own term: a reminder to the contract manager, no signal
+    review = date.fromisoformat(_step(step_id).terms["review_due"])
+    assert svc.sweep_escalation_terms(UnitOfWork(), cfg, review) == (1, 0)
+    assert svc.sweep_escalation_terms(UnitOfWork(), cfg, review + timedelta(days=3)) == (0, 0)
+    with UnitOfWork() as uow:
+        to = uow.session.scalar(
+            select(OutboxMessage.to_addrs).where(
+                OutboxMessage.key == f"escalation-step:{step_id}:review_due:reminder"
+            )
+        )
+    assert to[0].endswith("@regio.example.org")
     assert svc.close_escalation(
         UnitOfWork(), code, "Verbeterplan uitgevoerd", "cm-jansen", due + timedelta(days=30)
     )
@@ -214,3 +225,43 @@ def test_term_reminders_and_signals_once_with_catch_up(cfg: RegionConfig, code: 
     table = classification_table(UnitOfWork(), cfg, AS_OF.year + 1).set_index("code")
     assert table.loc[code, "escalation"].startswith("gesloten")
     assert "Verbeterplan uitgevoerd" in table.loc[code, "escalation"]
+
+
+def test_step_one_raises_the_contact_frequency(cfg: RegionConfig, code: str) -> None:
+    from clm.models import CategoryOverride, ClassificationRow
+    from clm.services.classification import (
+        ReferencePeriod,
+        compute_classification,
+        store_classification,
+    )
+
+    year, period = AS_OF.year + 1, ReferencePeriod.calendar_year(AS_OF.year - 1)
+    result = compute_classification(UnitOfWork(), cfg, year, period)
+    store_classification(UnitOfWork(), cfg, year, period, result, AS_OF)
+    with UnitOfWork() as uow:
+        low = uow.session.scalar(
+            select(Provider.code)
+            .join(ClassificationRow, ClassificationRow.provider_id == Provider.id)
+            .where(ClassificationRow.category >= 3)
+        )
+    svc.request_step(
+        UnitOfWork(),
+        cfg,
+        _request(low, 1, heard_on=date(2027, 1, 20), hearing_summary="gesprek"),
+        date(2027, 2, 1),
+    )
+    with UnitOfWork() as uow:
+        row = uow.session.scalar(
+            select(ClassificationRow)
+            .join(Provider)
+            .where(Provider.code == low, ClassificationRow.year == year)
+        )
+        override = uow.session.scalar(
+            select(CategoryOverride).where(CategoryOverride.provider_id == row.provider_id)
+        )
+    assert row.meeting_months == [4, 7, 10, 1] and row.category == 1
+    assert "Trede 1" in override.reason
+    # a recomputation keeps it, and writes nothing new
+    before = table_counts()
+    summary = store_classification(UnitOfWork(), cfg, year, period, result, date(2027, 2, 2))
+    assert summary.changed == 0 and table_counts() == before

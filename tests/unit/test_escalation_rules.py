@@ -79,7 +79,8 @@ def test_step_terms_in_working_days(cfg: RegionConfig) -> None:
     terms = step_terms(3, date(2027, 4, 22), rules, cal)  # the week of King's Day
     assert terms.objection_due == date(2027, 4, 30)
     assert terms.recovery_due == date(2027, 5, 26)  # Liberation Day, Ascension, Whit Monday
-    assert step_terms(2, date(2027, 4, 22), rules, cal).plan_due == date(2027, 5, 26)
+    plan = step_terms(2, date(2027, 4, 22), rules, cal)
+    assert (plan.plan_due, plan.review_due) == (date(2027, 5, 26), date(2027, 6, 9))
     assert step_terms(4, date(2027, 4, 22), rules, cal).objection_due == date(2027, 4, 30)
 
 
