@@ -239,6 +239,8 @@ class MinutesRules(Strict):
     reaction_ends_on_working_day: bool = True
     new_reaction_week_on_revision: bool = False
     action_reminder_working_days: Annotated[int, Field(ge=0, le=20)] = 3
+    # no reaction at all means agreement (seed 000); a region may still want to see it
+    signal_missing_reaction: bool = False
 
 
 class EscalationRules(Strict):

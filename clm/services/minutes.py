@@ -380,6 +380,22 @@ def finalise_due_minutes(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> int
             )
         ).all()
         for minutes, meeting, provider in rows:
+            reacted = session.scalar(
+                select(MinutesReaction.id).where(MinutesReaction.minutes_id == minutes.id)
+            )
+            if cfg.minutes.signal_missing_reaction and reacted is None:
+                raise_signal(
+                    session,
+                    cfg,
+                    key=f"minutes-noreaction:{meeting.uid}",
+                    provider=provider,
+                    kind="timeliness",
+                    source="daily-sweep: verslag",
+                    as_of=as_of,
+                    description=f"Geen reactie op het verslag van het gesprek van "
+                    f"{_meeting_day(meeting):%d-%m-%Y} (termijn {minutes.reaction_due:%d-%m-%Y})",
+                    subject=f"Signaal: geen reactie van {provider.name} op het verslag",
+                )
             _finalise(session, cfg, minutes, meeting, provider, as_of, "daily-sweep")
             done += 1
         uow.commit()

@@ -420,3 +420,22 @@ def test_minutes_timeliness_for_the_analysis(cfg: RegionConfig, meeting: tuple[s
     counts = svc.minutes_timeliness(UnitOfWork(), cfg, APRIL, date(2027, 4, 30), date(2027, 6, 1))
     assert counts["held"] == 40
     assert (counts["late"], counts["on_time"], counts["not_sent"]) == (1, 0, 39)
+
+
+def test_missing_reaction_signal_when_the_region_wants_it(
+    cfg: RegionConfig, meeting: tuple[str, date]
+) -> None:
+    code, day = meeting
+    strict = cfg.model_copy(
+        update={"minutes": cfg.minutes.model_copy(update={"signal_missing_reaction": True})}
+    )
+    svc.record_minutes(UnitOfWork(), strict, code, APRIL, _draft(day), "os-mulder", day)
+    svc.release_minutes(UnitOfWork(), strict, code, APRIL, "os-mulder", day)
+    with UnitOfWork() as uow:
+        due = uow.session.scalar(select(Minutes.reaction_due))
+    assert svc.finalise_due_minutes(UnitOfWork(), strict, due + timedelta(days=1)) == 1
+    with UnitOfWork() as uow:
+        signal = uow.session.scalar(
+            select(Signal.description).where(Signal.key.like("minutes-noreaction:%"))
+        )
+    assert signal.startswith("Geen reactie op het verslag")
