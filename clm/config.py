@@ -314,11 +314,16 @@ class RegionConfig(Strict):
     def care_type_codes(self) -> set[str]:
         return {c.code for c in self.care_types}
 
+    @property
+    def staff_by_key(self) -> dict[str, StaffMember]:
+        """Every staff member by key (for look-ups that may miss: ``.get(key)``)."""
+        return {s.key: s for s in self.staff}
+
     def staff_member(self, key: str) -> StaffMember:
         """The staff member with this key, or a ConfigError naming the known keys."""
-        for member in self.staff:
-            if member.key == key:
-                return member
+        member = self.staff_by_key.get(key)
+        if member is not None:
+            return member
         known = ", ".join(s.key for s in self.staff)
         raise ConfigError(f"Onbekende medewerker '{key}'; bekend zijn: {known}")
 

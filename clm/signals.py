@@ -39,7 +39,7 @@ def raise_signal(
             as_of=as_of,
         )
     )
-    manager = next((s for s in cfg.staff if s.key == provider.contract_manager), None)
+    manager = cfg.staff_by_key.get(provider.contract_manager)
     mail_with_event(
         session,
         cfg,

@@ -253,7 +253,7 @@ def _record(
     )
     if not letter:
         return
-    manager = next((s for s in cfg.staff if s.key == provider.contract_manager), None)
+    manager = cfg.staff_by_key.get(provider.contract_manager)
     context = {
         "region": cfg.region,
         "provider": provider,

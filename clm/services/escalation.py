@@ -273,7 +273,7 @@ def _take(
     evidence = session.scalars(
         select(Evidence).where(Evidence.escalation_id == escalation.id)
     ).all()
-    manager = next((s for s in cfg.staff if s.key == provider.contract_manager), None)
+    manager = cfg.staff_by_key.get(provider.contract_manager)
     context = {
         "region": cfg.region,
         "provider": provider,
@@ -398,7 +398,7 @@ def sweep_escalation_terms(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> t
             .where(EscalationStep.status == "active", Escalation.status == "open")
         ).all()
         for step, _escalation, provider in rows:
-            manager = next((s for s in cfg.staff if s.key == provider.contract_manager), None)
+            manager = cfg.staff_by_key.get(provider.contract_manager)
             sent = dict(step.reminders)
             for name, iso in step.terms.items():
                 if name == "objection_due":
@@ -561,7 +561,7 @@ def _invite_director_talk(
     as_of: date,
 ) -> None:
     """Invite the provider's board to the director-level talk, to be held by ``due``."""
-    manager = next((s for s in cfg.staff if s.key == provider.contract_manager), None)
+    manager = cfg.staff_by_key.get(provider.contract_manager)
     start = datetime.combine(due, time(10, 0), tzinfo=REGION_TZ)
     domain = cfg.mail.sender_email.rsplit("@", 1)[-1]
     invite = meeting_invite(

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clm.calendar import add_working_days
-from clm.clock import REGION_TZ
 from clm.config import RegionConfig
 from clm.db import UnitOfWork
 from clm.mail import Attachment
@@ -20,7 +19,7 @@ from clm.models import KpiValue, Meeting, Provider
 from clm.notify import mail_with_event
 from clm.pdf import html_to_pdf
 from clm.rendering import format_number, render
-from clm.services.meetings import as_utc, meeting_context, region_copy
+from clm.services.meetings import meeting_context, meeting_day, region_copy
 from clm.signals import raise_signal
 
 
@@ -82,7 +81,7 @@ def send_due_final_agendas(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> i
             .order_by(Meeting.starts_at)
         ).all()
         for meeting, provider in due:
-            if as_utc(meeting.starts_at).astimezone(REGION_TZ).date() < as_of:
+            if meeting_day(meeting) < as_of:
                 meeting.final_agenda_sent_on = as_of  # the meeting is past: nothing to send
                 continue
             context = meeting_context(session, cfg, meeting, provider, final=True)
@@ -132,7 +131,7 @@ def remind_missing_data(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> tupl
     assert cfg.meetings is not None
     grace = cfg.meetings.reminder_grace_working_days
     reminders = signals = 0
-    staff = {s.key: s for s in cfg.staff}
+    staff = cfg.staff_by_key
     with uow:
         session = uow.session
         open_rows = session.execute(

@@ -37,6 +37,11 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def meeting_day(meeting: Meeting) -> date:
+    """The date of a meeting as the region sees it (Europe/Amsterdam)."""
+    return as_utc(meeting.starts_at).astimezone(REGION_TZ).date()
+
+
 @dataclass
 class PreparationSummary:
     """What the preparation of a meeting month did."""
@@ -155,7 +160,7 @@ def meeting_context(
     session: Session, cfg: RegionConfig, meeting: Meeting, provider: Provider, final: bool
 ) -> dict:
     """Everything the agenda templates show about one meeting."""
-    staff = {s.key: s for s in cfg.staff}
+    staff = cfg.staff_by_key
     previous = session.scalar(
         select(Meeting.starts_at)
         .where(
@@ -219,7 +224,7 @@ def invite(
     cfg: RegionConfig, meeting: Meeting, provider: Provider, cancelled: bool = False
 ) -> Attachment:
     """The meeting's calendar invite (or cancellation) as an attachment."""
-    staff = {s.key: s for s in cfg.staff}
+    staff = cfg.staff_by_key
     manager = staff[meeting.contract_manager]
     required = [meeting.support_officer, meeting.contract_administration]
     attendees = [(provider.contact_name, provider.contact_email, True)]
@@ -246,7 +251,7 @@ def invite(
 
 def region_copy(cfg: RegionConfig, meeting: Meeting) -> list[str]:
     """The region's attendees who get a copy of the meeting mails."""
-    staff = {s.key: s for s in cfg.staff}
+    staff = cfg.staff_by_key
     keys = [
         meeting.contract_manager,
         meeting.support_officer,

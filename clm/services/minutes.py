@@ -33,14 +33,10 @@ from clm.notify import mail_with_event
 from clm.pdf import html_to_pdf
 from clm.rendering import render
 from clm.services.meeting_changes import find_meeting
-from clm.services.meetings import as_utc, region_copy
+from clm.services.meetings import as_utc, meeting_day, region_copy
 from clm.signals import raise_signal
 
 ACTOR = "minutes"
-
-
-def _meeting_day(meeting: Meeting) -> date:
-    return as_utc(meeting.starts_at).astimezone(REGION_TZ).date()
 
 
 def record_minutes(
@@ -59,7 +55,7 @@ def record_minutes(
     with uow:
         session = uow.session
         meeting, provider = find_meeting(session, provider_code, month)
-        day = _meeting_day(meeting)
+        day = meeting_day(meeting)
         problems = []
         if meeting.status != "planned":
             problems.append(InputProblem("parameters", "het gesprek is geannuleerd"))
@@ -79,7 +75,7 @@ def record_minutes(
             )
         if problems:
             raise InvalidInput(problems, "Verslag afgekeurd, er is niets opgeslagen")
-        staff = {s.key: s for s in cfg.staff}
+        staff = cfg.staff_by_key
         actions = [
             ActionItem(
                 meeting_id=meeting.id,
@@ -154,7 +150,7 @@ def _context(
     actions = session.scalars(
         select(ActionItem).where(ActionItem.meeting_id == meeting.id).order_by(ActionItem.number)
     ).all()
-    staff = {s.key: s for s in cfg.staff}
+    staff = cfg.staff_by_key
     start = as_utc(meeting.starts_at).astimezone(REGION_TZ)
     return {
         "region": cfg.region,
@@ -393,7 +389,7 @@ def finalise_due_minutes(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> int
                     source="daily-sweep: verslag",
                     as_of=as_of,
                     description=f"Geen reactie op het verslag van het gesprek van "
-                    f"{_meeting_day(meeting):%d-%m-%Y} (termijn {minutes.reaction_due:%d-%m-%Y})",
+                    f"{meeting_day(meeting):%d-%m-%Y} (termijn {minutes.reaction_due:%d-%m-%Y})",
                     subject=f"Signaal: geen reactie van {provider.name} op het verslag",
                 )
             _finalise(session, cfg, minutes, meeting, provider, as_of, "daily-sweep")
@@ -418,7 +414,7 @@ def signal_late_minutes(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> int:
             .where(Meeting.status == "planned", Minutes.first_sent_on.is_(None))
         ).all()
         for meeting, provider in rows:
-            day = _meeting_day(meeting)
+            day = meeting_day(meeting)
             due = add_working_days(day, cfg.minutes.late_after_working_days, cfg.calendar)
             key = f"minutes-late:{meeting.uid}"
             if day >= as_of or due >= as_of or key in signalled:
@@ -666,7 +662,7 @@ def minutes_timeliness(
             .where(Meeting.status == "planned")
         ).all()
     for meeting, sent_on in rows:
-        day = _meeting_day(meeting)
+        day = meeting_day(meeting)
         if not start <= day <= end or day >= as_of:
             continue
         counts["held"] += 1
