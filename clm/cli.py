@@ -83,6 +83,7 @@ def cmd_load_demo(args: argparse.Namespace) -> int:
         load_config(settings.region_config),
         args.as_of or today_in_region(),
         settings.intake_path,
+        kpi_history=True,
     )
     print("Demoregio: " + ", ".join(f"{k}={v}" for k, v in outcome.items()))
     return 0

@@ -259,16 +259,96 @@ class EscalationRules(Strict):
     kpi_signal_margin_percent: Annotated[float, Field(ge=0, le=100)] = 25
 
 
+DeclarationMeasure = Literal["clients", "revenue", "municipalities", "months_per_client"]
+
+
 class Kpi(Strict):
-    """A figure asked of providers (seed 002), with its norm."""
+    """A key performance indicator (seed 002) with its norm per year.
+
+    Seed 002: norms from 2025, result obligations from 2026. ``norms`` gives the norm per year
+    (a year without its own norm keeps the last earlier one); ``norm`` is the norm when no
+    yearly norms are given. From ``obligation_from`` on, missing the norm is a breach of a
+    result obligation, which raises a signal. A KPI comes from the provider's data sheet or is
+    computed from the declarations (``measure``).
+    """
 
     code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     label: str
-    unit: Literal["percentage", "aantal", "weken", "cijfer", "dagen"]
+    unit: Literal["percentage", "aantal", "weken", "cijfer", "dagen", "maanden", "euro"]
     direction: Literal["higher", "lower"]
     norm: float | None = None
+    norms: dict[Annotated[int, Field(ge=2000, le=2100)], float] = {}
+    obligation_from: Annotated[int, Field(ge=2000, le=2100)] | None = None
+    source: Literal["data_sheet", "declarations"] = "data_sheet"
+    measure: DeclarationMeasure | None = None
     minimum: float = 0
     maximum: float | None = None
+
+    @model_validator(mode="after")
+    def _measure_fits_source(self) -> Kpi:
+        if self.source == "declarations" and self.measure is None:
+            raise ValueError("measure: verplicht bij source 'declarations'")
+        if self.source == "data_sheet" and self.measure is not None:
+            raise ValueError("measure: alleen bij source 'declarations'")
+        if self.obligation_from is not None and self.norm_for(self.obligation_from) is None:
+            raise ValueError(
+                f"obligation_from: geen norm voor {self.obligation_from} (norm of norms nodig)"
+            )
+        return self
+
+    def norm_for(self, year: int) -> float | None:
+        """The norm that holds in ``year`` (None: no norm set for that year yet)."""
+        if not self.norms:
+            return self.norm
+        earlier = [y for y in self.norms if y <= year]
+        return self.norms[max(earlier)] if earlier else None
+
+    def is_obligation(self, year: int) -> bool:
+        """Whether the norm is a result obligation in ``year``."""
+        return self.obligation_from is not None and year >= self.obligation_from
+
+
+class GroupMeetingRules(Strict):
+    """Group contract management (seed 002, level 2): two or three meetings a year."""
+
+    months: list[Annotated[int, Field(ge=1, le=12)]] = [3, 11]
+    # the meeting falls on the first such weekday from this day of the month that is a working day
+    weekday: Annotated[int, Field(ge=1, le=5)] = 2
+    from_day: Annotated[int, Field(ge=1, le=24)] = 8
+    time: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] = "14:00"
+    duration_minutes: Annotated[int, Field(ge=30, le=480)] = 120
+    location: str = "Stadhuis"
+    # the preparation run opens the meeting (topics, signals to choose from) this far ahead
+    prepare_working_days: Annotated[int, Field(ge=5, le=60)] = 30
+    # the final agenda and the invitation go out at the latest this many working days before
+    invite_working_days: Annotated[int, Field(ge=1, le=30)] = 10
+
+    @field_validator("months")
+    @classmethod
+    def _two_or_three(cls, months: list[int]) -> list[int]:
+        if not 2 <= len(set(months)) <= 3:
+            raise ValueError("twee of drie verschillende maanden per jaar (bijlage 2, niveau 2)")
+        return sorted(set(months))
+
+
+class Requirement(Strict):
+    """A hard requirement checked when a provider applies to join (seed 003)."""
+
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    label: str
+
+
+class AdmissionRules(Strict):
+    """Admission of providers that join mid-term under dynamic contracting (seed 003)."""
+
+    assessment_months: Annotated[int, Field(ge=1, le=12)] = 6  # "maximaal zes maanden"
+    reminder_working_days: list[Annotated[int, Field(ge=1, le=60)]] = [20, 5]
+    requirements: list[Requirement] = [
+        Requirement(key="big", label="BIG-registratie van de behandelaars"),
+        Requirement(key="kvk", label="Inschrijving in het Handelsregister (KvK)"),
+        Requirement(key="vog", label="Verklaring omtrent het gedrag (VOG) van de medewerkers"),
+        Requirement(key="agb", label="AGB-code"),
+    ]
 
 
 class RegionConfig(Strict):
@@ -285,6 +365,8 @@ class RegionConfig(Strict):
     minutes: MinutesRules = MinutesRules()
     escalation: EscalationRules = EscalationRules()
     kpis: list[Kpi] = []
+    group_meetings: GroupMeetingRules = GroupMeetingRules()
+    admission: AdmissionRules = AdmissionRules()
 
     @model_validator(mode="after")
     def _unique_and_staffed(self) -> RegionConfig:
@@ -293,6 +375,7 @@ class RegionConfig(Strict):
             ("care_types", self.care_types, "code"),
             ("staff", self.staff, "key"),
             ("kpis", self.kpis, "code"),
+            ("admission.requirements", self.admission.requirements, "key"),
         ):
             seen: set[str] = set()
             for item in items:
@@ -329,6 +412,11 @@ class RegionConfig(Strict):
 
     def staff_with_role(self, role: Role) -> list[StaffMember]:
         return [s for s in self.staff if s.role == role]
+
+    @property
+    def sheet_kpis(self) -> list[Kpi]:
+        """The KPIs the provider fills in on the data sheet (not those from declarations)."""
+        return [k for k in self.kpis if k.source == "data_sheet"]
 
 
 def _loc(loc: tuple[int | str, ...]) -> str:

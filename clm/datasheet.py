@@ -43,7 +43,7 @@ def data_sheet_template(
         ws.cell(row, 1, kpi.code)
         ws.cell(row, 2, kpi.label)
         ws.cell(row, 3, kpi.unit)
-        ws.cell(row, 4, kpi.norm)
+        ws.cell(row, 4, kpi.norm_for(int(quarter[:4])))
         ws.cell(row, 5).fill = fill
     check = DataValidation(
         type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True

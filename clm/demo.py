@@ -267,8 +267,68 @@ def reference_year(as_of: date) -> int:
     return as_of.year - 1
 
 
-def load_demo(uow_factory, cfg: RegionConfig, as_of: date, intake: Path) -> dict[str, object]:  # noqa: ANN001
-    """Load the demo region: providers, last year's declarations, next year's judged scores.
+def demo_kpi_values(
+    cfg: RegionConfig, provider_ids: list[int], quarters: list[str], seed: int = 2026
+) -> pd.DataFrame:
+    """Data-sheet figures per provider and quarter around the norms, some missing (as in
+    real life: 'geen gegevens'), each provider a little better or worse than the others."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for pid in provider_ids:
+        skill = rng.normal(0, 0.12)  # this provider's lasting lead or lag
+        for q_index, quarter in enumerate(quarters):
+            for kpi in cfg.sheet_kpis:
+                if rng.random() < 0.06:
+                    rows.append((pid, quarter, kpi.code, None))
+                    continue
+                base = kpi.norm_for(int(quarter[:4])) or 3.0
+                drift = 0.01 * q_index  # the region improves slowly
+                sign = 1 if kpi.direction == "higher" else -1
+                value = base * (1 + sign * (skill + drift) + rng.normal(0, 0.1))
+                upper = kpi.maximum if kpi.maximum is not None else value
+                value = min(max(value, kpi.minimum), upper)
+                rows.append((pid, quarter, kpi.code, round(value, 1 if base < 20 else 0)))
+    return pd.DataFrame(rows, columns=["provider_id", "quarter", "kpi_code", "value"])
+
+
+def store_demo_kpis(uow: UnitOfWork, cfg: RegionConfig, quarters: list[str], as_of: date) -> int:
+    """Demo figures for ``quarters`` for providers without any figures yet (one demo intake)."""
+    from decimal import Decimal
+
+    from clm.models import IntakeFile, KpiValue
+
+    with uow:
+        session = uow.session
+        with_values = set(session.scalars(select(KpiValue.provider_id).distinct()))
+        ids = [i for i in session.scalars(select(Provider.id)) if i not in with_values]
+        if not ids:
+            return 0
+        intake = IntakeFile(
+            file_name="demo-gegevens", content_hash=f"demo-{as_of}", status="accepted", as_of=as_of
+        )
+        session.add(intake)
+        session.flush()
+        frame = demo_kpi_values(cfg, sorted(ids), quarters)
+        session.add_all(
+            KpiValue(
+                provider_id=int(r.provider_id),
+                quarter=r.quarter,
+                kpi_code=r.kpi_code,
+                value=None if pd.isna(r.value) else Decimal(str(r.value)),
+                remark="demo",
+                intake_id=intake.id,
+            )
+            for r in frame.itertuples()
+        )
+        uow.commit()
+        return len(frame)
+
+
+def load_demo(  # noqa: ANN001
+    uow_factory, cfg: RegionConfig, as_of: date, intake: Path, kpi_history: bool = False
+) -> dict[str, object]:
+    """Load the demo region: providers, last year's declarations, next year's judged scores,
+    and with ``kpi_history`` six quarters of data-sheet figures for the regional analysis.
 
     Safe to repeat: existing providers and judged scores are left as they are, and the
     declaration import recognises a file it already holds.
@@ -308,8 +368,17 @@ def load_demo(uow_factory, cfg: RegionConfig, as_of: date, intake: Path) -> dict
     ]
     manager = cfg.staff_with_role(Role.CONTRACT_MANAGER)[0].key
     changed = record_judged_scores(uow_factory(), cfg, items, year, manager, as_of) if items else 0
+    kpi_values = 0
+    if kpi_history:
+        from clm.kpis import quarters_back
+        from clm.services.analysis import last_full_quarter
+
+        kpi_values = store_demo_kpis(
+            uow_factory(), cfg, quarters_back(last_full_quarter(as_of), 6), as_of
+        )
     return {
         "providers_added": added,
+        "kpi_values": kpi_values,
         "declarations": result.status,
         "rows": result.rows,
         "judged_added": changed,

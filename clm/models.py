@@ -356,14 +356,25 @@ class MinutesReaction(Base):
 
 
 class ActionItem(Base):
-    """An agreed action (actiepunt): what, who, by when (SMART, seed 004)."""
+    """An agreed action (actiepunt): what, who, by when (SMART, seed 004).
+
+    It comes from an individual meeting (``meeting_id``, the provider's) or from a group
+    meeting (``group_meeting_id``; ``provider_id`` is the provider holding it, None when a
+    region's staff member does).
+    """
 
     __tablename__ = "action_items"
-    __table_args__ = (UniqueConstraint("meeting_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "number"),
+        UniqueConstraint("group_meeting_id", "number", name="uq_action_items_group_meeting"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
-    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
+    group_meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("group_meetings.id", name="fk_action_items_group_meeting"), index=True
+    )
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)  # 1, 2, … within the meeting
     agenda_item: Mapped[str] = mapped_column(String(10))
     description: Mapped[str] = mapped_column(Text)
@@ -464,3 +475,76 @@ class Objection(Base):
     director_talk_due: Mapped[date] = mapped_column(Date)
     outcome: Mapped[str] = mapped_column(Text, default="")
     outcome_on: Mapped[date | None] = mapped_column(Date)
+
+
+class GroupMeeting(Base):
+    """A meeting with all contracted providers of a lot, or of all lots (seed 002, level 2)."""
+
+    __tablename__ = "group_meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)  # e.g. 2027-03 or 2027-03:AMB
+    care_type: Mapped[str] = mapped_column(String(20), default="")  # "" = every lot
+    uid: Mapped[str] = mapped_column(String(200), unique=True)  # iCalendar UID
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open, invited, held
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    location: Mapped[str] = mapped_column(String(300))
+    opened_on: Mapped[date] = mapped_column(Date)
+    invite_due: Mapped[date] = mapped_column(Date)  # final agenda and invitation by then
+    agenda: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    agenda_set_on: Mapped[date | None] = mapped_column(Date)
+    report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    report_recorded_on: Mapped[date | None] = mapped_column(Date)
+    framework_change: Mapped[str] = mapped_column(Text, default="")  # proposal, art. 8
+    report_pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class GroupTopic(Base):
+    """A topic proposed for a group meeting, by the region or by a provider."""
+
+    __tablename__ = "group_topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    group_meeting_id: Mapped[int] = mapped_column(ForeignKey("group_meetings.id"), index=True)
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"))
+    proposed_by: Mapped[str] = mapped_column(String(200))  # provider name or staff key
+    text: Mapped[str] = mapped_column(Text)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    proposed_on: Mapped[date] = mapped_column(Date)
+
+
+class Report(Base):
+    """A rendered report (the regional analysis of a quarter), one row per distinct content."""
+
+    __tablename__ = "reports"
+    __table_args__ = (UniqueConstraint("kind", "period", "digest"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    period: Mapped[str] = mapped_column(String(10))
+    digest: Mapped[str] = mapped_column(String(64))  # of the figures it shows
+    filename: Mapped[str] = mapped_column(String(200))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    as_of: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Admission(Base):
+    """A provider's application to join mid-term (seed 003: assessed within six months)."""
+
+    __tablename__ = "admissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), unique=True)
+    applied_on: Mapped[date] = mapped_column(Date)
+    deadline: Mapped[date] = mapped_column(Date)
+    checklist: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # key -> ok, document
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # admitted, refused
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    decided_by: Mapped[str] = mapped_column(String(50), default="")
+    decision_remark: Mapped[str] = mapped_column(Text, default="")
+    reminders: Mapped[list[int]] = mapped_column(JSON, default=list)  # working days sent
+    overdue_sent_on: Mapped[date | None] = mapped_column(Date)

@@ -37,7 +37,7 @@ def mail_with_event(
     context: dict[str, Any],
     to: list[str],
     subject: str,
-    provider_id: int,
+    provider_id: int | None,
     kind: str,
     actor: str,
     as_of: date,
@@ -48,6 +48,7 @@ def mail_with_event(
 ) -> bool:
     """Put ``mail/<template>.{txt,html}.j2`` in the outbox under ``key`` and record a dossier
     event with the same key, in the caller's transaction. False if the key was known.
+    A mail about no provider (``provider_id`` None, say to a staff member) has no dossier event.
 
     ``known`` holds the outbox and dossier keys a batch loaded once (:class:`KnownKeys`).
     Subjects are composed with names from the register; their whitespace is folded, so a line
@@ -67,7 +68,7 @@ def mail_with_event(
         attachments=attachments,
         known_keys=known.outbox if known else None,
     )
-    if added:
+    if added and provider_id is not None:
         record_event(
             session,
             key=key,

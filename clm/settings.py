@@ -49,6 +49,11 @@ class Settings(BaseSettings):
         """The only folder from which flows started in the UI may read files."""
         return self.intake_dir or self.var_dir / "intake"
 
+    @property
+    def reports_dir(self) -> Path:
+        """Where the regional reports (PDF) are written."""
+        return self.var_dir / "reports"
+
 
 @lru_cache
 def get_settings() -> Settings:

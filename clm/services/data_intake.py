@@ -5,20 +5,18 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import delete, select
 
-from clm.config import Kpi, RegionConfig
+from clm.config import RegionConfig
 from clm.datasheet import parse_data_sheet
 from clm.db import UnitOfWork
 from clm.dossier import record_event
 from clm.errors import InvalidInput
 from clm.models import IntakeFile, KpiValue, Meeting, Provider
-from clm.rendering import format_number
 from clm.services.common import provider_ids
-from clm.signals import raise_signal
+from clm.services.kpi_signals import raise_kpi_signals
 
 DATA_FOLDER = "gegevens"  # subfolder of the intake folder that the daily sweep watches
 
@@ -49,7 +47,7 @@ def take_in_data_sheet(
     with uow:
         session = uow.session
         ids = provider_ids(session)
-        sheet = parse_data_sheet(path, cfg.kpis, set(ids), source)
+        sheet = parse_data_sheet(path, cfg.sheet_kpis, set(ids), source)
         seen = session.scalar(select(IntakeFile).where(IntakeFile.content_hash == digest))
         if seen is not None and seen.status == "accepted":
             return IntakeResult(
@@ -87,19 +85,9 @@ def take_in_data_sheet(
         ):
             meeting.data_received_on = as_of
         provider = session.get(Provider, provider_id)
-        for kpi, value in far_from_norm(cfg, sheet.values):
-            raise_signal(
-                session,
-                cfg,
-                key=f"kpi:{sheet.provider_code}:{sheet.quarter}:{kpi.code}",
-                provider=provider,
-                kind="quality",
-                source="intake: gegevensblad",
-                description=f"{kpi.label} {sheet.quarter}: {format_number(value)} tegen een "
-                f"norm van {format_number(kpi.norm)} ({kpi.unit})",
-                as_of=as_of,
-                subject=f"Signaal: {kpi.label} {provider.name} ver van de norm",
-            )
+        raise_kpi_signals(
+            session, cfg, provider, sheet.quarter, sheet.values, as_of, "intake: gegevensblad"
+        )
         delivered = sum(v is not None for v in sheet.values.values())
         record_event(
             session,
@@ -141,21 +129,3 @@ def record_refusal(uow: UnitOfWork, path: Path, error: InvalidInput, as_of: date
             )
         )
         uow.commit()
-
-
-def far_from_norm(
-    cfg: RegionConfig, values: dict[str, Decimal | None]
-) -> list[tuple[Kpi, Decimal]]:
-    """Delivered KPIs more than the configured margin on the wrong side of their norm."""
-    margin = Decimal(str(cfg.escalation.kpi_signal_margin_percent)) / 100
-    found = []
-    for kpi in cfg.kpis:
-        value = values.get(kpi.code)
-        if value is None or kpi.norm is None:
-            continue
-        norm = Decimal(str(kpi.norm))
-        if (kpi.direction == "higher" and value < norm * (1 - margin)) or (
-            kpi.direction == "lower" and value > norm * (1 + margin)
-        ):
-            found.append((kpi, value))
-    return found

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Session
 from clm.calendar import add_working_days
 from clm.config import RegionConfig
 from clm.db import UnitOfWork
+from clm.kpis import misses_norm, quarter_year
 from clm.mail import Attachment
 from clm.meetings import previous_quarter
 from clm.models import KpiValue, Meeting, Provider
@@ -42,24 +42,17 @@ def figures(session: Session, cfg: RegionConfig, provider_id: int, quarter: str)
         )
     }
     rows = []
-    for kpi in cfg.kpis:
+    year = quarter_year(quarter)
+    for kpi in cfg.sheet_kpis:
         value, before = values.get((quarter, kpi.code)), values.get((prev, kpi.code))
-        below = (
-            value is not None
-            and kpi.norm is not None
-            and (
-                value < Decimal(str(kpi.norm))
-                if kpi.direction == "higher"
-                else value > Decimal(str(kpi.norm))
-            )
-        )
+        norm = kpi.norm_for(year)
         rows.append(
             {
                 "label": kpi.label,
                 "value": format_number(value),
-                "norm": "—" if kpi.norm is None else format_number(kpi.norm),
+                "norm": "—" if norm is None else format_number(norm),
                 "previous": format_number(before),
-                "below_norm": below,
+                "below_norm": bool(misses_norm(kpi, value, year)),
             }
         )
     return rows

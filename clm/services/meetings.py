@@ -17,6 +17,7 @@ from clm.config import ROLE_LABELS, RegionConfig
 from clm.datasheet import data_sheet_template
 from clm.db import UnitOfWork
 from clm.ics import meeting_invite, meeting_uid
+from clm.kpis import quarter_year
 from clm.mail import Attachment
 from clm.meetings import (
     Agenda,
@@ -25,7 +26,15 @@ from clm.meetings import (
     plan_slots,
     quarter_discussed,
 )
-from clm.models import ActionItem, AgendaPoint, ClassificationRow, Meeting, Provider, Signal
+from clm.models import (
+    ActionItem,
+    AgendaPoint,
+    ClassificationRow,
+    GroupMeeting,
+    Meeting,
+    Provider,
+    Signal,
+)
 from clm.notify import KnownKeys, mail_with_event
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,7 +46,7 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def meeting_day(meeting: Meeting) -> date:
+def meeting_day(meeting: Meeting | GroupMeeting) -> date:
     """The date of a meeting as the region sees it (Europe/Amsterdam)."""
     return as_utc(meeting.starts_at).astimezone(REGION_TZ).date()
 
@@ -213,7 +222,10 @@ def meeting_context(
             )
         ],
         "quarter": meeting.quarter,
-        "kpis": cfg.kpis,
+        "kpis": [
+            {"label": k.label, "unit": k.unit, "norm": k.norm_for(quarter_year(meeting.quarter))}
+            for k in cfg.sheet_kpis
+        ],
         "figures": [],
         "previous_quarter": "",
         "sheet_name": f"gegevens-{provider.code}-{meeting.quarter}.xlsx",
@@ -303,7 +315,7 @@ def _send_data_request(
             Attachment(
                 context["sheet_name"],
                 XLSX,
-                data_sheet_template(provider.code, provider.name, meeting.quarter, cfg.kpis),
+                data_sheet_template(provider.code, provider.name, meeting.quarter, cfg.sheet_kpis),
             ),
         ],
     )

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from clm.agenda import AGENDA
 from clm.calendar import add_working_days, working_days_before
-from clm.clock import REGION_TZ
+from clm.clock import REGION_TZ, dutch_date
 from clm.config import RegionConfig
 from clm.db import UnitOfWork
 from clm.dossier import record_event
@@ -22,6 +22,7 @@ from clm.models import (
     ActionItem,
     DossierDocument,
     DossierEvent,
+    GroupMeeting,
     Meeting,
     Minutes,
     MinutesReaction,
@@ -505,12 +506,17 @@ def remind_actions(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> tuple[int
         session = uow.session
         rows = session.execute(
             select(ActionItem, Provider)
-            .join(Provider, Provider.id == ActionItem.provider_id)
+            .outerjoin(Provider, Provider.id == ActionItem.provider_id)
             .where(ActionItem.status == "open", ActionItem.overdue_sent_on.is_(None))
         ).all()
         for action, provider in rows:
-            base = f"action:{action.meeting_id}:{action.number}"
-            context = {"action": action, "provider": provider, "region": cfg.region}
+            base = action_key(action)
+            provider_id = provider.id if provider else None
+            context = {
+                "action": action,
+                "origin": action_origin(session, action, provider),
+                "region": cfg.region,
+            }
             if as_of > action.deadline:
                 mail_with_event(
                     session,
@@ -519,7 +525,7 @@ def remind_actions(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> tuple[int
                     template="action_overdue",
                     context=context,
                     to=[action.owner_email],
-                    provider_id=provider.id,
+                    provider_id=provider_id,
                     subject=f"Actiepunt over de deadline: {action.description[:60]}",
                     kind="actie-te-laat",
                     actor="daily-sweep",
@@ -527,7 +533,7 @@ def remind_actions(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> tuple[int
                     summary=f"Actiepunt {action.agenda_item} over de deadline "
                     f"({action.deadline:%d-%m-%Y}): {action.description}",
                 )
-                if action.owner_side == "provider":
+                if action.owner_side == "provider" and provider is not None:
                     raise_signal(
                         session,
                         cfg,
@@ -550,7 +556,7 @@ def remind_actions(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> tuple[int
                     template="action_reminder",
                     context=context,
                     to=[action.owner_email],
-                    provider_id=provider.id,
+                    provider_id=provider_id,
                     subject=f"Herinnering actiepunt, deadline {action.deadline:%d-%m-%Y}",
                     kind="actie-herinnering",
                     actor="daily-sweep",
@@ -561,6 +567,21 @@ def remind_actions(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> tuple[int
                 before += 1
         uow.commit()
     return before, overdue
+
+
+def action_origin(session: Session, action: ActionItem, provider: Provider | None) -> str:
+    """Where the action was agreed, as a phrase for the reminder ('uit …')."""
+    if action.group_meeting_id is not None:
+        group = session.get(GroupMeeting, action.group_meeting_id)
+        return f"het groepsoverleg contractmanagement van {dutch_date(meeting_day(group))}"
+    return f"het contractvoortgangsgesprek met {provider.name if provider else ''}"
+
+
+def action_key(action: ActionItem) -> str:
+    """The key of an action's mails and events: by its meeting, individual or group."""
+    if action.group_meeting_id is not None:
+        return f"group-action:{action.group_meeting_id}:{action.number}"
+    return f"action:{action.meeting_id}:{action.number}"
 
 
 def _reminder_day(cfg: RegionConfig, action: ActionItem) -> date:

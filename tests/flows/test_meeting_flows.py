@@ -43,9 +43,9 @@ def test_preparation_flow_plans_sends_and_reruns_quietly(demo: Path) -> None:
 def _sheet(folder: Path, cfg: RegionConfig, code: str, value: object = 3) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"gegevens-{code}.xlsx"
-    path.write_bytes(data_sheet_template(code, "x", "2027-Q1", cfg.kpis))
+    path.write_bytes(data_sheet_template(code, "x", "2027-Q1", cfg.sheet_kpis))
     book = load_workbook(path)
-    for r in range(6, 6 + len(cfg.kpis)):
+    for r in range(6, 6 + len(cfg.sheet_kpis)):
         book["Gegevens"].cell(r, 5, value)
     book.save(path)
     return path
@@ -94,4 +94,4 @@ def test_intake_flow_reports_errors_and_writes_nothing(demo: Path, cfg: RegionCo
     result = intake_provider_data(
         IntakeProviderDataInput(file_name=f"gegevens-{code}.xlsx", as_of=AS_OF)
     )
-    assert result["status"] == "accepted" and count(KpiValue) == len(cfg.kpis)
+    assert result["status"] == "accepted" and count(KpiValue) == len(cfg.sheet_kpis)

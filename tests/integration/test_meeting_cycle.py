@@ -99,9 +99,9 @@ def test_only_categories_meeting_that_month_and_control_in_july(classified: Regi
 
 def _fill_sheet(tmp_path: Path, cfg: RegionConfig, code: str, quarter: str) -> Path:
     path = tmp_path / f"gegevens-{code}.xlsx"
-    path.write_bytes(data_sheet_template(code, "x", quarter, cfg.kpis))
+    path.write_bytes(data_sheet_template(code, "x", quarter, cfg.sheet_kpis))
     book = load_workbook(path)
-    for r in range(6, 6 + len(cfg.kpis)):
+    for r in range(6, 6 + len(cfg.sheet_kpis)):
         book["Gegevens"].cell(r, 5, 4)
     book.save(path)
     return path

@@ -169,10 +169,10 @@ def test_agenda_contains_every_seed_002_item() -> None:
 
 def _sheet(tmp_path: Path, cfg: RegionConfig, edit=None, name: str = "g.xlsx") -> Path:  # noqa: ANN001
     path = tmp_path / name
-    path.write_bytes(data_sheet_template("12345678", "Zorg", "2027-Q1", cfg.kpis))
+    path.write_bytes(data_sheet_template("12345678", "Zorg", "2027-Q1", cfg.sheet_kpis))
     book = load_workbook(path)
     ws = book["Gegevens"]
-    for r in range(6, 6 + len(cfg.kpis)):
+    for r in range(6, 6 + len(cfg.sheet_kpis)):
         ws.cell(r, 5, 5)
     if edit:
         edit(ws)
@@ -183,7 +183,7 @@ def _sheet(tmp_path: Path, cfg: RegionConfig, edit=None, name: str = "g.xlsx") -
 def test_data_sheet_round_trip(tmp_path: Path, cfg: RegionConfig) -> None:
     sheet = parse_data_sheet(
         _sheet(tmp_path, cfg, lambda ws: setattr(ws.cell(6, 5), "value", None)),
-        cfg.kpis,
+        cfg.sheet_kpis,
         {"12345678"},
     )
     assert (sheet.provider_code, sheet.quarter) == ("12345678", "2027-Q1")
@@ -212,7 +212,7 @@ def test_bad_data_sheets(tmp_path: Path, cfg: RegionConfig, case: str) -> None:
     edit, fragment = BAD_SHEETS[case]
     path = _sheet(tmp_path, cfg, edit)
     with pytest.raises(InvalidInput) as info:
-        parse_data_sheet(path, cfg.kpis, {"12345678"})
+        parse_data_sheet(path, cfg.sheet_kpis, {"12345678"})
     assert f"g.xlsx, {fragment}" in str(info.value) or fragment in str(info.value)
     assert "g.xlsx" in str(info.value)
 
@@ -220,8 +220,8 @@ def test_bad_data_sheets(tmp_path: Path, cfg: RegionConfig, case: str) -> None:
 def test_wrong_sheet_and_not_excel(tmp_path: Path, cfg: RegionConfig) -> None:
     path = _sheet(tmp_path, cfg, lambda ws: setattr(ws, "title", "Blad1"))
     with pytest.raises(InvalidInput, match="tabblad 'Gegevens' ontbreekt"):
-        parse_data_sheet(path, cfg.kpis, {"12345678"})
+        parse_data_sheet(path, cfg.sheet_kpis, {"12345678"})
     bad = tmp_path / "x.xlsx"
     bad.write_bytes(b"geen excel")
     with pytest.raises(InvalidInput, match="geen geldig Excel-bestand"):
-        parse_data_sheet(bad, cfg.kpis, {"12345678"})
+        parse_data_sheet(bad, cfg.sheet_kpis, {"12345678"})
