@@ -275,7 +275,7 @@ def demo_kpi_values(
     rng = np.random.default_rng(seed)
     rows = []
     for pid in provider_ids:
-        skill = rng.normal(0, 0.12)  # this provider's lasting lead or lag
+        skill = rng.normal(0.06, 0.1)  # this provider's lasting lead or lag (most meet the norm)
         for q_index, quarter in enumerate(quarters):
             for kpi in cfg.sheet_kpis:
                 if rng.random() < 0.06:

@@ -7,6 +7,7 @@ from prefect import flow
 
 from clm.services.signals import TABLE_LABELS as SIGNAL_LABELS
 from flows.common import FlowInput
+from tasks.admission import deadlines as admission_deadlines
 from tasks.artifacts import publish_table
 from tasks.escalation import load_open_signals, terms
 from tasks.meetings import data_reminders, final_agendas, pick_up_sheets
@@ -25,7 +26,8 @@ def daily_sweep(params: DailySweepInput = DailySweepInput()) -> dict:  # noqa: B
     herinnering, daarna één signaal aan de contractmanager), maakt verslagen definitief waarvan
     de reactieweek zonder open opmerkingen voorbij is, meldt verslagen die na 10 werkdagen nog
     niet verstuurd zijn, herinnert actiehouders vóór en na de deadline, bewaakt de termijnen van de
-    escalatietreden (herinnering vooraf, signaal na afloop), toont de open signalen, en verstuurt de
+    escalatietreden (herinnering vooraf, signaal na afloop) en de beoordelingstermijn van
+    aanmeldingen voor toetreding, toont de open signalen, en verstuurt de
     outbox. Alles wat op of vóór de peildatum verviel wordt ingehaald; twee keer draaien op
     één dag verandert niets."""
     as_of = params.effective_as_of()
@@ -36,6 +38,7 @@ def daily_sweep(params: DailySweepInput = DailySweepInput()) -> dict:  # noqa: B
     late = late_minutes(as_of)
     actions = action_reminders(as_of)
     escalations = terms(as_of)
+    admissions = admission_deadlines(as_of)
     signals = load_open_signals()
     publish_table(
         pd.DataFrame(signals),
@@ -53,6 +56,7 @@ def daily_sweep(params: DailySweepInput = DailySweepInput()) -> dict:  # noqa: B
         "minutes_late": late,
         **actions,
         **escalations,
+        **admissions,
         "open_signals": len(signals),
         **reminders,
         **delivered,

@@ -52,9 +52,14 @@ def meeting_dates(year: int, months: list[int]) -> list[str]:
 
 
 def compute_classification(
-    uow: UnitOfWork, cfg: RegionConfig, year: int, period: ReferencePeriod
+    uow: UnitOfWork,
+    cfg: RegionConfig,
+    year: int,
+    period: ReferencePeriod,
+    provider_codes: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Classify every active provider for ``year``; reads only, writes nothing.
+    """Classify every active provider (or those of ``provider_codes``) for ``year``; reads
+    only, writes nothing.
 
     Raises :class:`MissingJudgedScores` when providers lack judged scores and the config
     does not allow classifying without them.
@@ -64,6 +69,7 @@ def compute_classification(
         providers = pd.read_sql(
             select(Provider.id, Provider.code, Provider.name)
             .where(Provider.active)
+            .where(Provider.code.in_(provider_codes) if provider_codes is not None else True)
             .order_by(Provider.code),
             conn,
         )

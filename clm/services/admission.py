@@ -1,0 +1,421 @@
+"""Use cases of admission: a provider joining mid-term under dynamic contracting (seed 003).
+
+Every provider that meets the hard requirements (a configurable checklist, such as a BIG
+registration) can join; the region assesses an application within at most six months. An
+application is a deadline row: the daily sweep reminds contract administration before it and
+reports once when it has passed. Admitted, the provider is classified at once with its judged
+scores and gets its meetings from the next meeting month on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy import select
+
+from clm.calendar import is_working_day, working_days_before
+from clm.clock import dutch_date
+from clm.config import RegionConfig, Role
+from clm.db import UnitOfWork
+from clm.dossier import record_event
+from clm.errors import InputProblem, InvalidInput
+from clm.meetings import cycle_year, next_meeting_month
+from clm.models import Admission, JudgedScore, Meeting, Provider
+from clm.notify import mail_with_event
+from clm.services.classification import (
+    ReferencePeriod,
+    compute_classification,
+    store_classification,
+)
+from clm.services.judged import JudgedInput, record_judged_scores
+from clm.services.meetings import prepare_month
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    """The answer for one requirement: met or not, and where the proof is."""
+
+    key: str
+    met: bool
+    document: str = ""
+
+
+@dataclass
+class Application:
+    """What a joining provider submits, with the region's check of the requirements."""
+
+    code: str
+    name: str
+    contact_name: str
+    contact_email: str
+    contract_manager: str
+    care_types: list[str]
+    applied_on: date
+    checklist: list[CheckItem]
+    specialisation: int
+    information: int
+    political_importance: int
+    board_email: str = ""
+    address: str = ""
+    remarks: list[str] = field(default_factory=list)
+
+
+def assessment_deadline(cfg: RegionConfig, applied_on: date) -> date:
+    """Six months (config) after the application; on a day off, the working day before, so
+    the maximum is never exceeded."""
+    months = cfg.admission.assessment_months
+    month_index = applied_on.month - 1 + months
+    year, month = applied_on.year + month_index // 12, month_index % 12 + 1
+    day = min(applied_on.day, pd.Timestamp(year, month, 1).days_in_month)
+    deadline = date(year, month, day)
+    while not is_working_day(deadline, cfg.calendar):
+        deadline -= timedelta(days=1)
+    return deadline
+
+
+def _check(cfg: RegionConfig, app: Application) -> list[InputProblem]:
+    problems = []
+    if cfg.staff_by_key.get(app.contract_manager) is None or (
+        cfg.staff_by_key[app.contract_manager].role != Role.CONTRACT_MANAGER
+    ):
+        problems.append(
+            InputProblem(
+                "parameter contract_manager", f"'{app.contract_manager}' is geen contractmanager"
+            )
+        )
+    for i, code in enumerate(app.care_types):
+        if code not in cfg.care_type_codes:
+            problems.append(
+                InputProblem(f"parameter care_types[{i}]", f"onbekend perceel '{code}'")
+            )
+    if not app.care_types:
+        problems.append(InputProblem("parameter care_types", "minstens één perceel"))
+    required = {r.key for r in cfg.admission.requirements}
+    answered = [c.key for c in app.checklist]
+    for i, item in enumerate(app.checklist):
+        if item.key not in required:
+            problems.append(
+                InputProblem(f"parameter checklist[{i}].key", f"onbekende eis '{item.key}'")
+            )
+        elif item.met and not item.document.strip():
+            problems.append(
+                InputProblem(
+                    f"parameter checklist[{i}].document",
+                    "documentverwijzing ontbreekt bij 'voldaan'",
+                )
+            )
+    for key in sorted(required - set(answered)):
+        problems.append(InputProblem("parameter checklist", f"eis '{key}' niet beantwoord"))
+    for key in {k for k in answered if answered.count(k) > 1}:
+        problems.append(InputProblem("parameter checklist", f"eis '{key}' staat er dubbel in"))
+    return problems
+
+
+def register_application(uow: UnitOfWork, cfg: RegionConfig, app: Application, as_of: date) -> str:
+    """Register the applicant (not yet active), its checklist and judged scores, and the
+    assessment deadline; confirm receipt to the applicant. 'unchanged' when this very
+    application is registered already."""
+    problems = _check(cfg, app)
+    if problems:
+        raise InvalidInput(problems, "Aanmelding niet geregistreerd")
+    checklist = {c.key: {"met": c.met, "document": c.document.strip()} for c in app.checklist}
+    with uow:
+        session = uow.session
+        provider = session.scalar(select(Provider).where(Provider.code == app.code))
+        if provider is not None:
+            admission = session.scalar(
+                select(Admission).where(Admission.provider_id == provider.id)
+            )
+            if admission is None:
+                raise InvalidInput(
+                    [
+                        InputProblem(
+                            "parameter code", f"{app.code} is al een gecontracteerde aanbieder"
+                        )
+                    ],
+                    "Aanbieder bestaat al",
+                )
+            if admission.checklist == checklist and admission.applied_on == app.applied_on:
+                return "unchanged"
+            if admission.status != "pending":
+                raise InvalidInput(
+                    [InputProblem("parameter code", "over deze aanmelding is al besloten")],
+                    "Aanmelding al beoordeeld",
+                )
+            admission.checklist = checklist  # a corrected check before the decision
+            record_event(
+                session,
+                key=f"admission:{app.code}:checklist:{_digest(checklist)}",
+                provider_id=provider.id,
+                kind="toetreding-eisen",
+                actor=app.contract_manager,
+                as_of=as_of,
+                summary="Toetsing van de eisen bijgewerkt: " + _checklist_text(cfg, checklist),
+            )
+            uow.commit()
+            return "updated"
+        provider = Provider(
+            code=app.code,
+            name=app.name,
+            contact_name=app.contact_name,
+            contact_email=app.contact_email,
+            board_email=app.board_email or None,
+            address=app.address,
+            contract_manager=app.contract_manager,
+            care_types=",".join(app.care_types),
+            active=False,
+        )
+        session.add(provider)
+        session.flush()
+        deadline = assessment_deadline(cfg, app.applied_on)
+        session.add(
+            Admission(
+                provider_id=provider.id,
+                applied_on=app.applied_on,
+                deadline=deadline,
+                checklist=checklist,
+                status="pending",
+                reminders=[],
+            )
+        )
+        record_event(
+            session,
+            key=f"admission:{app.code}:applied",
+            provider_id=provider.id,
+            kind="toetreding-aanmelding",
+            actor=app.contract_manager,
+            as_of=as_of,
+            summary="Aanmelding tussentijdse toetreding ontvangen op "
+            f"{dutch_date(app.applied_on)}; "
+            f"beoordeling uiterlijk {dutch_date(deadline)}. Eisen: "
+            + _checklist_text(cfg, checklist),
+            data={"checklist": checklist},
+        )
+        mail_with_event(
+            session,
+            cfg,
+            key=f"admission:{app.code}:receipt",
+            template="admission_receipt",
+            context={
+                "provider": provider,
+                "deadline": deadline,
+                "applied_on": app.applied_on,
+                "region": cfg.region,
+            },
+            to=[provider.contact_email],
+            subject=f"Ontvangstbevestiging aanmelding {cfg.region.name}",
+            provider_id=provider.id,
+            kind="toetreding-ontvangstbevestiging",
+            actor=app.contract_manager,
+            as_of=as_of,
+            summary="Ontvangst van de aanmelding bevestigd; besluit uiterlijk "
+            f"{dutch_date(deadline)}",
+        )
+        uow.commit()
+    year = cycle_year(next_meeting_month(as_of))
+    judged = JudgedInput(
+        app.code, app.specialisation, app.information, app.political_importance, "bij aanmelding"
+    )
+    record_judged_scores(uow, cfg, [judged], year, app.contract_manager, as_of)
+    return "registered"
+
+
+def _digest(checklist: dict) -> str:
+    return hashlib.sha256(json.dumps(checklist, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _checklist_text(cfg: RegionConfig, checklist: dict) -> str:
+    labels = {r.key: r.label for r in cfg.admission.requirements}
+    return "; ".join(
+        f"{labels.get(k, k)}: {'voldaan' if v['met'] else 'niet voldaan'}"
+        + (f" ({v['document']})" if v["document"] else "")
+        for k, v in checklist.items()
+    )
+
+
+def decide(
+    uow: UnitOfWork,
+    cfg: RegionConfig,
+    code: str,
+    admitted: bool,
+    remark: str,
+    decided_by: str,
+    as_of: date,
+) -> dict[str, object]:
+    """Record the outcome. Admitted (every requirement met): the provider becomes active, is
+    classified at once for the current cycle and, when the next meeting month is prepared
+    already, gets its meeting in it; later months follow from the quarterly preparation."""
+    cfg.staff_member(decided_by)
+    with uow:
+        session = uow.session
+        provider = session.scalar(select(Provider).where(Provider.code == code))
+        admission = (
+            session.scalar(select(Admission).where(Admission.provider_id == provider.id))
+            if provider
+            else None
+        )
+        if admission is None:
+            raise InvalidInput(
+                [InputProblem("parameter provider_code", f"geen aanmelding van '{code}'")],
+                "Onbekende aanmelding",
+            )
+        outcome = "admitted" if admitted else "refused"
+        if admission.status == outcome:
+            return {"status": "unchanged"}
+        if admission.status != "pending":
+            raise InvalidInput(
+                [InputProblem("parameter admitted", "over deze aanmelding is al anders besloten")],
+                "Aanmelding al beoordeeld",
+            )
+        unmet = [k for k, v in admission.checklist.items() if not v["met"]]
+        if admitted and unmet:
+            raise InvalidInput(
+                [InputProblem("parameter admitted", f"niet voldaan aan: {', '.join(unmet)}")],
+                "Toelaten kan alleen als aan alle eisen is voldaan",
+            )
+        if not admitted and not remark.strip():
+            raise InvalidInput(
+                [InputProblem("parameter remark", "een afwijzing heeft een motivering nodig")],
+                "Motivering ontbreekt",
+            )
+        admission.status, admission.decided_on = outcome, as_of
+        admission.decided_by, admission.decision_remark = decided_by, remark.strip()
+        provider.active = admitted
+        in_time = as_of <= admission.deadline
+        mail_with_event(
+            session,
+            cfg,
+            key=f"admission:{code}:decision",
+            template="admission_decision",
+            context={
+                "provider": provider,
+                "admitted": admitted,
+                "remark": remark.strip(),
+                "region": cfg.region,
+            },
+            to=[provider.contact_email],
+            cc=[provider.board_email] if provider.board_email else None,
+            subject=f"Besluit over uw aanmelding bij {cfg.region.name}",
+            provider_id=provider.id,
+            kind="toetreding-besluit",
+            actor=decided_by,
+            as_of=as_of,
+            summary=("Toegelaten" if admitted else "Afgewezen")
+            + f" op {dutch_date(as_of)} ({'binnen' if in_time else 'na'} de termijn van "
+            f"{dutch_date(admission.deadline)})"
+            + (f": {remark.strip()}" if remark.strip() else ""),
+        )
+        uow.commit()
+    if not admitted:
+        return {"status": "refused"}
+    month = next_meeting_month(as_of)
+    year = cycle_year(month)
+    period = ReferencePeriod.calendar_year(as_of.year - 1)
+    result = compute_classification(uow, cfg, year, period, provider_codes=[code])
+    store_classification(uow, cfg, year, period, result, as_of, actor="admit-provider")
+    with uow:
+        prepared = uow.session.scalar(
+            select(Meeting.id).where(Meeting.meeting_month == month).limit(1)
+        )
+        has_judged = uow.session.scalar(
+            select(JudgedScore.id)
+            .join(Provider, Provider.id == JudgedScore.provider_id)
+            .where(Provider.code == code, JudgedScore.year == year + 1)
+        )
+    if has_judged is None:
+        # the same judged scores count for the next yearly classification until staff redo them
+        with uow:
+            current = uow.session.scalar(
+                select(JudgedScore)
+                .join(Provider, Provider.id == JudgedScore.provider_id)
+                .where(Provider.code == code, JudgedScore.year == year)
+            )
+            judged = JudgedInput(
+                code,
+                current.specialisation,
+                current.information,
+                current.political_importance,
+                "overgenomen van de toelating",
+            )
+        record_judged_scores(uow, cfg, [judged], year + 1, decided_by, as_of)
+    planned = 0
+    if prepared is not None and cfg.meetings is not None:
+        planned = prepare_month(uow, cfg, month, as_of, provider_code=code).planned
+    return {
+        "status": "admitted",
+        "category": int(result.iloc[0]["category"]),
+        "year": year,
+        "meetings_planned": planned,
+        "from_month": f"{month:%Y-%m}",
+    }
+
+
+def remind_admissions(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> tuple[int, int]:
+    """Pending applications: a reminder to contract administration at each configured number
+    of working days before the deadline (one mail when several fall due at once), and one
+    notice when the deadline has passed. Returns (reminders, overdue notices)."""
+    reminders = overdue = 0
+    admin = [s.email for s in cfg.staff_with_role(Role.CONTRACT_ADMINISTRATION)]
+    with uow:
+        session = uow.session
+        rows = session.execute(
+            select(Admission, Provider)
+            .join(Provider, Provider.id == Admission.provider_id)
+            .where(Admission.status == "pending", Admission.overdue_sent_on.is_(None))
+        ).all()
+        for admission, provider in rows:
+            context = {"provider": provider, "admission": admission, "region": cfg.region}
+            if as_of > admission.deadline:
+                manager = cfg.staff_by_key.get(provider.contract_manager)
+                admins = cfg.staff_with_role(Role.FUNCTIONAL_ADMINISTRATOR)
+                mail_with_event(
+                    session,
+                    cfg,
+                    key=f"admission:{provider.code}:overdue",
+                    template="admission_reminder",
+                    context={**context, "overdue": True},
+                    to=admin,
+                    cc=[m.email for m in [manager, *admins] if m],
+                    subject=f"Termijn verstreken: aanmelding {provider.name}",
+                    provider_id=provider.id,
+                    kind="toetreding-termijn-verstreken",
+                    actor="daily-sweep",
+                    as_of=as_of,
+                    summary="Beoordelingstermijn van de aanmelding verstreken "
+                    f"({dutch_date(admission.deadline)})",
+                )
+                admission.overdue_sent_on = as_of
+                overdue += 1
+                continue
+            due = [
+                n
+                for n in cfg.admission.reminder_working_days
+                if n not in admission.reminders
+                and as_of >= working_days_before(admission.deadline, n, cfg.calendar)
+            ]
+            if not due:
+                continue
+            n = min(due)  # catching up: the nearest term only, one mail
+            mail_with_event(
+                session,
+                cfg,
+                key=f"admission:{provider.code}:reminder:{n}",
+                template="admission_reminder",
+                context={**context, "overdue": False},
+                to=admin,
+                subject=f"Herinnering: besluit over aanmelding {provider.name} uiterlijk "
+                f"{dutch_date(admission.deadline)}",
+                provider_id=provider.id,
+                kind="toetreding-herinnering",
+                actor="daily-sweep",
+                as_of=as_of,
+                summary=f"Herinnering beoordeling aanmelding ({n} werkdagen vóór de termijn)",
+            )
+            admission.reminders = sorted({*admission.reminders, *due})
+            reminders += 1
+        uow.commit()
+    return reminders, overdue

@@ -1,0 +1,101 @@
+"""Flow admit-provider: a provider applies to join mid-term (dynamic contracting)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prefect import flow
+from pydantic import BaseModel, EmailStr, Field
+
+from clm.services.admission import Application, CheckItem
+from flows.common import FlowInput, ProviderCode, StaffKey
+from tasks.admission import decide, register
+from tasks.outbox import deliver_outbox
+
+Score = Field(..., ge=1, le=10)
+
+
+class CheckInput(BaseModel):
+    """Eén eis uit de checklist (regioconfiguratie, admission.requirements)."""
+
+    key: str = Field(..., title="Eis", description="Bijvoorbeeld big, kvk, vog, agb.")
+    met: bool = Field(..., title="Voldaan")
+    document: str = Field("", max_length=300, title="Documentverwijzing")
+
+
+class AdmitProviderInput(FlowInput):
+    """Aanmelding van een aanbieder voor tussentijdse toetreding."""
+
+    provider_code: ProviderCode
+    name: str = Field(..., min_length=2, max_length=200, title="Naam aanbieder")
+    contact_name: str = Field(..., min_length=2, max_length=200, title="Contactpersoon")
+    contact_email: EmailStr = Field(..., title="E-mail contactpersoon")
+    board_email: EmailStr | None = Field(None, title="E-mail bestuur")
+    address: str = Field("", max_length=300, title="Adres")
+    contract_manager: StaffKey
+    care_types: list[str] = Field(..., min_length=1, title="Percelen")
+    applied_on: date = Field(..., title="Aanmelding ontvangen op")
+    checklist: list[CheckInput] = Field(..., min_length=1, title="Toetsing van de eisen")
+    specialisation: int = Field(..., ge=1, le=10, title="Specialisatie van het aanbod (1-10)")
+    information: int = Field(..., ge=1, le=10, title="Bijdrage aan informatie (1-10)")
+    political_importance: int = Field(..., ge=1, le=10, title="Politiek belang (1-10)")
+    admit_now: bool = Field(
+        False,
+        title="Meteen toelaten",
+        description="Aan: direct besluiten (alleen als aan alle eisen is voldaan). Uit: de "
+        "aanmelding wordt bewaakt; het besluit volgt met de flow decide-admission.",
+    )
+
+
+class DecideAdmissionInput(FlowInput):
+    """Besluit over een aanmelding."""
+
+    provider_code: ProviderCode
+    admitted: bool = Field(..., title="Toegelaten")
+    remark: str = Field("", max_length=3000, title="Motivering (verplicht bij afwijzen)")
+    decided_by: StaffKey
+
+
+@flow(name="admit-provider")
+def admit_provider(params: AdmitProviderInput) -> dict:
+    """Aanmelding voor tussentijdse toetreding registreren: de eisen met documentverwijzing,
+    de beoordeelde criteria, en de beoordelingstermijn van maximaal zes maanden (de dagelijkse
+    ronde herinnert contractbeheer). De aanbieder krijgt een ontvangstbevestiging. Met
+    'meteen toelaten' wordt de aanbieder direct geclassificeerd en vanaf de eerstvolgende
+    gespreksmaand ingepland."""
+    as_of = params.effective_as_of()
+    application = Application(
+        code=params.provider_code,
+        name=params.name,
+        contact_name=params.contact_name,
+        contact_email=str(params.contact_email),
+        board_email=str(params.board_email or ""),
+        address=params.address,
+        contract_manager=params.contract_manager,
+        care_types=params.care_types,
+        applied_on=params.applied_on,
+        checklist=[CheckItem(c.key, c.met, c.document) for c in params.checklist],
+        specialisation=params.specialisation,
+        information=params.information,
+        political_importance=params.political_importance,
+    )
+    result: dict = {"application": register(application, as_of)}
+    if params.admit_now:
+        result.update(decide(params.provider_code, True, "", params.contract_manager, as_of))
+    return {**result, **deliver_outbox()}
+
+
+@flow(name="decide-admission")
+def decide_admission(params: DecideAdmissionInput) -> dict:
+    """Het besluit over een aanmelding vastleggen. Toegelaten (alleen als aan alle eisen is
+    voldaan): de aanbieder wordt actief, meteen geclassificeerd met de beoordeelde criteria en
+    vanaf de eerstvolgende gespreksmaand ingepland. Afgewezen: met motivering. Beide gaan als
+    brief naar de aanbieder; hetzelfde besluit nog eens verandert niets."""
+    outcome = decide(
+        params.provider_code,
+        params.admitted,
+        params.remark,
+        params.decided_by,
+        params.effective_as_of(),
+    )
+    return {**outcome, **deliver_outbox()}
