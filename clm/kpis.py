@@ -156,7 +156,9 @@ def declaration_values(declarations: pd.DataFrame, kpis: list[Kpi], quarter: str
     ``municipality_code``, ``period``, ``amount``), one row per provider and KPI."""
     wanted = [k for k in kpis if k.source == "declarations"]
     if not wanted or declarations.empty:
-        return pd.DataFrame(columns=VALUE_COLUMNS)
+        return pd.DataFrame(
+            {c: pd.Series(dtype="float64" if c == "value" else "object") for c in VALUE_COLUMNS}
+        )
     start, end = quarter_months(quarter)
     period = pd.to_datetime(declarations["period"])
     rows = declarations[(period >= start) & (period <= end)]

@@ -52,7 +52,7 @@ def kpi_trends(trend: pd.DataFrame, kpis: list[Kpi]) -> bytes:
         ax.plot(x, part["median"], marker="o", color="#1f4e79", label="mediaan")
         if part["norm"].notna().any():
             ax.step(x, part["norm"], where="mid", color="#a00", linestyle="--", label="norm")
-        ax.set_xticks(list(x), [q.replace("-", " ") for q in part["quarter"]], fontsize=6)
+        ax.set_xticks(list(x), [f"{q[-2:]}\n{q[:4]}" for q in part["quarter"]], fontsize=6)
         ax.set_title(_short(kpi.label), fontsize=7.5)
         ax.yaxis.set_major_formatter(_COMMA)
     for ax in list(axes.flat)[len(shown) :]:
@@ -93,7 +93,7 @@ def provider_distribution(
     ax.set_xlim(-0.05, 1.05)
     ax.set_title("Positie tussen de aanbieders (rood: deze aanbieder, streep: norm)", fontsize=8)
     height = fig.get_figheight()
-    fig.subplots_adjust(left=0.36, right=0.98, top=1 - 0.35 / height, bottom=0.3 / height)
+    fig.subplots_adjust(left=0.4, right=0.98, top=1 - 0.35 / height, bottom=0.3 / height)
     return _png(fig, tight=False)
 
 
@@ -127,6 +127,6 @@ def escalations_over_time(steps: pd.DataFrame, quarters: list[str]) -> bytes:
     return _png(fig)
 
 
-def _short(label: str, width: int = 38) -> str:
+def _short(label: str, width: int = 36) -> str:
     label = label.split(" (")[0]
     return label if len(label) <= width else label[: width - 1] + "…"

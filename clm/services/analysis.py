@@ -207,6 +207,7 @@ def gather(uow: UnitOfWork, cfg: RegionConfig, quarter: str, as_of: date) -> Ana
         ignore_index=True,
     )
     values = values[values["provider_id"].isin(known)].reset_index(drop=True)
+    values = values.astype({"provider_id": "int64", "value": "float64"})
     memberships = (
         providers.assign(care_type=providers["care_types"].str.split(","))
         .explode("care_type")
@@ -549,7 +550,6 @@ class StoreResult:
 
     report_new: bool
     pages_new: int
-    signals_new: int
     path: str
 
 
@@ -670,4 +670,4 @@ def store_report(
         tmp = path.with_suffix(".tmp")
         tmp.write_bytes(rendered.report_pdf)
         tmp.replace(path)  # readers never see half a file
-    return StoreResult(report_new, pages_new, 0, str(path))
+    return StoreResult(report_new, pages_new, str(path))

@@ -30,6 +30,7 @@ from clm.notify import KnownKeys, mail_with_event
 from clm.pdf import html_to_pdf
 from clm.rendering import render
 from clm.services.meetings import as_utc, meeting_day
+from clm.services.signals import KINDS
 
 OPENING = "Opening, mededelingen en verslag van de vorige bijeenkomst"
 CLOSING = "Rondvraag en sluiting"
@@ -210,7 +211,8 @@ def candidates(uow: UnitOfWork, key: str) -> list[Candidate]:
             select(Signal).where(Signal.as_of >= since, Signal.as_of <= day).order_by(Signal.id)
         ).all()
         return [Candidate(t.id, "onderwerp", t.text, t.proposed_by) for t in topics] + [
-            Candidate(s.id, "signaal", f"{s.kind}: {s.description}", s.source) for s in signals
+            Candidate(s.id, "signaal", f"{KINDS.get(s.kind, s.kind)}: {s.description}", s.source)
+            for s in signals
         ]
 
 

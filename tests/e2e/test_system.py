@@ -215,7 +215,7 @@ print(sqlite3.connect(sys.argv[1]).execute('select min(code) from providers').fe
     # the server's scheduler has planned the scheduled deployments (and logged no errors)
     scheduled = _prefect(system, "flow-run", "ls", "--state-type", "SCHEDULED", "--limit", "50")
     assert "daily-sweep" in scheduled.stdout, scheduled.stdout
-    assert "Traceback" not in (var / "log" / "server.log").read_text()
+    assert _server_errors(var / "log" / "server.log") == []
 
     # starting again is harmless: nothing new is started or written
     again = subprocess.run(
@@ -228,3 +228,14 @@ print(sqlite3.connect(sys.argv[1]).execute('select min(code) from providers').fe
     )
     assert again.returncode == 0, again.stdout + again.stderr
     assert "draait al" in again.stdout
+
+
+def _server_errors(log: Path) -> list[str]:
+    """Tracebacks in the server log, except Prefect's own SQLite lock contention.
+
+    Prefect's SQLite back end can fail a write with 'database is locked' when two of its
+    services write at once (PrefectHQ/prefect#18934); the service retries on its next loop
+    and no run is affected. Any other traceback is an error of ours or of the set-up.
+    """
+    blocks = log.read_text().split("Traceback (most recent call last):")[1:]
+    return [b[-400:] for b in blocks if "sqlite3.OperationalError) database is locked" not in b]

@@ -1,0 +1,85 @@
+"""A missed result obligation raises exactly one signal, whichever step sees it first."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from clm.config import RegionConfig
+from clm.datasheet import data_sheet_template
+from clm.db import UnitOfWork
+from clm.models import Provider, Signal
+from clm.services.analysis import gather, raise_obligation_signals
+from clm.services.data_intake import take_in_data_sheet
+
+CODE = "12345678"
+
+
+def _provider() -> None:
+    with UnitOfWork() as uow:
+        uow.session.add(
+            Provider(
+                code=CODE,
+                name="Zorg Test",
+                contact_name="A. Test",
+                contact_email="a@zorg.example.org",
+                contract_manager="cm-jansen",
+                care_types="AMB",
+            )
+        )
+        uow.commit()
+
+
+def _sheet(tmp_path: Path, cfg: RegionConfig, quarter: str, **values: float) -> Path:
+    """A data sheet with every KPI at its norm, but for ``values``."""
+    path = tmp_path / f"gegevens-{quarter}-{len(values)}-{sum(values.values())}.xlsx"
+    path.write_bytes(data_sheet_template(CODE, "Zorg Test", quarter, cfg.sheet_kpis))
+    book = load_workbook(path)
+    year = int(quarter[:4])
+    for r, kpi in enumerate(cfg.sheet_kpis, 6):
+        book["Gegevens"].cell(r, 5, values.get(kpi.code, kpi.norm_for(year) or 1))
+    book.save(path)
+    return path
+
+
+def _signals() -> dict[str, int]:
+    with UnitOfWork() as uow:
+        keys = uow.session.scalars(select(Signal.key)).all()
+    return {prefix: sum(k.startswith(prefix) for k in keys) for prefix in ("obligation:", "kpi:")}
+
+
+def test_missed_obligation_is_one_signal(db: str, cfg: RegionConfig, tmp_path: Path) -> None:
+    _provider()
+    as_of = date(2026, 10, 20)
+    # satisfaction 6.0 misses the 2026 norm 7.5 (an obligation from 2026), not by 25%;
+    # dropout 20 is far above its norm 10 but no obligation: a plain KPI signal
+    sheet = _sheet(tmp_path, cfg, "2026-Q3", clienttevredenheid=6.0, uitval=20)
+    take_in_data_sheet(UnitOfWork(), cfg, sheet, as_of)
+    assert _signals() == {"obligation:": 1, "kpi:": 1}
+    with UnitOfWork() as uow:
+        signal = uow.session.scalar(select(Signal).where(Signal.key.like("obligation:%")))
+    assert "Resultaatverplichting niet gehaald: Cliënttevredenheid" in signal.description
+
+    take_in_data_sheet(UnitOfWork(), cfg, sheet, as_of)  # the same file again
+    corrected = _sheet(tmp_path, cfg, "2026-Q3", clienttevredenheid=6.5, uitval=20)
+    take_in_data_sheet(UnitOfWork(), cfg, corrected, date(2026, 10, 21))  # still missed
+    data = gather(UnitOfWork(), cfg, "2026-Q3", date(2026, 11, 23))
+    assert raise_obligation_signals(UnitOfWork(), cfg, data, date(2026, 11, 23)) == 0
+    assert _signals() == {"obligation:": 1, "kpi:": 1}
+
+
+def test_no_obligation_before_its_year(db: str, cfg: RegionConfig, tmp_path: Path) -> None:
+    _provider()
+    # 2025: the norm is 7 and not yet an obligation; 6.0 is within the 25% margin
+    take_in_data_sheet(
+        UnitOfWork(),
+        cfg,
+        _sheet(tmp_path, cfg, "2025-Q3", clienttevredenheid=6.0),
+        date(2025, 10, 1),
+    )
+    data = gather(UnitOfWork(), cfg, "2025-Q3", date(2025, 11, 23))
+    assert raise_obligation_signals(UnitOfWork(), cfg, data, date(2025, 11, 23)) == 0
+    assert _signals() == {"obligation:": 0, "kpi:": 0}
