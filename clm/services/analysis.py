@@ -20,7 +20,6 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Float, cast, func, select
 
-from clm.calendar import add_working_days
 from clm.clock import dutch_date
 from clm.config import RegionConfig
 from clm.db import UnitOfWork
@@ -54,6 +53,7 @@ from clm.plots import escalations_over_time, kpi_trends, provider_distribution
 from clm.rendering import format_number, render
 from clm.services.kpi_signals import raise_kpi_signals
 from clm.services.meetings import meeting_day
+from clm.services.minutes import timeliness_counts
 
 TREND_QUARTERS = 6
 REPORT_KIND = "regioanalyse"
@@ -222,7 +222,7 @@ def gather(uow: UnitOfWork, cfg: RegionConfig, quarter: str, as_of: date) -> Ana
         as_of=as_of,
         providers=providers.drop(columns=["meeting_months"]),
         meetings=_meeting_counts(providers, [m for m, _, _ in meetings], start, end, as_of),
-        minutes=_minutes_counts(cfg, meetings, as_of),
+        minutes=timeliness_counts(cfg, [(m, sent) for m, sent, _ in meetings], start, end, as_of),
         reactions=_reaction_counts(meetings, minutes_ids, first_reactions),
         actions=_action_counts(actions, as_of),
         signals=signals.groupby("kind").size().rename("open").reset_index(),
@@ -267,22 +267,6 @@ def _meeting_counts(
     )
     out["category"] = out["category"].astype(int)
     return out
-
-
-def _minutes_counts(cfg: RegionConfig, meetings: list, as_of: date) -> dict[str, int]:
-    """Held meetings whose minutes went out within the term, late, or not (yet)."""
-    counts = {"held": 0, "on_time": 0, "late": 0, "not_sent": 0}
-    for meeting, sent_on, _ in meetings:
-        day = meeting_day(meeting)
-        if meeting.status != "planned" or day >= as_of:
-            continue
-        counts["held"] += 1
-        due = add_working_days(day, cfg.minutes.late_after_working_days, cfg.calendar)
-        if sent_on is None:
-            counts["not_sent"] += 1
-        else:
-            counts["on_time" if sent_on <= due else "late"] += 1
-    return counts
 
 
 def _reaction_counts(meetings: list, minutes_ids: dict, first: dict) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
@@ -675,16 +676,28 @@ def minutes_timeliness(
 ) -> dict[str, int]:
     """For meetings held in [start, end]: minutes sent within the term, sent late, and not
     sent (yet); the figures the regional analysis reports (seed 004: within two weeks)."""
-    counts = {"held": 0, "on_time": 0, "late": 0, "not_sent": 0}
     with uow:
         rows = uow.session.execute(
             select(Meeting, Minutes.first_sent_on)
             .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
             .where(Meeting.status == "planned")
         ).all()
+    return timeliness_counts(cfg, rows, start, end, as_of)
+
+
+def timeliness_counts(
+    cfg: RegionConfig,
+    rows: Iterable[tuple[Meeting, date | None]],
+    start: date,
+    end: date,
+    as_of: date,
+) -> dict[str, int]:
+    """Count (meeting, first sent on) pairs: held in [start, end] before ``as_of``, minutes
+    sent within ``late_after_working_days``, sent later, or not sent."""
+    counts = {"held": 0, "on_time": 0, "late": 0, "not_sent": 0}
     for meeting, sent_on in rows:
         day = meeting_day(meeting)
-        if not start <= day <= end or day >= as_of:
+        if meeting.status != "planned" or not start <= day <= end or day >= as_of:
             continue
         counts["held"] += 1
         due = add_working_days(day, cfg.minutes.late_after_working_days, cfg.calendar)
