@@ -80,17 +80,29 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+def _use_postgres(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = request.getfixturevalue("pg_database")
+    from clm.db import get_engine
+
+    get_engine.cache_clear()
+    _reset_postgres(url)
+    monkeypatch.setenv("CLM_DATABASE_URL", url)
+    get_settings.cache_clear()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request: pytest.FixtureRequest, env: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A migrated, empty database: SQLite in the temp folder, and PostgreSQL when reachable."""
     if request.param == "postgresql":
-        url = request.getfixturevalue("pg_database")
-        from clm.db import get_engine
+        _use_postgres(request, monkeypatch)
+    migrate()
+    return get_settings().db_url
 
-        get_engine.cache_clear()
-        _reset_postgres(url)
-        monkeypatch.setenv("CLM_DATABASE_URL", url)
-        get_settings.cache_clear()
+
+@pytest.fixture
+def pg_db(request: pytest.FixtureRequest, env: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A migrated, empty PostgreSQL database (skipped with the reason when not reachable)."""
+    _use_postgres(request, monkeypatch)
     migrate()
     return get_settings().db_url
 

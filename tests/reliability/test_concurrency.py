@@ -1,0 +1,105 @@
+"""Concurrent runs on PostgreSQL: two runs of the same step for the same day, or two workers
+delivering the outbox, write and send nothing twice."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from clm.config import RegionConfig
+from clm.db import UnitOfWork
+from clm.demo import load_demo
+from clm.mail import SmtpTransport
+from clm.models import DossierEvent, Meeting, OutboxMessage
+from clm.outbox import deliver_pending, enqueue
+from clm.services.classification import (
+    ReferencePeriod,
+    compute_classification,
+    store_classification,
+)
+from clm.services.meetings import prepare_month
+from tests.conftest import AS_OF
+from tests.smtp import Recorder
+
+APRIL = date(2027, 4, 1)
+
+
+def _at_once(work: Callable[[], object], runs: int = 2) -> list[object]:
+    """Start ``runs`` calls of ``work`` at the same moment; their results or exceptions."""
+    start = threading.Barrier(runs)
+    outcomes: list[object] = [None] * runs
+
+    def run(i: int) -> None:
+        start.wait()
+        try:
+            outcomes[i] = work()
+        except Exception as exc:  # the losing run: its transaction is rolled back
+            outcomes[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(runs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    return outcomes
+
+
+def _count(model: type, *where: object) -> int:
+    with UnitOfWork() as uow:
+        return uow.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_two_preparations_at_once_plan_and_send_once(
+    pg_db: str, cfg: RegionConfig, env: Path
+) -> None:
+    load_demo(UnitOfWork, cfg, AS_OF, env / "intake")
+    period = ReferencePeriod.calendar_year(2025)
+    result = compute_classification(UnitOfWork(), cfg, 2027, period)
+    store_classification(UnitOfWork(), cfg, 2027, period, result, AS_OF)
+    as_of = date(2027, 3, 1)
+
+    outcomes = _at_once(lambda: prepare_month(UnitOfWork(), cfg, APRIL, as_of))
+    planned = [o.planned for o in outcomes if not isinstance(o, Exception)]
+    assert 40 in planned, outcomes  # one run planned everything
+    # the other planned nothing, or lost on a unique key and was rolled back; its task's
+    # retry then finds everything planned and adds nothing
+    retry = prepare_month(UnitOfWork(), cfg, APRIL, as_of)
+    assert (retry.planned, retry.messages) == (0, 0)
+
+    assert _count(Meeting) == 40
+    assert _count(OutboxMessage, OutboxMessage.key.like("meeting:2027-04:%")) == 40
+    with UnitOfWork() as uow:
+        keys = uow.session.scalars(select(DossierEvent.key)).all()
+    assert len(keys) == len(set(keys))
+
+
+def test_two_workers_deliver_each_message_once(
+    pg_db: str, cfg: RegionConfig, smtp_server: tuple[Recorder, int]
+) -> None:
+    handler, port = smtp_server
+    with UnitOfWork() as uow:
+        for n in range(300):
+            enqueue(
+                uow.session,
+                key=f"concurrent:{n}",
+                sender=cfg.mail,
+                to=[f"p{n}@zorg.example.org"],
+                subject=f"Bericht {n}",
+                text="t",
+                html="<p>t</p>",
+            )
+        uow.commit()
+
+    outcomes = _at_once(
+        lambda: deliver_pending(UnitOfWork, SmtpTransport("127.0.0.1", port, None, None), cfg.mail)
+    )
+    assert sum(o.sent for o in outcomes) == 300, outcomes
+    assert all(o.sent > 0 for o in outcomes)  # both workers really took part
+    ids = Counter(str(m["Message-ID"]) for m in handler.accepted)
+    assert len(ids) == 300 and set(ids.values()) == {1}
+    assert _count(OutboxMessage, OutboxMessage.status == "sent") == 300
