@@ -13,11 +13,11 @@ from prefect.input import RunInput
 from prefect.runtime import deployment
 from pydantic import BaseModel, Field
 
-from clm.escalation import STEPS, EvidenceKind
 from clm.escalation import Evidence as EvidenceItem
+from clm.escalation import EvidenceKind
 from clm.services.escalation import StepRequest
 from flows.common import FlowInput, ProviderCode, StaffKey
-from tasks.escalation import decide, request
+from tasks.escalation import decide, request, status_of
 from tasks.outbox import deliver_outbox
 
 APPROVAL_WAIT_SECONDS = 14 * 24 * 3600  # two weeks; the run holds no worker meanwhile
@@ -119,8 +119,8 @@ def escalation(params: EscalationInput) -> dict:
         ),
         as_of,
     )
-    status = "active"
-    if STEPS[params.step].needs_approval:
+    status = status_of(step_id)
+    if status == "awaiting_approval":
         get_run_logger().info("Trede %s wacht op goedkeuring door een tweede persoon", params.step)
         approval = _wait_for_approval(step_id)
         status = decide(

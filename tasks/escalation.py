@@ -6,6 +6,7 @@ from dataclasses import asdict
 from datetime import date
 
 from prefect import task
+from prefect.cache_policies import NO_CACHE
 
 from clm.db import UnitOfWork
 from clm.services import escalation as service
@@ -19,6 +20,12 @@ from clm.services.signals import open_signals, record_signal
 def request(req: service.StepRequest, as_of: date) -> int:
     """Record the requested step (taken at once for steps 1 and 2)."""
     return service.request_step(UnitOfWork(), region_config(), req, as_of)
+
+
+@task(name="step-status", cache_policy=NO_CACHE)
+def status_of(step_id: int) -> str:
+    """Whether the step still waits for approval (a rerun finds it decided already)."""
+    return service.step_status(UnitOfWork(), step_id)
 
 
 @task(name="decide-step", persist_result=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -33,5 +34,30 @@ def write_xlsx(
     ws.append(header or HEADER)
     for r in rows:
         ws.append(r)
+    book.save(path)
+    return path
+
+
+def filled_minutes_sheet(folder: Path, code: str, month: date, day: date, edit=None) -> Path:  # noqa: ANN001
+    """The minutes template of a provider's meeting, filled in as the support officer would:
+    attendees, item 4b discussed and decided, one action for each side."""
+    from datetime import timedelta
+
+    from openpyxl import load_workbook
+
+    from clm.db import UnitOfWork
+    from clm.services.minutes import write_template
+
+    path = write_template(UnitOfWork(), code, month, folder)
+    book = load_workbook(path)
+    ws, actions = book["Verslag"], book["Actiepunten"]
+    ws["B4"] = "Eva de Vries, Marieke Jansen"
+    row = next(r for r in range(7, 40) if ws.cell(r, 1).value == "4b")
+    ws.cell(row, 3, "Wachtlijst besproken")
+    ws.cell(row, 4, "Plan van aanpak voor 1 mei")
+    actions.append(["4b", "Plan van aanpak", "aanbieder", "Eva de Vries", day + timedelta(days=20)])
+    actions.append(["5", "Benchmark delen", "regio", "cm-jansen", day + timedelta(days=10)])
+    if edit:
+        edit(book)
     book.save(path)
     return path

@@ -87,7 +87,8 @@ def regional_revenue(session: Session, provider_id: int, as_of: date) -> Decimal
 
 def request_step(uow: UnitOfWork, cfg: RegionConfig, req: StepRequest, as_of: date) -> int:
     """Record a requested step; steps 1 and 2 are taken at once, 3 and higher wait for a
-    second person's approval. Returns the step's id. Refusals name the reason."""
+    second person's approval. Returns the step's id (the existing one when the same request
+    was made the same day). Refusals name the reason."""
     cfg.staff_member(req.requested_by)
     with uow:
         session = uow.session
@@ -97,6 +98,17 @@ def request_step(uow: UnitOfWork, cfg: RegionConfig, req: StepRequest, as_of: da
                 Escalation.provider_id == provider.id, Escalation.status == "open"
             )
         )
+        if escalation is not None:
+            same = session.scalar(
+                select(EscalationStep.id).where(
+                    EscalationStep.escalation_id == escalation.id,
+                    EscalationStep.step == req.step,
+                    EscalationStep.reason == req.reason,
+                    EscalationStep.requested_on == as_of,
+                )
+            )
+            if same is not None:
+                return same  # the same request on the same day again: nothing new
         known = (
             []
             if escalation is None
@@ -192,6 +204,13 @@ def request_step(uow: UnitOfWork, cfg: RegionConfig, req: StepRequest, as_of: da
             _take(session, cfg, escalation, step, provider, as_of, req.requested_by)
         uow.commit()
         return step.id
+
+
+def step_status(uow: UnitOfWork, step_id: int) -> str:
+    """The status of a step (awaiting_approval, active, rejected, suspended, superseded)."""
+    with uow:
+        step = uow.session.get(EscalationStep, step_id)
+        return step.status if step else "unknown"
 
 
 def decide_step(

@@ -268,6 +268,13 @@ def register_reaction(
         session = uow.session
         meeting, provider = find_meeting(session, provider_code, month)
         minutes = session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
+        key = f"reaction:{meeting.uid}:v{minutes.version if minutes else 0}"
+        # the reaction to this version is on record already (an agreement made the minutes
+        # final): the same registration again changes nothing
+        if minutes is not None and session.scalar(
+            select(MinutesReaction.id).where(MinutesReaction.key == key)
+        ):
+            return "unchanged"
         if minutes is None or minutes.status != "sent":
             raise InvalidInput(
                 [
@@ -277,9 +284,6 @@ def register_reaction(
                 ],
                 "Reactie afgekeurd",
             )
-        key = f"reaction:{meeting.uid}:v{minutes.version}"
-        if session.scalar(select(MinutesReaction.id).where(MinutesReaction.key == key)):
-            return "unchanged"
         session.add(
             MinutesReaction(
                 key=key,

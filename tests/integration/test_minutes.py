@@ -34,6 +34,7 @@ from clm.services.classification import (
 )
 from clm.services.meetings import as_utc, prepare_month
 from tests.conftest import AS_OF, count, table_counts
+from tests.helpers import filled_minutes_sheet
 
 APRIL = date(2027, 4, 1)
 
@@ -299,22 +300,7 @@ def test_gap_in_sweeps_skips_to_overdue(cfg: RegionConfig, meeting: tuple[str, d
 
 
 def _filled_sheet(tmp_path: Path, code: str, day: date, edit=None) -> Path:  # noqa: ANN001
-    from openpyxl import load_workbook
-
-    folder = tmp_path / "verslagen"
-    path = svc.write_template(UnitOfWork(), code, APRIL, folder)
-    book = load_workbook(path)
-    ws, actions = book["Verslag"], book["Actiepunten"]
-    ws["B4"] = "Eva de Vries, Marieke Jansen"
-    row = next(r for r in range(7, 40) if ws.cell(r, 1).value == "4b")
-    ws.cell(row, 3, "Wachtlijst besproken")
-    ws.cell(row, 4, "Plan van aanpak voor 1 mei")
-    actions.append(["4b", "Plan van aanpak", "aanbieder", "Eva de Vries", day + timedelta(days=20)])
-    actions.append(["5", "Benchmark delen", "regio", "cm-jansen", day + timedelta(days=10)])
-    if edit:
-        edit(book)
-    book.save(path)
-    return path
+    return filled_minutes_sheet(tmp_path / "verslagen", code, APRIL, day, edit)
 
 
 def test_minutes_from_a_sheet(cfg: RegionConfig, meeting: tuple[str, date], tmp_path: Path) -> None:
