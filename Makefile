@@ -31,4 +31,4 @@ constraints: $(STAMP)
 		--no-header --no-annotate --quiet -o constraints.txt
 
 bench: $(STAMP)
-	PREFECT_SERVER_ANALYTICS_ENABLED=false $(VENV)/bin/python bench/classification.py
+	PREFECT_SERVER_ANALYTICS_ENABLED=false $(VENV)/bin/python bench/run_all.py

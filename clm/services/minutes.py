@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from clm.agenda import AGENDA
@@ -31,7 +31,7 @@ from clm.models import (
     Provider,
     Signal,
 )
-from clm.notify import mail_with_event
+from clm.notify import KnownKeys, mail_with_event
 from clm.pdf import html_to_pdf
 from clm.rendering import render
 from clm.services.meeting_changes import find_meeting
@@ -507,13 +507,27 @@ def remind_actions(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> tuple[int
     """Owners of open actions: a reminder some working days before the deadline and one when
     it has passed, each once; an overdue action of the provider is also a signal."""
     before = overdue = 0
+    days = cfg.minutes.action_reminder_working_days
+    # A reminder is due once as_of reaches the day `days` working days before the deadline,
+    # so no deadline after this horizon (a week's slack for days off) can need anything today;
+    # the database leaves the far future out instead of handing every open action over.
+    horizon = add_working_days(as_of, days, cfg.calendar) + timedelta(days=7)
     with uow:
         session = uow.session
         rows = session.execute(
             select(ActionItem, Provider)
             .outerjoin(Provider, Provider.id == ActionItem.provider_id)
-            .where(ActionItem.status == "open", ActionItem.overdue_sent_on.is_(None))
+            .where(
+                ActionItem.status == "open",
+                ActionItem.overdue_sent_on.is_(None),
+                ActionItem.deadline <= horizon,
+                or_(ActionItem.reminder_sent_on.is_(None), ActionItem.deadline < as_of),
+            )
         ).all()
+        known = KnownKeys.load(session, "action:")
+        group = KnownKeys.load(session, "group-action:")
+        known.outbox |= group.outbox
+        known.dossier |= group.dossier
         for action, provider in rows:
             base = action_key(action)
             provider_id = provider.id if provider else None
@@ -537,6 +551,7 @@ def remind_actions(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> tuple[int
                     as_of=as_of,
                     summary=f"Actiepunt {action.agenda_item} over de deadline "
                     f"({action.deadline:%d-%m-%Y}): {action.description}",
+                    known=known,
                 )
                 if action.owner_side == "provider" and provider is not None:
                     raise_signal(
@@ -567,6 +582,7 @@ def remind_actions(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> tuple[int
                     actor="daily-sweep",
                     as_of=as_of,
                     summary=f"Herinnering actiepunt {action.agenda_item} aan {action.owner_name}",
+                    known=known,
                 )
                 action.reminder_sent_on = as_of
                 before += 1

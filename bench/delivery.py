@@ -1,0 +1,89 @@
+"""Benchmark of outbox delivery to a local SMTP server (not a test: it prints a rate).
+
+N messages (default 2,000) with an HTML and a text body are put in the outbox, then one
+worker delivers them over SMTP to an aiosmtpd server on 127.0.0.1, claiming, sending and
+marking each as the daily sweep does. Usage: python bench/delivery.py [--messages N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+class Counter:
+    """An SMTP handler that only counts what it accepts."""
+
+    def __init__(self) -> None:
+        self.accepted = 0
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802
+        self.accepted += 1
+        return "250 OK"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--messages", type=int, default=2_000)
+    args = parser.parse_args()
+    os.environ["CLM_VAR_DIR"] = tempfile.mkdtemp(prefix="clm-bench-delivery-")
+
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    from clm.config import load_config
+    from clm.db import UnitOfWork, migrate
+    from clm.mail import SmtpTransport
+    from clm.outbox import deliver_pending, enqueue
+    from clm.settings import PROJECT_DIR
+
+    cfg = load_config(PROJECT_DIR / "config" / "region.yaml")
+    migrate()
+    with UnitOfWork() as uow:
+        for n in range(args.messages):
+            enqueue(
+                uow.session,
+                key=f"bench:{n}",
+                sender=cfg.mail,
+                to=[f"aanbieder{n % 300}@zorg.example.org"],
+                subject=f"Informatieverzoek {n}",
+                text="Geachte heer, mevrouw,\n\n" + "Tekst van het bericht. " * 40,
+                html="<p>Geachte heer, mevrouw,</p>" + "<p>Tekst van het bericht.</p>" * 40,
+            )
+        uow.commit()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    handler = Counter()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        t0 = time.perf_counter()
+        report = deliver_pending(UnitOfWork, SmtpTransport("127.0.0.1", port, None, None), cfg.mail)
+        seconds = time.perf_counter() - t0
+    finally:
+        controller.stop()
+    rate = report.sent / seconds
+    print(
+        f"delivered {report.sent:,} messages ({handler.accepted:,} accepted) in {seconds:.1f} s: "
+        f"{rate:.0f} messages/s for one worker"
+    )
+    results = Path(__file__).parent / "results"
+    results.mkdir(exist_ok=True)
+    (results / "delivery.json").write_text(
+        json.dumps(
+            {"messages": report.sent, "seconds": round(seconds, 2), "per_second": round(rate)},
+            indent=2,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

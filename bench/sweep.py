@@ -1,0 +1,101 @@
+"""Benchmark of the daily sweep over 100,000 open deadlines (not a test: it prints timings).
+
+A region of 1,000 providers with 100,000 open actions (deadlines spread over the coming year,
+so a normal day finds a few hundred due), then the sweep's services in order, as the flow
+calls them, timed as plain calls: agendas, data reminders, minutes, actions, escalation
+terms, admissions. Usage: python bench/sweep.py [--deadlines N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+AS_OF = date(2027, 5, 12)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--deadlines", type=int, default=100_000)
+    parser.add_argument("--providers", type=int, default=1_000)
+    args = parser.parse_args()
+    os.environ["CLM_VAR_DIR"] = tempfile.mkdtemp(prefix="clm-bench-sweep-")
+
+    from sqlalchemy import insert, select
+
+    from clm.config import load_config
+    from clm.db import UnitOfWork, migrate
+    from clm.demo import demo_providers, upsert_providers
+    from clm.models import ActionItem, Provider
+    from clm.services import admission, escalation, followup, minutes
+    from clm.settings import PROJECT_DIR
+
+    cfg = load_config(PROJECT_DIR / "config" / "region.yaml")
+    migrate()
+    upsert_providers(UnitOfWork(), demo_providers(cfg, count=args.providers))
+    with UnitOfWork() as uow:
+        ids = list(uow.session.scalars(select(Provider.id)))
+        rows = [
+            {
+                "provider_id": ids[n % len(ids)],
+                "number": n,
+                "agenda_item": "4b",
+                "description": f"Actie {n}",
+                "owner_side": "provider",
+                "owner_name": "Eva de Vries",
+                "owner_email": "eva@zorg.example.org",
+                "deadline": AS_OF + timedelta(days=1 + n % 365),
+                "status": "open",
+                "close_remark": "",
+            }
+            for n in range(args.deadlines)
+        ]
+        uow.session.execute(insert(ActionItem), rows)
+        uow.commit()
+
+    steps = {
+        "final agendas": lambda: followup.send_due_final_agendas(UnitOfWork(), cfg, AS_OF),
+        "data reminders": lambda: followup.remind_missing_data(UnitOfWork(), cfg, AS_OF),
+        "finalise minutes": lambda: minutes.finalise_due_minutes(UnitOfWork(), cfg, AS_OF),
+        "late minutes": lambda: minutes.signal_late_minutes(UnitOfWork(), cfg, AS_OF),
+        "action reminders": lambda: minutes.remind_actions(UnitOfWork(), cfg, AS_OF),
+        "escalation terms": lambda: escalation.sweep_escalation_terms(UnitOfWork(), cfg, AS_OF),
+        "admissions": lambda: admission.remind_admissions(UnitOfWork(), cfg, AS_OF),
+    }
+    timings = {}
+    for name, step in steps.items():
+        t0 = time.perf_counter()
+        outcome = step()
+        timings[name] = round(time.perf_counter() - t0, 2)
+        print(f"  {name:<20} {timings[name]:6.2f} s  {outcome}")
+    total = sum(timings.values())
+    t0 = time.perf_counter()
+    again = minutes.remind_actions(UnitOfWork(), cfg, AS_OF)
+    rerun = round(time.perf_counter() - t0, 2)
+    print(
+        f"sweep over {args.deadlines:,} open deadlines: {total:.2f} s; "
+        f"same day again {rerun} s {again}"
+    )
+    results = Path(__file__).parent / "results"
+    results.mkdir(exist_ok=True)
+    (results / "sweep.json").write_text(
+        json.dumps(
+            {
+                "deadlines": args.deadlines,
+                "sweep_s": round(total, 2),
+                "rerun_s": rerun,
+                "steps": timings,
+            },
+            indent=2,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
