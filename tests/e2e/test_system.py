@@ -104,6 +104,33 @@ print(" ".join(seen))
 """
 
 
+# A run of a deployment that fails (the file does not exist), tagged as the scheduler tags
+# its runs.
+FAILING_SCRIPT = """
+from prefect.deployments import run_deployment
+run = run_deployment(
+    "import-declarations/clm",
+    parameters={"params": {"file_name": "bestaat-niet.csv"}},
+    tags=["auto-scheduled"],
+    timeout=300,
+)
+print(run.state.type.value)
+"""
+
+
+def _wait_for_mail(outbox: Path, to: str, seconds: int) -> str:
+    """The text of the first .eml in ``outbox`` addressed to ``to``, waiting for it."""
+    import time
+
+    for _ in range(seconds):
+        for path in outbox.glob("*.eml"):
+            content = path.read_text(encoding="utf-8", errors="replace")
+            if f"To: {to}" in content:
+                return content
+        time.sleep(1)
+    raise AssertionError(f"geen mail aan {to} binnen {seconds} s")
+
+
 def _python(env: dict[str, str], script: str, *args: str) -> str:
     env = env | {"PREFECT_API_URL": f"http://127.0.0.1:{env['CLM_PORT']}/api"}
     done = subprocess.run(
@@ -211,6 +238,16 @@ print(sqlite3.connect(sys.argv[1]).execute('select min(code) from providers').fe
             "select status, decided_by from escalation_steps"
         ).fetchone()
     assert (status, decided_by) == ("active", "cm-bakker")
+
+    # a scheduled run that fails reaches the functional administrator: the automation from
+    # prefect.yaml starts notify-administrator, which mails through the outbox
+    automations = _prefect(system | {"COLUMNS": "250"}, "automation", "ls")
+    assert "clm-geplande-run-mislukt" in automations.stdout, automations.stdout
+    assert "clm-dagelijkse-ronde-gemist" in automations.stdout
+    state = _python(system, FAILING_SCRIPT).strip().splitlines()[-1]
+    assert state == "FAILED"
+    alert = _wait_for_mail(var / "outbox", "functioneelbeheer@regio.example.org", seconds=180)
+    assert "Geplande run mislukt: import-declarations" in alert
 
     # the server's scheduler has planned the scheduled deployments (and logged no errors)
     scheduled = _prefect(system, "flow-run", "ls", "--state-type", "SCHEDULED", "--limit", "50")

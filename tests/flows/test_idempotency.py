@@ -57,6 +57,7 @@ from flows.import_judged_scores import ImportJudgedScoresInput, import_judged_sc
 from flows.intake_provider_data import IntakeProviderDataInput, intake_provider_data
 from flows.minutes_template import MinutesTemplateInput, minutes_template
 from flows.move_meeting import MoveMeetingInput, move_meeting
+from flows.notify_administrator import NotifyAdministratorInput, notify_administrator
 from flows.override_category import OverrideCategoryInput, override_category
 from flows.propose_group_topic import ProposeGroupTopicInput, propose_group_topic
 from flows.quarterly_preparation import QuarterlyPreparationInput, quarterly_preparation
@@ -533,6 +534,13 @@ CASES: list[tuple[str, Callable[[World], Any]]] = [
         ),
     ),
     ("admit-provider", _application),
+    (
+        "notify-administrator",
+        lambda w: (
+            notify_administrator,
+            NotifyAdministratorInput(as_of="2027-05-10", kind="sweep_missing"),
+        ),
+    ),
     (
         "decide-admission",
         lambda w: (
