@@ -2,7 +2,8 @@
 # Stop what up.sh started, by the recorded PIDs (each started in its own process group).
 set -uo pipefail
 source "$(dirname "$0")/env.sh"
-for name in worker server; do
+workers=$(cd "$RUN_DIR" && ls worker*.pid 2>/dev/null | sed 's/\.pid$//')
+for name in $workers server; do
   pidfile="$RUN_DIR/$name.pid"
   if running "$name"; then
     pid=$(cat "$pidfile")

@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # Start the whole system on its embedded default: database, demo region, Prefect server,
 # work pool, deployments and a worker. Safe to run again: what runs is left running.
+# Production: see README "Production"; CLM_WORKERS=2 starts two workers, CLM_LOAD_DEMO=0
+# skips the demo region, and the database URLs come from CLM_DATABASE_URL and
+# PREFECT_API_DATABASE_CONNECTION_URL (PostgreSQL).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 
-echo "Database en demoregio…"
+echo "Database bijwerken (Alembic)…"
 clm db-upgrade
-clm load-demo
+if [ "${CLM_LOAD_DEMO:-1}" = "1" ]; then
+  echo "Demoregio laden…"
+  clm load-demo
+fi
 
 if running server; then
   echo "Prefect-server draait al (pid $(cat "$RUN_DIR/server.pid"))."
@@ -32,13 +38,16 @@ echo "Deployments uit prefect.yaml…"
 prefect --no-prompt deploy --all >>"$LOG_DIR/deploy.log" 2>&1 \
   || { echo "prefect deploy mislukt; zie $LOG_DIR/deploy.log" >&2; exit 1; }
 
-if running worker; then
-  echo "Worker draait al (pid $(cat "$RUN_DIR/worker.pid"))."
-else
-  setsid nohup prefect worker start --pool "$POOL" --type process \
-    >>"$LOG_DIR/worker.log" 2>&1 </dev/null &
-  echo $! >"$RUN_DIR/worker.pid"
-  echo "Worker gestart (log: $LOG_DIR/worker.log)."
-fi
+for i in $(seq 1 "${CLM_WORKERS:-1}"); do
+  name=worker; [ "$i" -gt 1 ] && name="worker-$i"
+  if running "$name"; then
+    echo "Worker $i draait al (pid $(cat "$RUN_DIR/$name.pid"))."
+  else
+    setsid nohup prefect worker start --pool "$POOL" --type process --name "clm-$name" \
+      >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
+    echo $! >"$RUN_DIR/$name.pid"
+    echo "Worker $i gestart (log: $LOG_DIR/$name.log)."
+  fi
+done
 echo
 echo "Klaar. Prefect UI: $PREFECT_UI_URL"

@@ -1,0 +1,148 @@
+"""Production mode: PostgreSQL for the domain and for the Prefect server, two workers, real
+SMTP with the password in a Secret block. Started with the same scripts/up.sh."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import create_engine, text
+
+from clm.clock import today_in_region
+from clm.settings import PROJECT_DIR
+from tests.conftest import PG_ADMIN_URL
+from tests.e2e.test_system import _free_port, _prefect, _python
+from tests.smtp import Recorder
+
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
+PASSWORD = "productie-wachtwoord-4242"
+
+
+def _postgres_or_skip() -> None:
+    try:
+        engine = create_engine(PG_ADMIN_URL)
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+    except Exception as exc:  # not reachable here
+        pytest.skip(f"PostgreSQL niet bereikbaar op {PG_ADMIN_URL}: {type(exc).__name__}")
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict, Recorder]]:
+    _postgres_or_skip()
+    suffix = uuid.uuid4().hex[:8]
+    names = {"clm": f"clm_prod_{suffix}", "prefect": f"prefect_prod_{suffix}"}
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for name in names.values():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    handler = Recorder()
+    handler.password = PASSWORD
+    smtp_port = _free_port()
+    smtp = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=smtp_port,
+        authenticator=handler.authenticate,
+        auth_require_tls=False,
+    )
+    smtp.start()
+    var = tmp_path_factory.mktemp("production") / "var"
+    env = {
+        key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "CLM_"))
+    } | {
+        "CLM_VAR_DIR": str(var),
+        "CLM_PORT": str(_free_port()),
+        "CLM_WORKERS": "2",
+        "CLM_DATABASE_URL": f"{base}/{names['clm']}",
+        "PREFECT_API_DATABASE_CONNECTION_URL": base.replace("+psycopg", "+asyncpg")
+        + f"/{names['prefect']}",
+        "CLM_MAIL_TRANSPORT": "smtp",
+        "CLM_SMTP_PORT": str(smtp_port),
+        "CLM_SMTP_USER": "contractmanagement@regio.example.org",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    }
+    run = {"cwd": PROJECT_DIR, "env": env, "capture_output": True, "text": True}
+    try:
+        up = subprocess.run(["bash", "scripts/up.sh"], timeout=600, **run)
+        assert up.returncode == 0, up.stdout + up.stderr
+        stored = subprocess.run(
+            ["bash", "scripts/smtp-password.sh"], input=PASSWORD, timeout=120, **run
+        )
+        assert stored.returncode == 0, stored.stdout + stored.stderr
+        yield env, handler
+    finally:
+        subprocess.run(["bash", "scripts/down.sh"], timeout=120, **run)
+        smtp.stop()
+        with admin.connect() as conn:
+            for name in names.values():
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+WORKERS_SCRIPT = """
+from prefect.client.orchestration import get_client
+with get_client(sync_client=True) as client:
+    workers = client.read_workers_for_work_pool("clm")
+print(sorted(w.name for w in workers if w.status.value == "ONLINE"))
+"""
+
+TWO_SWEEPS_SCRIPT = """
+import json, sys, time
+from prefect.client.orchestration import get_client
+from prefect.deployments import run_deployment
+
+params = {"params": {"as_of": sys.argv[1]}}
+runs = [run_deployment("daily-sweep/clm", parameters=params, timeout=0) for _ in range(2)]
+for _ in range(600):
+    with get_client(sync_client=True) as client:
+        states = [client.read_flow_run(r.id).state.type.value for r in runs]
+    if all(s in ("COMPLETED", "FAILED", "CRASHED") for s in states):
+        break
+    time.sleep(1)
+print(json.dumps(states))
+"""
+
+
+def test_postgres_two_workers_and_smtp(production: tuple[dict, Recorder]) -> None:
+    env, handler = production
+    assert env["CLM_DATABASE_URL"].startswith("postgresql")
+    as_of = today_in_region()
+    params = json.dumps({"params": {"as_of": as_of.isoformat()}})
+    run = _prefect(
+        env,
+        "deployment",
+        "run",
+        "yearly-classification/clm",
+        "--params",
+        params,
+        "--watch",
+        "--watch-timeout",
+        "300",
+    )
+    assert run.returncode == 0 and "Completed" in run.stdout, run.stdout + run.stderr
+    # the letters went out over SMTP, logged in with the password from the Secret block
+    assert len(handler.accepted) == 40
+    assert set(handler.logins) == {"contractmanagement@regio.example.org"}
+
+    workers = _python(env, WORKERS_SCRIPT).strip().splitlines()[-1]
+    assert workers == "['clm-worker', 'clm-worker-2']"
+
+    # two sweeps for the same day at once, on two workers: nothing is sent twice
+    handler.accepted.clear()
+    states = json.loads(_python(env, TWO_SWEEPS_SCRIPT, as_of.isoformat()).splitlines()[-1])
+    assert states == ["COMPLETED", "COMPLETED"], states
+    ids = Counter(str(m["Message-ID"]) for m in handler.accepted)
+    assert set(ids.values()) <= {1}
+
+    logs = "".join(p.read_text() for p in (Path(env["CLM_VAR_DIR"]) / "log").glob("*.log"))
+    assert PASSWORD not in logs
