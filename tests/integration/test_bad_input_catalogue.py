@@ -1,0 +1,378 @@
+"""Bad input across the product: files, forms, service calls and the region's configuration.
+
+Each case feeds one mistake a person could make and asserts that the message names the place
+(file, row and column, or parameter, or config key) and that nothing was written. The format
+catalogues of each file (declarations, data sheets, minutes and judged sheets) are in their
+own test files; this one spans the product.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from openpyxl import load_workbook
+from pydantic import ValidationError
+
+from clm.config import RegionConfig, parse_config
+from clm.datasheet import data_sheet_template
+from clm.db import UnitOfWork
+from clm.demo import demo_providers, upsert_providers
+from clm.errors import ConfigError, InvalidInput
+from clm.services import admission, group_meetings
+from clm.services.common import resolve_intake_file
+from clm.services.data_intake import take_in_data_sheet
+from clm.services.declarations import import_declarations
+from clm.services.judged import import_judged_scores
+from clm.settings import PROJECT_DIR
+from tests.conftest import AS_OF, table_counts
+from tests.helpers import write_csv
+
+JUDGED = ["AGB-code", "Specialisatie", "Informatie", "Politiek belang", "Toelichting"]
+
+
+@pytest.fixture
+def codes(sqlite_db: str, cfg: RegionConfig) -> list[str]:
+    providers = demo_providers(cfg, count=3)
+    upsert_providers(UnitOfWork(), providers)
+    return sorted(p.code for p in providers)
+
+
+# --- files --------------------------------------------------------------------------------
+
+
+def _declarations(rows: Callable[[list[str]], list[list[object]]], header=None):  # noqa: ANN001, ANN202
+    def run(tmp: Path, cfg: RegionConfig, codes: list[str]) -> None:
+        path = write_csv(tmp / "declaraties.csv", rows(codes), header=header)
+        import_declarations(UnitOfWork(), cfg, path, AS_OF)
+
+    return run
+
+
+def _judged(rows: Callable[[list[str]], list[list[object]]]):  # noqa: ANN202
+    def run(tmp: Path, cfg: RegionConfig, codes: list[str]) -> None:
+        path = write_csv(tmp / "oordelen.csv", rows(codes), header=JUDGED)
+        import_judged_scores(UnitOfWork(), cfg, path, 2027, "cm-jansen", AS_OF)
+
+    return run
+
+
+def _sheet(quarter: str, value: object, row: int = 6, code: str | None = None):  # noqa: ANN202
+    def run(tmp: Path, cfg: RegionConfig, codes: list[str]) -> None:
+        path = tmp / "gegevens.xlsx"
+        path.write_bytes(data_sheet_template(code or codes[0], "x", quarter, cfg.sheet_kpis))
+        book = load_workbook(path)
+        for r in range(6, 6 + len(cfg.sheet_kpis)):
+            book["Gegevens"].cell(r, 5, 4)
+        book["Gegevens"].cell(row, 5, value)
+        book.save(path)
+        take_in_data_sheet(UnitOfWork(), cfg, path, AS_OF)
+
+    return run
+
+
+def _intake(name: str):  # noqa: ANN202
+    def run(tmp: Path, cfg: RegionConfig, codes: list[str]) -> None:
+        resolve_intake_file(name, "file_name")
+
+    return run
+
+
+GOOD = ["c1", "GM0034", "2025-01", "100,00", "AMB"]
+
+FILES = {
+    "declaraties: kolom ontbreekt": (
+        _declarations(lambda c: [[c[0], "c1", "GM0034", "2025-01", "100"]], header=JUDGED[:5]),
+        "declaraties.csv, rij 1, kolom 'client_ref': kolom ontbreekt",
+    ),
+    "declaraties: bedrag geen getal": (
+        _declarations(lambda c: [[c[0], *GOOD], [c[0], "c2", "GM0034", "2025-01", "veel", "AMB"]]),
+        "rij 3, kolom 'Bedrag'",
+    ),
+    "declaraties: onbekende gemeente": (
+        _declarations(lambda c: [[c[0], "c1", "GM9999", "2025-01", "10", "AMB"]]),
+        "kolom 'Gemeente'",
+    ),
+    "declaraties: onbekende aanbieder": (
+        _declarations(lambda c: [["99999999", *GOOD]]),
+        "kolom 'AGB-code'",
+    ),
+    "declaraties: periode onleesbaar": (
+        _declarations(lambda c: [[c[0], "c1", "GM0034", "januari", "10", "AMB"]]),
+        "kolom 'Periode'",
+    ),
+    "declaraties: onbekende zorgvorm": (
+        _declarations(lambda c: [[c[0], "c1", "GM0034", "2025-01", "10", "XYZ"]]),
+        "kolom 'Zorgvorm'",
+    ),
+    "oordelen: score 11": (
+        _judged(lambda c: [[c[0], "11", "5", "5", ""]]),
+        "oordelen.csv, rij 2, kolom 'Specialisatie'",
+    ),
+    "oordelen: onbekende aanbieder": (
+        _judged(lambda c: [["99999999", "5", "5", "5", ""]]),
+        "rij 2",
+    ),
+    "gegevensblad: waarde geen getal": (_sheet("2027-Q1", "veel"), "rij 6"),
+    "gegevensblad: percentage boven 100": (_sheet("2027-Q1", 140), "buiten het bereik"),
+    "gegevensblad: kwartaal onleesbaar": (_sheet("2027-Q5", 4), "Kwartaal"),
+    "gegevensblad: onbekende aanbieder": (
+        _sheet("2027-Q1", 4, code="99999999"),
+        "gegevens.xlsx, rij 1, kolom 'AGB-code': onbekende aanbieder '99999999'",
+    ),
+    "intake: pad buiten de map": (_intake("../geheim.csv"), "buiten de intakemap"),
+    "intake: bestand bestaat niet": (_intake("bestaat-niet.csv"), "niet gevonden"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FILES))
+def test_bad_files(case: str, codes: list[str], cfg: RegionConfig, tmp_path: Path) -> None:
+    run, fragment = FILES[case]
+    before = table_counts()
+    with pytest.raises(InvalidInput) as err:
+        run(tmp_path, cfg, codes)
+    assert fragment in str(err.value), str(err.value)
+    assert table_counts() == before
+
+
+# --- forms (the typed parameters of the UI) -------------------------------------------------
+
+
+def _form(module: str, model: str, **fields: object) -> Callable[[], object]:
+    def build() -> object:
+        cls = getattr(__import__(f"flows.{module}", fromlist=[model]), model)
+        return cls(**fields)
+
+    return build
+
+
+ADMIT = {
+    "provider_code": "99000001",
+    "name": "Nieuw",
+    "contact_name": "Eva",
+    "contact_email": "eva@nieuw.example.org",
+    "contract_manager": "cm-jansen",
+    "care_types": ["AMB"],
+    "applied_on": "2026-11-01",
+    "checklist": [{"key": "big", "met": True, "document": "d"}],
+    "specialisation": 5,
+    "information": 5,
+    "political_importance": 5,
+}
+
+FORMS = {
+    "AGB-code te kort": (
+        _form(
+            "record_signal",
+            "RecordSignalInput",
+            provider_code="123",
+            kind="quality",
+            source="x",
+            description="lange omschrijving",
+            recorded_by="cm-jansen",
+        ),
+        "provider_code",
+    ),
+    "geen gespreksmaand": (
+        _form(
+            "add_agenda_point",
+            "AddAgendaPointInput",
+            provider_code="12345678",
+            month="2027-05",
+            text="punt",
+            submitted_by="x",
+        ),
+        "month",
+    ),
+    "kwartaal onleesbaar": (
+        _form("regional_analysis", "RegionalAnalysisInput", quarter="2026-Q5"),
+        "quarter",
+    ),
+    "peildatum geen datum": (_form("daily_sweep", "DailySweepInput", as_of="gisteren"), "as_of"),
+    "onbekend veld": (_form("daily_sweep", "DailySweepInput", als_of="2026-11-23"), "als_of"),
+    "trede 8": (
+        _form(
+            "escalation",
+            "EscalationInput",
+            provider_code="12345678",
+            step=8,
+            reason="x",
+            requested_by="cm-jansen",
+        ),
+        "step",
+    ),
+    "e-mail met regeleinde": (
+        _form(
+            "admit_provider", "AdmitProviderInput", **(ADMIT | {"contact_email": "a@b.nl\nBcc: c"})
+        ),
+        "contact_email",
+    ),
+    "geen perceel": (
+        _form("admit_provider", "AdmitProviderInput", **(ADMIT | {"care_types": []})),
+        "care_types",
+    ),
+    "beoordeling 0": (
+        _form("admit_provider", "AdmitProviderInput", **(ADMIT | {"information": 0})),
+        "information",
+    ),
+    "agenda vaststellen zonder naam": (
+        _form("group_meeting", "GroupMeetingInput", set_agenda=True),
+        "decided_by",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FORMS))
+def test_bad_forms(case: str, codes: list[str]) -> None:
+    build, field = FORMS[case]
+    before = table_counts()
+    with pytest.raises(ValidationError) as err:
+        build()
+    assert field in str(err.value)
+    assert table_counts() == before
+
+
+# --- service calls with well-formed but wrong content ----------------------------------------
+
+
+def _application(**changes: object) -> admission.Application:
+    fields = {
+        "code": "99000001",
+        "name": "Nieuw",
+        "contact_name": "Eva",
+        "contact_email": "eva@nieuw.example.org",
+        "contract_manager": "cm-jansen",
+        "care_types": ["AMB"],
+        "applied_on": date(2026, 11, 1),
+        "checklist": [
+            admission.CheckItem(k, True, "dossier")
+            for k in ("big", "kvk", "vog", "agb", "kwaliteit")
+        ],
+        "specialisation": 5,
+        "information": 5,
+        "political_importance": 5,
+    }
+    return admission.Application(**(fields | changes))
+
+
+SERVICES = {
+    "toetreding: onbekende eis": (
+        lambda cfg, c: admission.register_application(
+            UnitOfWork(),
+            cfg,
+            _application(checklist=[admission.CheckItem("xyz", True, "d")]),
+            AS_OF,
+        ),
+        "checklist[0].key",
+    ),
+    "toetreding: voldaan zonder document": (
+        lambda cfg, c: admission.register_application(
+            UnitOfWork(),
+            cfg,
+            _application(
+                checklist=[
+                    admission.CheckItem(k, True, "")
+                    for k in ("big", "kvk", "vog", "agb", "kwaliteit")
+                ]
+            ),
+            AS_OF,
+        ),
+        "checklist[0].document",
+    ),
+    "toetreding: geen contractmanager": (
+        lambda cfg, c: admission.register_application(
+            UnitOfWork(), cfg, _application(contract_manager="cb-smit"), AS_OF
+        ),
+        "contract_manager",
+    ),
+    "toetreding: onbekend perceel": (
+        lambda cfg, c: admission.register_application(
+            UnitOfWork(), cfg, _application(care_types=["XYZ"]), AS_OF
+        ),
+        "care_types[0]",
+    ),
+    "toetreding: bestaande aanbieder": (
+        lambda cfg, c: admission.register_application(
+            UnitOfWork(), cfg, _application(code=c[0]), AS_OF
+        ),
+        "parameter code",
+    ),
+    "toetreding: besluit zonder aanmelding": (
+        lambda cfg, c: admission.decide(UnitOfWork(), cfg, c[0], True, "", "cb-smit", AS_OF),
+        "provider_code",
+    ),
+    "groepsoverleg: onbekende bijeenkomst": (
+        lambda cfg, c: group_meetings.set_agenda(
+            UnitOfWork(), cfg, "2031-03", [], [], "bl-deboer", AS_OF
+        ),
+        "parameter meeting",
+    ),
+    "groepsoverleg: onbekende indiener": (
+        lambda cfg, c: group_meetings.propose_topic(UnitOfWork(), cfg, "99999999", "x", "", AS_OF),
+        "parameter proposer",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SERVICES))
+def test_bad_service_calls(case: str, codes: list[str], cfg: RegionConfig) -> None:
+    call, fragment = SERVICES[case]
+    before = table_counts()
+    with pytest.raises(InvalidInput) as err:
+        call(cfg, codes)
+    assert fragment in str(err.value), str(err.value)
+    assert table_counts() == before
+
+
+# --- the region's configuration -------------------------------------------------------------
+
+
+def _config() -> dict:
+    return yaml.safe_load((PROJECT_DIR / "config" / "region.yaml").read_text(encoding="utf-8"))
+
+
+CONFIGS = {
+    "gemeentecode": (lambda d: d["municipalities"][0].update(code="0034"), "municipalities.0.code"),
+    "dubbele medewerker": (lambda d: d["staff"].append(dict(d["staff"][0])), "staff: 'cm-jansen'"),
+    "onbekende rol": (lambda d: d["staff"][0].update(role="baas"), "staff.0.role"),
+    "groepsoverleg één keer": (
+        lambda d: d["group_meetings"].update(months=[3]),
+        "group_meetings.months",
+    ),
+    "eis dubbel": (
+        lambda d: d["admission"]["requirements"].append({"key": "big", "label": "x"}),
+        "admission.requirements: 'big'",
+    ),
+    "verplichting zonder norm": (
+        lambda d: d["kpis"].append(
+            {
+                "code": "x",
+                "label": "X",
+                "unit": "aantal",
+                "direction": "higher",
+                "obligation_from": 2026,
+            }
+        ),
+        "kpis.15",
+    ),
+    "onbekende sleutel": (lambda d: d.update(kpi=[]), "kpi"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONFIGS))
+def test_bad_config(case: str, sqlite_db: str) -> None:
+    change, key = CONFIGS[case]
+    data = _config()
+    change(data)
+    before = table_counts()
+    with pytest.raises(ConfigError) as err:
+        parse_config(data, "region.yaml")
+    assert "region.yaml" in str(err.value) and key in str(err.value), str(err.value)
+    assert table_counts() == before
+
+
+def test_the_catalogue_is_broad() -> None:
+    assert len(FILES) + len(FORMS) + len(SERVICES) + len(CONFIGS) >= 30
