@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
@@ -19,10 +19,19 @@ OptionalYear = Annotated[
 ]
 
 
+def _no_null_defaults(schema: dict[str, Any]) -> None:
+    """Drop a ``null`` default where the field's schema is a plain type: the UI would send
+    that null and then refuse it ('None is not of type string'); left out, an empty field
+    is simply not sent and the model's default (today, next year, …) applies."""
+    for prop in schema.get("properties", {}).values():
+        if prop.get("default", "") is None and "anyOf" not in prop and prop.get("type") != "null":
+            del prop["default"]
+
+
 class FlowInput(BaseModel):
     """Base of the flows' parameter models (shown as a form in the Prefect UI)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_no_null_defaults)
 
     as_of: OptionalDate = Field(
         None,

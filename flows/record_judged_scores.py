@@ -7,6 +7,7 @@ from pydantic import Field
 
 from clm.services.judged import JudgedInput
 from flows.common import FlowInput, ProviderCode, StaffKey, Year
+from tasks.artifacts import publish_markdown
 from tasks.judged import record_scores
 
 _SCORE = {"ge": 1, "le": 10}
@@ -36,5 +37,17 @@ def record_judged_scores(params: RecordJudgedScoresInput) -> dict:
         params.political_importance,
         params.remark,
     )
-    changed = record_scores(item, params.year, params.entered_by, params.effective_as_of())
+    as_of = params.effective_as_of()
+    changed = record_scores(item, params.year, params.entered_by, as_of)
+    publish_markdown(
+        "artifacts/judged_scores.md.j2",
+        key=f"oordelen-{params.provider_code}-{params.year}",
+        description=f"Beoordeelde criteria {params.provider_code} {params.year}",
+        code=params.provider_code,
+        year=params.year,
+        item=item,
+        changed=changed,
+        entered_by=params.entered_by,
+        as_of=as_of,
+    )
     return {"provider_code": params.provider_code, "year": params.year, "changed": changed}

@@ -276,3 +276,100 @@ def _server_errors(log: Path) -> list[str]:
     """
     blocks = log.read_text().split("Traceback (most recent call last):")[1:]
     return [b[-400:] for b in blocks if "sqlite3.OperationalError) database is locked" not in b]
+
+
+SCREENSHOTS = PROJECT_DIR / "test-output" / "screenshots"
+
+
+def _field(page, label: str):  # noqa: ANN001, ANN202
+    """The input of a field of the UI's parameter form, found by its (Dutch) title."""
+    return page.locator(
+        "xpath=//span[contains(@class,'schema-form-property__label') and normalize-space()="
+        f"'{label}']/ancestor::div[contains(concat(' ',@class,' '),' schema-form-property ')][1]"
+        "//*[self::textarea or self::input]"
+    ).first
+
+
+def _api(env: dict[str, str], path: str, body: dict) -> list[dict]:
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{env['CLM_PORT']}/api{path}",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def test_staff_record_judged_scores_in_the_browser(system: dict[str, str]) -> None:
+    """As staff do: open the UI, fill in the typed form of a deployment, start it, wait for
+    the run and read its artifact. Screenshots go to test-output/screenshots/."""
+    import re
+    import time
+
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.e2e.browser import chromium
+
+    executable = chromium()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    base = f"http://127.0.0.1:{system['CLM_PORT']}"
+    var = Path(system["CLM_VAR_DIR"])
+    with sqlite3.connect(var / "clm.db") as conn:
+        code = conn.execute("select max(code) from providers").fetchone()[0]
+    deployment = next(
+        d
+        for d in _api(system, "/deployments/filter", {})
+        if d["entrypoint"].endswith("record_judged_scores")
+    )
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=executable,
+            headless=True,
+            args=["--no-sandbox", "--disable-background-networking"],
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{base}/deployments/deployment/{deployment['id']}", wait_until="networkidle")
+        page.get_by_role("button", name="Run", exact=True).click()
+        page.get_by_text("Custom run").click()
+        page.wait_for_url(re.compile(r".*/run(\?.*)?$"))
+        _field(page, "AGB-code aanbieder").fill(code)
+        _field(page, "Classificatiejaar").fill("2027")
+        _field(page, "Specialisatie van het aanbod (1-10)").fill("9")
+        _field(page, "Bijdrage aan informatie (1-10)").fill("8")
+        _field(page, "Politiek belang (1-10)").fill("7")
+        _field(page, "Toelichting (Optional)").fill("Uniek aanbod in de regio")
+        _field(page, "Medewerker").fill("cm-jansen")
+        page.screenshot(path=SCREENSHOTS / "1-formulier.png", full_page=True)
+        page.get_by_role("button", name="Submit").click()
+
+        runs: list[dict] = []
+        for _ in range(60):
+            runs = _api(
+                system, "/flow_runs/filter", {"deployments": {"id": {"any_": [deployment["id"]]}}}
+            )
+            if runs:
+                break
+            time.sleep(1)
+        assert runs, "de run is niet aangemaakt"
+        page.goto(f"{base}/runs/flow-run/{runs[0]['id']}", wait_until="networkidle")
+        expect(page.get_by_text("Completed").first).to_be_visible(timeout=180_000)
+        page.screenshot(path=SCREENSHOTS / "2-run-voltooid.png")
+        page.get_by_text("Artifacts", exact=True).click()
+        card = page.get_by_text(f"oordelen-{code}-2027").first
+        expect(card).to_be_visible(timeout=30_000)
+        page.screenshot(path=SCREENSHOTS / "3-artefacten.png", full_page=True)
+        card.click()
+        expect(page.get_by_text("Specialisatie van het aanbod").first).to_be_visible(timeout=30_000)
+        page.screenshot(path=SCREENSHOTS / "4-artefact.png", full_page=True)
+        browser.close()
+    with sqlite3.connect(var / "clm.db") as conn:
+        scores = conn.execute(
+            "select specialisation, information, political_importance, remark "
+            "from judged_scores join providers on providers.id = provider_id "
+            "where code = ? and year = 2027",
+            (code,),
+        ).fetchone()
+    assert scores == (9, 8, 7, "Uniek aanbod in de regio")
