@@ -54,6 +54,7 @@ from clm.rendering import format_number, render
 from clm.services.kpi_signals import raise_kpi_signals
 from clm.services.meetings import meeting_day
 from clm.services.minutes import timeliness_counts
+from clm.services.signals import KINDS
 
 TREND_QUARTERS = 6
 REPORT_KIND = "regioanalyse"
@@ -408,7 +409,10 @@ def _summary_context(data: AnalysisData, cfg: RegionConfig) -> dict[str, Any]:
         "minutes": {**m, "share": _pct(m["on_time"], m["held"])},
         "reactions": {**rc, "share": _pct(rc["in_week"], rc["sent"])},
         "actions": {**a, "share": _pct(a["on_time"], a["due"])},
-        "signals": [{"kind": r.kind, "open": int(r.open)} for r in data.signals.itertuples()],
+        "signals": [
+            {"kind": KINDS.get(r.kind, r.kind), "open": int(r.open)}
+            for r in data.signals.itertuples()
+        ],
         "escalations": [
             {"step": int(r.current_step), "open": int(r.open)}
             for r in data.escalations.dropna().itertuples()

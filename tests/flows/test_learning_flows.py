@@ -75,6 +75,7 @@ def test_regional_analysis_report_pages_and_rerun(demo: Path, cfg: RegionConfig)
     markdown = artifact_markdown("regioanalyse-2026-q3")
     assert f"| {int(row['delivered'])} | 6,0 |" in markdown and median in markdown
     assert markdown.count("data:image/png;base64,") == 2  # trend and escalations plots
+    assert "Open signalen: kwaliteit" in markdown  # signal kinds in Dutch
 
     # each provider has its own page in its dossier, with its own figures
     with UnitOfWork() as uow:
