@@ -5,56 +5,79 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from clm.config import Kpi
 from clm.errors import InputProblem, InvalidInput
+from clm.ooxml import PackageBase, xml_text
+from clm.tabular import open_workbook
 
 SHEET = "Gegevens"
 HEADER_ROW = 5
 COLUMNS = ("Code", "Indicator", "Eenheid", "Norm", "Waarde", "Toelichting")
 _QUARTER = re.compile(r"^\d{4}-Q[1-4]$")
+_SHEET_PART = "xl/worksheets/sheet1.xml"
+_CODE, _NAME = "@@AGB-CODE@@", "@@AANBIEDER@@"  # stand-ins in the shared sheet
 
 
 def data_sheet_template(
     provider_code: str, provider_name: str, quarter: str, kpis: list[Kpi]
 ) -> bytes:
     """An .xlsx with the provider, the quarter and one row per KPI to fill in."""
+    year = int(quarter[:4])
+    base, sheet = _sheet_base(
+        quarter, tuple((k.code, k.label, k.unit, k.norm_for(year)) for k in kpis)
+    )
+    for placeholder, value in ((_CODE, provider_code), (_NAME, provider_name)):
+        # The placeholders are written without spaces, so openpyxl gave them a bare <t>.
+        sheet = sheet.replace(
+            f"<t>{placeholder}</t>", f'<t xml:space="preserve">{xml_text(value)}</t>', 1
+        )
+    return base.complete({_SHEET_PART: sheet.encode("utf-8")})
+
+
+@lru_cache(maxsize=16)
+def _sheet_base(
+    quarter: str, rows: tuple[tuple[str, str, str, float | None], ...]
+) -> tuple[PackageBase, str]:
+    """The sheet of one quarter and KPI set, with placeholders for the provider; built once
+    and completed per provider (a thousand sheets in a preparation differ in two cells)."""
     book = Workbook()
     ws = book.active
     ws.title = SHEET
     bold = Font(bold=True)
     for row, (label, value) in enumerate(
-        [("AGB-code", provider_code), ("Aanbieder", provider_name), ("Kwartaal", quarter)], 1
+        [("AGB-code", _CODE), ("Aanbieder", _NAME), ("Kwartaal", quarter)], 1
     ):
         ws.cell(row, 1, label).font = bold
         ws.cell(row, 2, value)
     for col, title in enumerate(COLUMNS, 1):
         ws.cell(HEADER_ROW, col, title).font = bold
     fill = PatternFill("solid", fgColor="FFF2CC")
-    for row, kpi in enumerate(kpis, HEADER_ROW + 1):
-        ws.cell(row, 1, kpi.code)
-        ws.cell(row, 2, kpi.label)
-        ws.cell(row, 3, kpi.unit)
-        ws.cell(row, 4, kpi.norm_for(int(quarter[:4])))
+    for row, (code, label, unit, norm) in enumerate(rows, HEADER_ROW + 1):
+        ws.cell(row, 1, code)
+        ws.cell(row, 2, label)
+        ws.cell(row, 3, unit)
+        ws.cell(row, 4, norm)
         ws.cell(row, 5).fill = fill
     check = DataValidation(
         type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True
     )
-    check.add(f"E{HEADER_ROW + 1}:E{HEADER_ROW + len(kpis)}")
+    check.add(f"E{HEADER_ROW + 1}:E{HEADER_ROW + len(rows)}")
     ws.add_data_validation(check)
     for col, width in zip("ABCDEF", (22, 60, 12, 8, 12, 50), strict=True):
         ws.column_dimensions[col].width = width
     out = io.BytesIO()
     book.save(out)
-    return out.getvalue()
+    base = PackageBase(out.getvalue(), {_SHEET_PART})
+    return base, base.originals[_SHEET_PART].decode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -72,18 +95,11 @@ def parse_data_sheet(
 ) -> DataSheet:
     """Read and validate a filled-in data sheet, or raise :class:`InvalidInput`."""
     source = source or path.name
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise InvalidInput(
-            [InputProblem(source, f"geen geldig Excel-bestand (.xlsx): {exc}")],
-            "Gegevensblad niet leesbaar",
-        ) from None
+    book = open_workbook(path, source, "Gegevensblad niet leesbaar")
     if SHEET not in book.sheetnames:
         found = ", ".join(f"'{n}'" for n in book.sheetnames)
-        raise InvalidInput(
-            [InputProblem(source, f"tabblad '{SHEET}' ontbreekt (gevonden: {found})")],
-            "Verkeerd tabblad",
+        raise InvalidInput.one(
+            source, f"tabblad '{SHEET}' ontbreekt (gevonden: {found})", title="Verkeerd tabblad"
         )
     rows = list(book[SHEET].iter_rows(values_only=True))
     problems: list[InputProblem] = []
