@@ -9,12 +9,15 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from clm.settings import get_settings
+
+if TYPE_CHECKING:  # Alembic is imported only when migrating
+    from alembic.config import Config as AlembicConfig
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -92,13 +95,19 @@ def keys_with_prefix(session: Session, column: InstrumentedAttribute[str], prefi
     return set(session.scalars(select(column).where(column.startswith(prefix))))
 
 
-def migrate(url: str | None = None, revision: str = "head") -> None:
-    """Bring the database at ``url`` to ``revision`` with the Alembic migrations."""
-    from alembic import command
+def alembic_config(url: str | None = None) -> AlembicConfig:
+    """The Alembic configuration of the project's migrations for the database at ``url``."""
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", (url or get_settings().db_url).replace("%", "%%"))
     cfg.attributes["configure_logger"] = False
-    command.upgrade(cfg, revision)
+    return cfg
+
+
+def migrate(url: str | None = None, revision: str = "head") -> None:
+    """Bring the database at ``url`` to ``revision`` with the Alembic migrations."""
+    from alembic import command
+
+    command.upgrade(alembic_config(url), revision)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import inspect
 
-from clm.db import get_engine
+from clm.db import alembic_config, get_engine, migrate
 from clm.models import Base
 
 
@@ -13,3 +15,15 @@ def test_migrations_match_the_models(db: str) -> None:
     with get_engine(db).connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+def test_the_declarations_index_migrates_down_and_up(db: str) -> None:
+    def indexes() -> set[str]:
+        engine = get_engine(db)
+        engine.dispose()  # the schema changed under the pool's connections
+        return {i["name"] for i in inspect(engine).get_indexes("declarations")}
+
+    command.downgrade(alembic_config(db), "0005")
+    assert indexes() == {"ix_declarations_period_provider"}
+    migrate(db)
+    assert indexes() == {"ix_declarations_period_figures"}
