@@ -44,6 +44,19 @@ class InvalidInput(ClmError):
         more = f"\n- … en nog {self.total - len(shown)} fout(en)" if self.total > len(shown) else ""
         super().__init__(f"{title} ({self.total} fout(en)):\n{lines}{more}")
 
+    @classmethod
+    def one(
+        cls,
+        source: str,
+        message: str,
+        row: int | None = None,
+        column: str | None = None,
+        *,
+        title: str = "Ongeldige invoer",
+    ) -> InvalidInput:
+        """The refusal of an input with a single problem (most parameter checks)."""
+        return cls([InputProblem(source, message, row, column)], title)
+
 
 class ConfigError(ClmError):
     """The region configuration is invalid; the message names the file and the key."""

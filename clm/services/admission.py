@@ -131,20 +131,18 @@ def register_application(uow: UnitOfWork, cfg: RegionConfig, app: Application, a
                 select(Admission).where(Admission.provider_id == provider.id)
             )
             if admission is None:
-                raise InvalidInput(
-                    [
-                        InputProblem(
-                            "parameter code", f"{app.code} is al een gecontracteerde aanbieder"
-                        )
-                    ],
-                    "Aanbieder bestaat al",
+                raise InvalidInput.one(
+                    "parameter code",
+                    f"{app.code} is al een gecontracteerde aanbieder",
+                    title="Aanbieder bestaat al",
                 )
             if admission.checklist == checklist and admission.applied_on == app.applied_on:
                 return "unchanged"
             if admission.status != "pending":
-                raise InvalidInput(
-                    [InputProblem("parameter code", "over deze aanmelding is al besloten")],
-                    "Aanmelding al beoordeeld",
+                raise InvalidInput.one(
+                    "parameter code",
+                    "over deze aanmelding is al besloten",
+                    title="Aanmelding al beoordeeld",
                 )
             admission.checklist = checklist  # a corrected check before the decision
             record_event(
@@ -259,28 +257,32 @@ def decide(
             else None
         )
         if admission is None:
-            raise InvalidInput(
-                [InputProblem("parameter provider_code", f"geen aanmelding van '{code}'")],
-                "Onbekende aanmelding",
+            raise InvalidInput.one(
+                "parameter provider_code",
+                f"geen aanmelding van '{code}'",
+                title="Onbekende aanmelding",
             )
         outcome = "admitted" if admitted else "refused"
         if admission.status == outcome:
             return {"status": "unchanged"}
         if admission.status != "pending":
-            raise InvalidInput(
-                [InputProblem("parameter admitted", "over deze aanmelding is al anders besloten")],
-                "Aanmelding al beoordeeld",
+            raise InvalidInput.one(
+                "parameter admitted",
+                "over deze aanmelding is al anders besloten",
+                title="Aanmelding al beoordeeld",
             )
         unmet = [k for k, v in admission.checklist.items() if not v["met"]]
         if admitted and unmet:
-            raise InvalidInput(
-                [InputProblem("parameter admitted", f"niet voldaan aan: {', '.join(unmet)}")],
-                "Toelaten kan alleen als aan alle eisen is voldaan",
+            raise InvalidInput.one(
+                "parameter admitted",
+                f"niet voldaan aan: {', '.join(unmet)}",
+                title="Toelaten kan alleen als aan alle eisen is voldaan",
             )
         if not admitted and not remark.strip():
-            raise InvalidInput(
-                [InputProblem("parameter remark", "een afwijzing heeft een motivering nodig")],
-                "Motivering ontbreekt",
+            raise InvalidInput.one(
+                "parameter remark",
+                "een afwijzing heeft een motivering nodig",
+                title="Motivering ontbreekt",
             )
         admission.status, admission.decided_on = outcome, as_of
         admission.decided_by, admission.decision_remark = decided_by, remark.strip()

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clm.config import RegionConfig, load_config
-from clm.errors import InputProblem, InvalidInput, UnknownProvider
+from clm.errors import InvalidInput, UnknownProvider
 from clm.models import Provider
 from clm.settings import get_settings
 
@@ -41,18 +41,15 @@ def resolve_intake_file(name: str, parameter: str, intake: Path | None = None) -
     candidate = Path(name)
     path = (candidate if candidate.is_absolute() else base / candidate).resolve()
     if not path.is_relative_to(base):
-        raise InvalidInput(
-            [
-                InputProblem(
-                    f"parameter {parameter}",
-                    f"'{name}' ligt buiten de intakemap {base}; zet het bestand daar neer",
-                )
-            ],
-            "Bestand buiten de intakemap",
+        raise InvalidInput.one(
+            f"parameter {parameter}",
+            f"'{name}' ligt buiten de intakemap {base}; zet het bestand daar neer",
+            title="Bestand buiten de intakemap",
         )
     if not path.is_file():
-        raise InvalidInput(
-            [InputProblem(f"parameter {parameter}", f"bestand '{name}' niet gevonden in {base}")],
-            "Bestand ontbreekt",
+        raise InvalidInput.one(
+            f"parameter {parameter}",
+            f"bestand '{name}' niet gevonden in {base}",
+            title="Bestand ontbreekt",
         )
     return path

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from clm.config import RegionConfig
 from clm.db import UnitOfWork
-from clm.errors import InputProblem, InvalidInput
+from clm.errors import InvalidInput
 from clm.mail import Attachment, Envelope, build_message
 from clm.models import DossierDocument, DossierEvent, OutboxMessage
 from clm.pdf import html_to_pdf
@@ -34,8 +34,8 @@ def export_dossier(
 ) -> DossierExport:
     """Write ``dossier-<AGB>-<start>-<end>.pdf`` and ``.zip`` into ``folder``."""
     if start > end:
-        raise InvalidInput(
-            [InputProblem("parameters start/end", "begin ligt na het einde")], "Ongeldige periode"
+        raise InvalidInput.one(
+            "parameters start/end", "begin ligt na het einde", title="Ongeldige periode"
         )
     with uow:
         session = uow.session

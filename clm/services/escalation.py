@@ -228,20 +228,16 @@ def decide_step(
         session = uow.session
         step = session.get(EscalationStep, step_id)
         if step is None:
-            raise InvalidInput(
-                [InputProblem("parameters", f"onbekende trede {step_id}")], "Onbekende trede"
+            raise InvalidInput.one(
+                "parameters", f"onbekende trede {step_id}", title="Onbekende trede"
             )
         if step.status != "awaiting_approval":
             return step.status  # decided before: a rerun changes nothing
         if decided_by == step.requested_by:
-            raise InvalidInput(
-                [
-                    InputProblem(
-                        "parameter decided_by",
-                        "goedkeuren doet een tweede persoon, niet de aanvrager",
-                    )
-                ],
-                "Goedkeuring geweigerd",
+            raise InvalidInput.one(
+                "parameter decided_by",
+                "goedkeuren doet een tweede persoon, niet de aanvrager",
+                title="Goedkeuring geweigerd",
             )
         escalation = session.get(Escalation, step.escalation_id)
         provider = session.get(Provider, escalation.provider_id)
@@ -356,13 +352,12 @@ def register_objection(
         session = uow.session
         step = session.get(EscalationStep, step_id)
         if step is None or step.status not in ("active", "suspended") or step.taken_on is None:
-            raise InvalidInput(
-                [InputProblem("parameters", "geen genomen trede met dit nummer")],
-                "Bezwaar niet mogelijk",
+            raise InvalidInput.one(
+                "parameters", "geen genomen trede met dit nummer", title="Bezwaar niet mogelijk"
             )
         if not STEPS[step.step].objectionable:
-            raise InvalidInput(
-                [InputProblem("parameters", "bezwaar kan vanaf trede 3")], "Bezwaar niet mogelijk"
+            raise InvalidInput.one(
+                "parameters", "bezwaar kan vanaf trede 3", title="Bezwaar niet mogelijk"
             )
         existing = session.scalar(select(Objection).where(Objection.step_id == step.id))
         if existing is not None:
@@ -517,9 +512,10 @@ def record_registered_mail(
         session = uow.session
         step = session.get(EscalationStep, step_id)
         if step is None or step.step != 3:
-            raise InvalidInput(
-                [InputProblem("parameter step_id", "geen ingebrekestelling met dit nummer")],
-                "Onbekende trede",
+            raise InvalidInput.one(
+                "parameter step_id",
+                "geen ingebrekestelling met dit nummer",
+                title="Onbekende trede",
             )
         if step.registered_mail == tracking:
             return False
@@ -547,8 +543,8 @@ def record_talk_outcome(
         session = uow.session
         objection = session.scalar(select(Objection).where(Objection.step_id == step_id))
         if objection is None:
-            raise InvalidInput(
-                [InputProblem("parameter step_id", "geen bezwaar bij deze trede")], "Geen bezwaar"
+            raise InvalidInput.one(
+                "parameter step_id", "geen bezwaar bij deze trede", title="Geen bezwaar"
             )
         step = session.get(EscalationStep, step_id)
         if objection.outcome_on is not None:

@@ -95,9 +95,10 @@ def find_meeting(session: Session, key: str) -> GroupMeeting:
     meeting = session.scalar(select(GroupMeeting).where(GroupMeeting.key == key))
     if meeting is None:
         known = ", ".join(session.scalars(select(GroupMeeting.key).order_by(GroupMeeting.key)))
-        raise InvalidInput(
-            [InputProblem("parameter meeting", f"geen groepsbijeenkomst '{key}'; bekend: {known}")],
-            "Onbekende groepsbijeenkomst",
+        raise InvalidInput.one(
+            "parameter meeting",
+            f"geen groepsbijeenkomst '{key}'; bekend: {known}",
+            title="Onbekende groepsbijeenkomst",
         )
     return meeting
 
@@ -133,24 +134,21 @@ def propose_topic(
         if proposer.isdigit():
             provider = session.scalar(select(Provider).where(Provider.code == proposer))
             if provider is None:
-                raise InvalidInput(
-                    [InputProblem("parameter proposer", f"onbekende aanbieder '{proposer}'")],
-                    "Onbekende indiener",
+                raise InvalidInput.one(
+                    "parameter proposer",
+                    f"onbekende aanbieder '{proposer}'",
+                    title="Onbekende indiener",
                 )
             who = provider.name
         else:
             who = cfg.staff_member(proposer).key
         meeting = ensure_meeting(session, cfg, next_meeting_date(cfg, as_of), care_type, as_of)
         if meeting.agenda_set_on is not None:
-            raise InvalidInput(
-                [
-                    InputProblem(
-                        "parameter topic",
-                        f"de agenda van de bijeenkomst van {dutch_date(meeting_day(meeting))} "
-                        "is al vastgesteld",
-                    )
-                ],
-                "Agenda al vastgesteld",
+            raise InvalidInput.one(
+                "parameter topic",
+                f"de agenda van de bijeenkomst van {dutch_date(meeting_day(meeting))} "
+                "is al vastgesteld",
+                title="Agenda al vastgesteld",
             )
         digest = hashlib.sha256(f"{proposer}|{text.strip()}".encode()).hexdigest()[:16]
         key = f"topic:{meeting.key}:{digest}"
@@ -266,9 +264,10 @@ def set_agenda(
         session = uow.session
         meeting = find_meeting(session, key)
         if meeting.report_recorded_on is not None:
-            raise InvalidInput(
-                [InputProblem("parameter meeting", "de bijeenkomst is al gehouden")],
-                "Bijeenkomst al gehouden",
+            raise InvalidInput.one(
+                "parameter meeting",
+                "de bijeenkomst is al gehouden",
+                title="Bijeenkomst al gehouden",
             )
         if meeting.agenda == items:
             return 0
@@ -398,9 +397,10 @@ def record_report(
             select(ActionItem).where(ActionItem.group_meeting_id == meeting.id)
         ).all()
         if any(a.status == "done" for a in existing):
-            raise InvalidInput(
-                [InputProblem("parameter actions", "er zijn al actiepunten afgerond")],
-                "Verslag niet meer te wijzigen",
+            raise InvalidInput.one(
+                "parameter actions",
+                "er zijn al actiepunten afgerond",
+                title="Verslag niet meer te wijzigen",
             )
         for old in existing:
             session.delete(old)

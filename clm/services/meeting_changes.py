@@ -13,7 +13,7 @@ from clm.clock import REGION_TZ
 from clm.config import RegionConfig
 from clm.db import UnitOfWork
 from clm.dossier import record_event
-from clm.errors import InputProblem, InvalidInput
+from clm.errors import InvalidInput
 from clm.meetings import optional_roles
 from clm.models import AgendaPoint, AttendeeRequest, Meeting, Provider
 from clm.notify import mail_with_event
@@ -30,14 +30,10 @@ def find_meeting(session: Session, provider_code: str, month: date) -> tuple[Mee
         )
     )
     if meeting is None:
-        raise InvalidInput(
-            [
-                InputProblem(
-                    "parameters provider_code/month",
-                    f"geen gesprek met {provider.name} in {month:%m-%Y}",
-                )
-            ],
-            "Onbekend gesprek",
+        raise InvalidInput.one(
+            "parameters provider_code/month",
+            f"geen gesprek met {provider.name} in {month:%m-%Y}",
+            title="Onbekend gesprek",
         )
     return meeting, provider
 
@@ -95,9 +91,8 @@ def move_meeting(
         session = uow.session
         meeting, provider = find_meeting(session, provider_code, month)
         if meeting.status != "planned":
-            raise InvalidInput(
-                [InputProblem("parameters", "het gesprek is geannuleerd")],
-                "Verplaatsen niet mogelijk",
+            raise InvalidInput.one(
+                "parameters", "het gesprek is geannuleerd", title="Verplaatsen niet mogelijk"
             )
         place = location or meeting.location
         if as_utc(meeting.starts_at) == start and place == meeting.location:
@@ -113,13 +108,10 @@ def move_meeting(
             )
         )
         if clash:
-            raise InvalidInput(
-                [
-                    InputProblem(
-                        "parameter new_start", "de contractmanager heeft dan al een ander gesprek"
-                    )
-                ],
-                "Dubbele boeking",
+            raise InvalidInput.one(
+                "parameter new_start",
+                "de contractmanager heeft dan al een ander gesprek",
+                title="Dubbele boeking",
             )
         known = {loc.name: loc.url for loc in cfg.meetings.locations}
         meeting.starts_at, meeting.ends_at = start, end
@@ -178,8 +170,8 @@ def add_agenda_point(
     """Record a point for the agenda; it appears on the final agenda. False if known."""
     text = text.strip()
     if not text:
-        raise InvalidInput(
-            [InputProblem("parameter text", "het agendapunt is leeg")], "Agendapunt afgekeurd"
+        raise InvalidInput.one(
+            "parameter text", "het agendapunt is leeg", title="Agendapunt afgekeurd"
         )
     with uow:
         session = uow.session
@@ -218,9 +210,8 @@ def request_extra_attendee(
     ('requested', 'accepted' or 'declined'). Only an accepted one joins the meeting."""
     member = cfg.staff_member(staff_key)
     if answer not in ("requested", "accepted", "declined"):
-        raise InvalidInput(
-            [InputProblem("parameter answer", "kies requested, accepted of declined")],
-            "Ongeldig antwoord",
+        raise InvalidInput.one(
+            "parameter answer", "kies requested, accepted of declined", title="Ongeldig antwoord"
         )
     with uow:
         session = uow.session

@@ -195,9 +195,8 @@ def release_minutes(
         meeting, provider = find_meeting(session, provider_code, month)
         minutes = session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
         if minutes is None:
-            raise InvalidInput(
-                [InputProblem("parameters", "er is nog geen verslag vastgelegd")],
-                "Versturen niet mogelijk",
+            raise InvalidInput.one(
+                "parameters", "er is nog geen verslag vastgelegd", title="Versturen niet mogelijk"
             )
         if minutes.status == "final" or (minutes.status == "sent" and not minutes.open_comments):
             return 0  # already out: a rerun sends nothing
@@ -256,13 +255,10 @@ def register_reaction(
     once) or comments per agenda item (staff revise and release again)."""
     comments = {k.strip(): v.strip() for k, v in comments.items() if v.strip()}
     if not agreed and not comments:
-        raise InvalidInput(
-            [
-                InputProblem(
-                    "parameter comments", "geef opmerkingen per agendapunt, of kies 'akkoord'"
-                )
-            ],
-            "Reactie afgekeurd",
+        raise InvalidInput.one(
+            "parameter comments",
+            "geef opmerkingen per agendapunt, of kies 'akkoord'",
+            title="Reactie afgekeurd",
         )
     with uow:
         session = uow.session
@@ -276,13 +272,10 @@ def register_reaction(
         ):
             return "unchanged"
         if minutes is None or minutes.status != "sent":
-            raise InvalidInput(
-                [
-                    InputProblem(
-                        "parameters", "er staat geen verstuurd verslag open voor een reactie"
-                    )
-                ],
-                "Reactie afgekeurd",
+            raise InvalidInput.one(
+                "parameters",
+                "er staat geen verstuurd verslag open voor een reactie",
+                title="Reactie afgekeurd",
             )
         session.add(
             MinutesReaction(
@@ -461,9 +454,7 @@ def send_copy(
         meeting, provider = find_meeting(session, provider_code, month)
         minutes = session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
         if minutes is None:
-            raise InvalidInput(
-                [InputProblem("parameters", "er is nog geen verslag")], "Geen verslag"
-            )
+            raise InvalidInput.one("parameters", "er is nog geen verslag", title="Geen verslag")
         final = minutes.status == "final"
         label = "definitief" if final else "CONCEPT — nog niet definitief"
         context = _context(session, cfg, meeting, provider, minutes, label)
@@ -629,9 +620,10 @@ def close_action(
             )
         )
         if action is None:
-            raise InvalidInput(
-                [InputProblem("parameter number", f"geen actiepunt {number} bij dit gesprek")],
-                "Onbekend actiepunt",
+            raise InvalidInput.one(
+                "parameter number",
+                f"geen actiepunt {number} bij dit gesprek",
+                title="Onbekend actiepunt",
             )
         if action.status == "done":
             return False
@@ -657,16 +649,12 @@ def record_minutes_sheet(
     try:
         meeting_month = date(int(month[:4]), int(month[5:7]), 1)
     except (ValueError, IndexError):
-        raise InvalidInput(
-            [
-                InputProblem(
-                    f"{path.name} [Verslag]",
-                    f"ongeldige gespreksmaand '{month}' (JJJJ-MM)",
-                    row=3,
-                    column="Gespreksmaand",
-                )
-            ],
-            "Verslag afgekeurd, er is niets opgeslagen",
+        raise InvalidInput.one(
+            f"{path.name} [Verslag]",
+            f"ongeldige gespreksmaand '{month}' (JJJJ-MM)",
+            row=3,
+            column="Gespreksmaand",
+            title="Verslag afgekeurd, er is niets opgeslagen",
         ) from None
     return record_minutes(
         uow,

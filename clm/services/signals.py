@@ -11,7 +11,7 @@ from sqlalchemy import select
 from clm.config import RegionConfig
 from clm.db import UnitOfWork
 from clm.dossier import record_event
-from clm.errors import InputProblem, InvalidInput
+from clm.errors import InvalidInput
 from clm.models import Provider, Signal
 from clm.services.common import provider_by_code
 
@@ -36,14 +36,16 @@ def record_signal(
     """Record a signal from staff; the same signal on the same day is recorded once."""
     cfg.staff_member(recorded_by)
     if kind not in KINDS:
-        raise InvalidInput(
-            [InputProblem("parameter kind", "kies quality, continuity, lawfulness of timeliness")],
-            "Signaal afgekeurd",
+        raise InvalidInput.one(
+            "parameter kind",
+            "kies quality, continuity, lawfulness of timeliness",
+            title="Signaal afgekeurd",
         )
     if len(description.strip()) < 10:
-        raise InvalidInput(
-            [InputProblem("parameter description", "beschrijf het signaal (minstens 10 tekens)")],
-            "Signaal afgekeurd",
+        raise InvalidInput.one(
+            "parameter description",
+            "beschrijf het signaal (minstens 10 tekens)",
+            title="Signaal afgekeurd",
         )
     digest = hashlib.sha256(f"{kind}{source}{description}".encode()).hexdigest()[:16]
     with uow:
