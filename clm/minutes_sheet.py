@@ -4,16 +4,16 @@ the reading of a filled-in one (errors name the file, sheet, row and column)."""
 from __future__ import annotations
 
 import io
-import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from clm.agenda import AGENDA
 from clm.errors import InputProblem, InvalidInput
 from clm.minutes import ActionDraft, ItemDraft, MinutesDraft
+from clm.tabular import open_workbook
 
 MINUTES, ACTIONS = "Verslag", "Actiepunten"
 ITEM_HEADER = ("Agendapunt", "Onderwerp", "Besproken", "Besloten")
@@ -66,13 +66,7 @@ def _text(value: object) -> str:
 def parse_minutes_sheet(path: Path, source: str | None = None) -> tuple[str, str, MinutesDraft]:
     """Read a filled-in minutes sheet: (provider code, month 'YYYY-MM', draft)."""
     source = source or path.name
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise InvalidInput(
-            [InputProblem(source, f"geen geldig Excel-bestand (.xlsx): {exc}")],
-            "Verslag niet leesbaar",
-        ) from None
+    book = open_workbook(path, source, "Verslag niet leesbaar")
     missing = [n for n in (MINUTES, ACTIONS) if n not in book.sheetnames]
     if missing:
         raise InvalidInput(

@@ -14,6 +14,8 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
+from openpyxl import load_workbook
+from openpyxl.workbook import Workbook
 
 from clm.errors import InputProblem, InvalidInput
 
@@ -42,22 +44,17 @@ def _read_csv(path: Path, source: str) -> pd.DataFrame:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise InvalidInput(
-            [
-                InputProblem(
-                    source,
-                    "het bestand is niet in UTF-8 opgeslagen (tekencodering); "
-                    "sla het op als 'CSV UTF-8'",
-                    row=line,
-                )
-            ],
-            "Bestand niet leesbaar",
+        raise InvalidInput.one(
+            source,
+            "het bestand is niet in UTF-8 opgeslagen (tekencodering); sla het op als 'CSV UTF-8'",
+            row=line,
+            title="Bestand niet leesbaar",
         ) from None
     first_line = text.split("\n", 1)[0]
     sep = max((";", ",", "\t"), key=first_line.count)
     records = list(csv.reader(io.StringIO(text), delimiter=sep))
     if not records:
-        raise InvalidInput([InputProblem(source, "het bestand is leeg")], "Leeg bestand")
+        raise InvalidInput.one(source, "het bestand is leeg", title="Leeg bestand")
     header, body = records[0], records[1:]
     ragged = [
         InputProblem(
@@ -76,22 +73,31 @@ def _read_csv(path: Path, source: str) -> pd.DataFrame:
     )
 
 
-def _read_excel(path: Path, source: str, sheet: str) -> pd.DataFrame:
+def open_workbook(path: Path, source: str, title: str) -> Workbook:
+    """An uploaded .xlsx, opened read-only with values instead of formulas; a file that is no
+    workbook raises :class:`InvalidInput` naming ``source``, under ``title``."""
     try:
-        book = pd.ExcelFile(path, engine="openpyxl")
-    except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
-        raise InvalidInput(
-            [InputProblem(source, f"geen geldig Excel-bestand (.xlsx): {exc}")],
-            "Bestand niet leesbaar",
+        return load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise InvalidInput.one(
+            source, f"geen geldig Excel-bestand (.xlsx): {exc}", title=title
         ) from None
-    names = {normalise_header(n): n for n in book.sheet_names}
-    if normalise_header(sheet) not in names:
-        found = ", ".join(f"'{n}'" for n in book.sheet_names)
-        raise InvalidInput(
-            [InputProblem(source, f"tabblad '{sheet}' ontbreekt (gevonden: {found})")],
-            "Verkeerd tabblad",
+
+
+def _read_excel(path: Path, source: str, sheet: str) -> pd.DataFrame:
+    book = open_workbook(path, source, "Bestand niet leesbaar")
+    try:
+        names = {normalise_header(n): n for n in book.sheetnames}
+        if normalise_header(sheet) not in names:
+            found = ", ".join(f"'{n}'" for n in book.sheetnames)
+            raise InvalidInput.one(
+                source, f"tabblad '{sheet}' ontbreekt (gevonden: {found})", title="Verkeerd tabblad"
+            )
+        frame = pd.read_excel(
+            book, sheet_name=names[normalise_header(sheet)], dtype=object, engine="openpyxl"
         )
-    frame = pd.read_excel(book, sheet_name=names[normalise_header(sheet)], dtype=object)
+    finally:
+        book.close()  # a read-only workbook keeps its file open until closed
     return frame.map(_cell_text).astype(str)
 
 
@@ -114,15 +120,16 @@ def read_table(
     source = source or path.name
     suffix = path.suffix.lower()
     if not path.is_file():
-        raise InvalidInput([InputProblem(source, "bestand niet gevonden")], "Bestand ontbreekt")
+        raise InvalidInput.one(source, "bestand niet gevonden", title="Bestand ontbreekt")
     if suffix == ".csv":
         frame = _read_csv(path, source)
     elif suffix in (".xlsx", ".xlsm"):
         frame = _read_excel(path, source, sheet)
     else:
-        raise InvalidInput(
-            [InputProblem(source, f"onbekend bestandstype '{suffix}': gebruik .csv of .xlsx")],
-            "Bestandstype niet ondersteund",
+        raise InvalidInput.one(
+            source,
+            f"onbekend bestandstype '{suffix}': gebruik .csv of .xlsx",
+            title="Bestandstype niet ondersteund",
         )
 
     found = {normalise_header(h): h for h in frame.columns}
@@ -154,8 +161,8 @@ def read_table(
     table = table[(table[list(columns)] != "").any(axis=1)]
     table.attrs["headers"] = {logical: str(header) for logical, header in mapping.items()}
     if table.empty:
-        raise InvalidInput(
-            [InputProblem(source, "het bestand bevat geen gegevensregels")], "Leeg bestand"
+        raise InvalidInput.one(
+            source, "het bestand bevat geen gegevensregels", title="Leeg bestand"
         )
     return table.reset_index(drop=True)
 

@@ -6,6 +6,12 @@ from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
+from sqlalchemy import select
+
+from clm.config import RegionConfig
+from clm.db import UnitOfWork
+from clm.models import OutboxMessage
+from clm.outbox import enqueue
 
 HEADER = ["AGB-code", "Cliënt", "Gemeente", "Periode", "Bedrag", "Zorgvorm"]
 
@@ -61,3 +67,21 @@ def filled_minutes_sheet(folder: Path, code: str, month: date, day: date, edit=N
         edit(book)
     book.save(path)
     return path
+
+
+def enqueue_many(cfg: RegionConfig, n: int, prefix: str = "test") -> set[str]:
+    """``n`` plain messages in the outbox in one commit (keys ``prefix:i``, addressed to 40
+    providers in turn); the Message-IDs of all messages then in the outbox."""
+    with UnitOfWork() as uow:
+        for i in range(n):
+            enqueue(
+                uow.session,
+                key=f"{prefix}:{i}",
+                sender=cfg.mail,
+                to=[f"aanbieder{i % 40}@zorg.example.org"],
+                subject=f"Bericht {i}",
+                text=f"Bericht nummer {i}",
+                html=f"<p>Bericht nummer {i}</p>",
+            )
+        uow.commit()
+        return set(uow.session.scalars(select(OutboxMessage.message_id)))

@@ -10,6 +10,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from aiosmtpd.smtp import Envelope as SmtpEnvelope
+from prefect.blocks.system import Secret
+
+from clm.settings import get_settings
 
 
 class Recorder:
@@ -45,17 +48,28 @@ class Recorder:
         return AuthResult(success=False, handled=False)
 
 
+def mail_over_smtp(monkeypatch: pytest.MonkeyPatch, port: int, password: str, block: str) -> None:
+    """Send the product's mail to the test server on ``port`` the way production does: SMTP
+    with login, the password in the Prefect Secret block ``block`` (needs a Prefect server)."""
+    Secret(value=password).save(block, overwrite=True)
+    for key, value in {
+        "MAIL_TRANSPORT": "smtp",
+        "SMTP_PORT": str(port),
+        "SMTP_USER": "clm@regio.example.org",
+        "SMTP_PASSWORD_BLOCK": block,
+    }.items():
+        monkeypatch.setenv(f"CLM_{key}", value)
+    get_settings.cache_clear()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[Recorder, int]]:
-    """An SMTP server on a free loopback port: (its recorder, its port)."""
-    handler = Recorder()
-    port = free_port()
+def start_smtp(handler: Recorder, port: int) -> Controller:
+    """A running SMTP server on 127.0.0.1:``port`` that hands what it gets to ``handler``."""
     controller = Controller(
         handler,
         hostname="127.0.0.1",
@@ -64,5 +78,14 @@ def smtp_server() -> Iterator[tuple[Recorder, int]]:
         auth_require_tls=False,
     )
     controller.start()
+    return controller
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Recorder, int]]:
+    """An SMTP server on a free loopback port: (its recorder, its port)."""
+    handler = Recorder()
+    port = free_port()
+    controller = start_smtp(handler, port)
     yield handler, port
     controller.stop()

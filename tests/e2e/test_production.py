@@ -4,7 +4,6 @@ SMTP with the password in a Secret block. Started with the same scripts/up.sh.""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import uuid
 from collections import Counter
@@ -12,14 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, text
 
 from clm.clock import today_in_region
 from clm.settings import PROJECT_DIR
 from tests.conftest import PG_ADMIN_URL
-from tests.e2e.test_system import _free_port, _prefect, _python
-from tests.smtp import Recorder
+from tests.e2e.cli import python, run_and_watch, system_env
+from tests.smtp import Recorder, free_port, start_smtp
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 PASSWORD = "productie-wachtwoord-4242"
@@ -47,30 +45,18 @@ def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict,
     base = PG_ADMIN_URL.rsplit("/", 1)[0]
     handler = Recorder()
     handler.password = PASSWORD
-    smtp_port = _free_port()
-    smtp = Controller(
-        handler,
-        hostname="127.0.0.1",
-        port=smtp_port,
-        authenticator=handler.authenticate,
-        auth_require_tls=False,
-    )
-    smtp.start()
-    var = tmp_path_factory.mktemp("production") / "var"
-    env = {
-        key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "CLM_"))
-    } | {
-        "CLM_VAR_DIR": str(var),
-        "CLM_PORT": str(_free_port()),
-        "CLM_WORKERS": "2",
-        "CLM_DATABASE_URL": f"{base}/{names['clm']}",
-        "PREFECT_API_DATABASE_CONNECTION_URL": base.replace("+psycopg", "+asyncpg")
+    smtp_port = free_port()
+    smtp = start_smtp(handler, smtp_port)
+    env = system_env(
+        tmp_path_factory.mktemp("production") / "var",
+        CLM_WORKERS="2",
+        CLM_DATABASE_URL=f"{base}/{names['clm']}",
+        PREFECT_API_DATABASE_CONNECTION_URL=base.replace("+psycopg", "+asyncpg")
         + f"/{names['prefect']}",
-        "CLM_MAIL_TRANSPORT": "smtp",
-        "CLM_SMTP_PORT": str(smtp_port),
-        "CLM_SMTP_USER": "contractmanagement@regio.example.org",
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    }
+        CLM_MAIL_TRANSPORT="smtp",
+        CLM_SMTP_PORT=str(smtp_port),
+        CLM_SMTP_USER="contractmanagement@regio.example.org",
+    )
     run = {"cwd": PROJECT_DIR, "env": env, "capture_output": True, "text": True}
     try:
         up = subprocess.run(["bash", "scripts/up.sh"], timeout=600, **run)
@@ -117,29 +103,17 @@ def test_postgres_two_workers_and_smtp(production: tuple[dict, Recorder]) -> Non
     env, handler = production
     assert env["CLM_DATABASE_URL"].startswith("postgresql")
     as_of = today_in_region()
-    params = json.dumps({"params": {"as_of": as_of.isoformat()}})
-    run = _prefect(
-        env,
-        "deployment",
-        "run",
-        "yearly-classification/clm",
-        "--params",
-        params,
-        "--watch",
-        "--watch-timeout",
-        "300",
-    )
-    assert run.returncode == 0 and "Completed" in run.stdout, run.stdout + run.stderr
+    run_and_watch(env, "yearly-classification/clm", as_of=as_of.isoformat())
     # the letters went out over SMTP, logged in with the password from the Secret block
     assert len(handler.accepted) == 40
     assert set(handler.logins) == {"contractmanagement@regio.example.org"}
 
-    workers = _python(env, WORKERS_SCRIPT).strip().splitlines()[-1]
+    workers = python(env, WORKERS_SCRIPT).strip().splitlines()[-1]
     assert workers == "['clm-worker', 'clm-worker-2']"
 
     # two sweeps for the same day at once, on two workers: nothing is sent twice
     handler.accepted.clear()
-    states = json.loads(_python(env, TWO_SWEEPS_SCRIPT, as_of.isoformat()).splitlines()[-1])
+    states = json.loads(python(env, TWO_SWEEPS_SCRIPT, as_of.isoformat()).splitlines()[-1])
     assert states == ["COMPLETED", "COMPLETED"], states
     ids = Counter(str(m["Message-ID"]) for m in handler.accepted)
     assert set(ids.values()) <= {1}

@@ -4,8 +4,6 @@ a temp folder, the deployments from prefect.yaml, and a yearly classification ru
 from __future__ import annotations
 
 import json
-import os
-import socket
 import sqlite3
 import subprocess
 from collections.abc import Iterator
@@ -16,27 +14,16 @@ import yaml
 
 from clm.clock import today_in_region
 from clm.settings import PROJECT_DIR
+from tests.e2e.cli import prefect, python, run_and_watch, system_env
 
 pytestmark = pytest.mark.e2e
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     var = tmp_path_factory.mktemp("system") / "var"
-    port = _free_port()
-    env = {
-        key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "CLM_"))
-    } | {
-        "CLM_VAR_DIR": str(var),
-        "CLM_PORT": str(port),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    }
+    env = system_env(var)
+    port = env["CLM_PORT"]
     up = subprocess.run(
         ["bash", "scripts/up.sh"],
         cwd=PROJECT_DIR,
@@ -63,18 +50,6 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
         for name in ("server.log", "worker.log"):
             if (logs / name).exists():
                 print(f"--- {name} (end)\n" + (logs / name).read_text()[-3000:])
-
-
-def _prefect(env: dict[str, str], *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
-    env = env | {"PREFECT_API_URL": f"http://127.0.0.1:{env['CLM_PORT']}/api"}
-    return subprocess.run(
-        [str(PROJECT_DIR / ".venv" / "bin" / "prefect"), *args],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
 
 
 # Starts the escalation deployment, waits until the run is suspended (its process gone),
@@ -131,20 +106,6 @@ def _wait_for_mail(outbox: Path, to: str, seconds: int) -> str:
     raise AssertionError(f"geen mail aan {to} binnen {seconds} s")
 
 
-def _python(env: dict[str, str], script: str, *args: str) -> str:
-    env = env | {"PREFECT_API_URL": f"http://127.0.0.1:{env['CLM_PORT']}/api"}
-    done = subprocess.run(
-        [str(PROJECT_DIR / ".venv" / "bin" / "python"), "-c", script, *args],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
-
-
 def _deployments_in_prefect_yaml() -> list[str]:
     """'<flow name>/<deployment name>' of every deployment that prefect.yaml declares."""
     import importlib
@@ -159,27 +120,14 @@ def _deployments_in_prefect_yaml() -> list[str]:
 
 
 def test_up_deploys_every_flow_and_runs_a_classification(system: dict[str, str]) -> None:
-    listed = _prefect(system, "deployment", "ls")
+    listed = prefect(system, "deployment", "ls")
     names = _deployments_in_prefect_yaml()
     assert len(names) >= 12
     for name in names:
         assert name in listed.stdout, listed.stdout
 
     as_of = today_in_region()
-    params = json.dumps({"params": {"as_of": as_of.isoformat()}})
-    run = _prefect(
-        system,
-        "deployment",
-        "run",
-        "yearly-classification/clm",
-        "--params",
-        params,
-        "--watch",
-        "--watch-timeout",
-        "300",
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert "Completed" in run.stdout
+    run_and_watch(system, "yearly-classification/clm", as_of=as_of.isoformat())
 
     var = Path(system["CLM_VAR_DIR"])
     with sqlite3.connect(var / "clm.db") as conn:
@@ -193,26 +141,14 @@ def test_up_deploys_every_flow_and_runs_a_classification(system: dict[str, str])
 
     # the quarterly preparation for the next April, started the same way
     next_april = f"{as_of.year + 1}-04"
-    params = json.dumps({"params": {"as_of": as_of.isoformat(), "month": next_april}})
-    run = _prefect(
-        system,
-        "deployment",
-        "run",
-        "quarterly-preparation/clm",
-        "--params",
-        params,
-        "--watch",
-        "--watch-timeout",
-        "300",
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
+    run_and_watch(system, "quarterly-preparation/clm", as_of=as_of.isoformat(), month=next_april)
     with sqlite3.connect(var / "clm.db") as conn:
         meetings = conn.execute("select count(*) from meetings").fetchone()[0]
     assert meetings == 40
     assert len(list((var / "outbox").glob("*.eml"))) == 80
 
     # a notice of default waits, suspended and holding no worker, for a second person
-    code = _python(
+    code = python(
         system,
         """
 import sqlite3, sys
@@ -231,7 +167,7 @@ print(sqlite3.connect(sys.argv[1]).execute('select min(code) from providers').fe
             "hearing_summary": "Gesprek met het bestuur",
         }
     }
-    out = _python(system, APPROVAL_SCRIPT, json.dumps(params))
+    out = python(system, APPROVAL_SCRIPT, json.dumps(params))
     assert out.splitlines()[-1] == "PAUSED COMPLETED", out
     with sqlite3.connect(var / "clm.db") as conn:
         status, decided_by = conn.execute(
@@ -241,16 +177,16 @@ print(sqlite3.connect(sys.argv[1]).execute('select min(code) from providers').fe
 
     # a scheduled run that fails reaches the functional administrator: the automation from
     # prefect.yaml starts notify-administrator, which mails through the outbox
-    automations = _prefect(system | {"COLUMNS": "250"}, "automation", "ls")
+    automations = prefect(system | {"COLUMNS": "250"}, "automation", "ls")
     assert "clm-geplande-run-mislukt" in automations.stdout, automations.stdout
     assert "clm-dagelijkse-ronde-gemist" in automations.stdout
-    state = _python(system, FAILING_SCRIPT).strip().splitlines()[-1]
+    state = python(system, FAILING_SCRIPT).strip().splitlines()[-1]
     assert state == "FAILED"
     alert = _wait_for_mail(var / "outbox", "functioneelbeheer@regio.example.org", seconds=180)
     assert "Geplande run mislukt: import-declarations" in alert
 
     # the server's scheduler has planned the scheduled deployments (and logged no errors)
-    scheduled = _prefect(system, "flow-run", "ls", "--state-type", "SCHEDULED", "--limit", "50")
+    scheduled = prefect(system, "flow-run", "ls", "--state-type", "SCHEDULED", "--limit", "50")
     assert "daily-sweep" in scheduled.stdout, scheduled.stdout
     assert _server_errors(var / "log" / "server.log") == []
 

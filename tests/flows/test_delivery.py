@@ -5,15 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from prefect.blocks.system import Secret
 
 from clm.config import RegionConfig
 from clm.db import UnitOfWork
 from clm.outbox import enqueue
-from clm.settings import get_settings
 from flows.daily_sweep import DailySweepInput, daily_sweep
 from tests.conftest import AS_OF
-from tests.smtp import Recorder
+from tests.smtp import Recorder, mail_over_smtp
 
 
 def test_daily_sweep_sends_over_smtp_with_the_secret_block(
@@ -25,15 +23,7 @@ def test_daily_sweep_sends_over_smtp_with_the_secret_block(
 ) -> None:
     handler, port = smtp_server
     handler.password = "geheim-wachtwoord-123"
-    Secret(value=handler.password).save("clm-test-smtp", overwrite=True)
-    for key, value in {
-        "MAIL_TRANSPORT": "smtp",
-        "SMTP_PORT": str(port),
-        "SMTP_USER": "clm@regio.example.org",
-        "SMTP_PASSWORD_BLOCK": "clm-test-smtp",
-    }.items():
-        monkeypatch.setenv(f"CLM_{key}", value)
-    get_settings.cache_clear()
+    mail_over_smtp(monkeypatch, port, handler.password, "clm-test-smtp")
     with UnitOfWork() as uow:
         for i in range(3):
             enqueue(

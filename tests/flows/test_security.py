@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from prefect.blocks.system import Secret
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import LogFilter
 from pydantic import ValidationError
@@ -22,7 +21,6 @@ from clm.mail import HeaderInjection
 from clm.models import Base, Meeting, OutboxMessage, Provider
 from clm.outbox import enqueue
 from clm.services.common import resolve_intake_file
-from clm.settings import get_settings
 from flows.admit_provider import AdmitProviderInput
 from flows.daily_sweep import DailySweepInput, daily_sweep
 from flows.import_declarations import ImportDeclarationsInput, import_declarations
@@ -30,7 +28,7 @@ from flows.quarterly_preparation import QuarterlyPreparationInput, quarterly_pre
 from flows.record_signal import RecordSignalInput, record_signal
 from flows.yearly_classification import YearlyClassificationInput, yearly_classification
 from tests.conftest import AS_OF, table_counts
-from tests.smtp import Recorder
+from tests.smtp import Recorder, mail_over_smtp
 
 EVIL = "<script>alert('x')</script> & Zorg"
 
@@ -116,15 +114,7 @@ def test_smtp_password_never_in_logs_artifacts_parameters_or_dossier(
 ) -> None:
     handler, port = smtp_server
     handler.password = PASSWORD
-    Secret(value=PASSWORD).save("clm-security-smtp", overwrite=True)
-    for key, value in {
-        "MAIL_TRANSPORT": "smtp",
-        "SMTP_PORT": str(port),
-        "SMTP_USER": "clm@regio.example.org",
-        "SMTP_PASSWORD_BLOCK": "clm-security-smtp",
-    }.items():
-        monkeypatch.setenv(f"CLM_{key}", value)
-    get_settings.cache_clear()
+    mail_over_smtp(monkeypatch, port, PASSWORD, "clm-security-smtp")
     with UnitOfWork() as uow:
         enqueue(
             uow.session,

@@ -16,22 +16,8 @@ from clm.mail import FileTransport, HeaderInjection, SmtpTransport
 from clm.models import OutboxMessage
 from clm.outbox import deliver_pending, enqueue
 from tests.conftest import table_counts
+from tests.helpers import enqueue_many
 from tests.smtp import Recorder
-
-
-def _enqueue(cfg: RegionConfig, n: int, to: str = "aanbieder@zorg.example.org") -> None:
-    with UnitOfWork() as uow:
-        for i in range(n):
-            enqueue(
-                uow.session,
-                key=f"test:{i}",
-                sender=cfg.mail,
-                to=[f"{i}-{to}"],
-                subject=f"Bericht {i}",
-                text=f"Tekst {i}",
-                html=f"<p>Tekst {i}</p>",
-            )
-        uow.commit()
 
 
 def _statuses() -> dict[str, int]:
@@ -44,14 +30,14 @@ def _statuses() -> dict[str, int]:
 
 
 def test_enqueue_is_idempotent_per_key(db: str, cfg: RegionConfig) -> None:
-    _enqueue(cfg, 3)
+    enqueue_many(cfg, 3)
     before = table_counts()
-    _enqueue(cfg, 3)
+    enqueue_many(cfg, 3)
     assert table_counts() == before
 
 
 def test_file_transport_writes_each_message_once(db: str, cfg: RegionConfig, env: Path) -> None:
-    _enqueue(cfg, 5)
+    enqueue_many(cfg, 5)
     outbox = env / "outbox"
     report = deliver_pending(UnitOfWork, FileTransport(outbox), cfg.mail)
     assert (report.sent, report.failed) == (5, 0)
@@ -82,8 +68,8 @@ def test_smtp_refusal_keeps_message_pending_then_delivers_once(
     db: str, cfg: RegionConfig, smtp_server: tuple[Recorder, int]
 ) -> None:
     handler, port = smtp_server
-    _enqueue(cfg, 6)
-    handler.refuse = {"2-", "4-"}
+    enqueue_many(cfg, 6)
+    handler.refuse = {"aanbieder2@", "aanbieder4@"}
     report = deliver_pending(UnitOfWork, SmtpTransport("127.0.0.1", port, None, None), cfg.mail)
     assert (report.sent, report.failed) == (4, 2)
     assert _statuses() == {"sent": 4, "pending": 2}
@@ -105,7 +91,7 @@ def test_smtp_refusal_keeps_message_pending_then_delivers_once(
 
 
 def test_one_run_empties_the_outbox_in_batches(db: str, cfg: RegionConfig, env: Path) -> None:
-    _enqueue(cfg, 7)
+    enqueue_many(cfg, 7)
     report = deliver_pending(UnitOfWork, FileTransport(env / "outbox"), cfg.mail, batch=2)
     assert report.sent == 7
     assert _statuses() == {"sent": 7}

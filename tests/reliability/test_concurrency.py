@@ -16,7 +16,7 @@ from clm.db import UnitOfWork
 from clm.demo import load_demo
 from clm.mail import SmtpTransport
 from clm.models import DossierEvent, Meeting, OutboxMessage
-from clm.outbox import deliver_pending, enqueue
+from clm.outbox import deliver_pending
 from clm.services.classification import (
     ReferencePeriod,
     compute_classification,
@@ -24,6 +24,7 @@ from clm.services.classification import (
 )
 from clm.services.meetings import prepare_month
 from tests.conftest import AS_OF
+from tests.helpers import enqueue_many
 from tests.smtp import Recorder
 
 APRIL = date(2027, 4, 1)
@@ -82,18 +83,7 @@ def test_two_workers_deliver_each_message_once(
     pg_db: str, cfg: RegionConfig, smtp_server: tuple[Recorder, int]
 ) -> None:
     handler, port = smtp_server
-    with UnitOfWork() as uow:
-        for n in range(300):
-            enqueue(
-                uow.session,
-                key=f"concurrent:{n}",
-                sender=cfg.mail,
-                to=[f"p{n}@zorg.example.org"],
-                subject=f"Bericht {n}",
-                text="t",
-                html="<p>t</p>",
-            )
-        uow.commit()
+    enqueue_many(cfg, 300, "concurrent")
 
     outcomes = _at_once(
         lambda: deliver_pending(UnitOfWork, SmtpTransport("127.0.0.1", port, None, None), cfg.mail)

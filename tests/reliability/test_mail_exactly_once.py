@@ -13,7 +13,8 @@ from clm.config import RegionConfig
 from clm.db import UnitOfWork
 from clm.mail import SmtpTransport
 from clm.models import OutboxMessage
-from clm.outbox import deliver_pending, enqueue
+from clm.outbox import deliver_pending
+from tests.helpers import enqueue_many
 from tests.smtp import free_port
 
 MESSAGES = 1_000
@@ -63,19 +64,7 @@ class FlakyServer:
 
 
 def test_every_message_accepted_exactly_once(sqlite_db: str, cfg: RegionConfig) -> None:
-    with UnitOfWork() as uow:
-        for n in range(MESSAGES):
-            enqueue(
-                uow.session,
-                key=f"reliability:{n}",
-                sender=cfg.mail,
-                to=[f"aanbieder{n % 40}@zorg.example.org"],
-                subject=f"Bericht {n}",
-                text=f"Bericht nummer {n}",
-                html=f"<p>Bericht nummer {n}</p>",
-            )
-        uow.commit()
-        expected = set(uow.session.scalars(select(OutboxMessage.message_id)))
+    expected = enqueue_many(cfg, MESSAGES, "reliability")
 
     handler = FlakyServer(seed=8)
     port = free_port()
