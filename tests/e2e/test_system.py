@@ -275,6 +275,11 @@ def _api(env: dict[str, str], path: str, body: dict) -> list[dict]:
         return json.loads(response.read())
 
 
+def _runs_of(env: dict[str, str], deployment_id: str) -> list[dict]:
+    """The flow runs of one deployment, from the API."""
+    return _api(env, "/flow_runs/filter", {"deployments": {"id": {"any_": [deployment_id]}}})
+
+
 def test_staff_record_judged_scores_in_the_browser(system: dict[str, str]) -> None:
     """As staff do: open the UI, fill in the typed form of a deployment, start it, wait for
     the run and read its artifact. Screenshots go to test-output/screenshots/."""
@@ -334,11 +339,7 @@ def test_staff_record_judged_scores_in_the_browser(system: dict[str, str]) -> No
             except PlaywrightTimeout:
                 page.screenshot(path=SCREENSHOTS / f"fout-verzenden-{attempt}.png", full_page=True)
                 said = _what_the_page_says(page, seen)
-                created = _api(
-                    system,
-                    "/flow_runs/filter",
-                    {"deployments": {"id": {"any_": [deployment["id"]]}}},
-                )
+                created = _runs_of(system, deployment["id"])
                 assert created or attempt == 1, f"het formulier is niet verzonden; {said}"
                 warnings.warn(f"formulier (poging {attempt}) bleef staan; {said}", stacklevel=1)
                 if created:
@@ -347,9 +348,7 @@ def test_staff_record_judged_scores_in_the_browser(system: dict[str, str]) -> No
 
         runs: list[dict] = []
         for _ in range(60):
-            runs = _api(
-                system, "/flow_runs/filter", {"deployments": {"id": {"any_": [deployment["id"]]}}}
-            )
+            runs = _runs_of(system, deployment["id"])
             if runs:
                 break
             time.sleep(1)
