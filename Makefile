@@ -12,12 +12,14 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 up: $(STAMP)
+	bash scripts/system-packages.sh run
 	bash scripts/up.sh
 
 down:
 	bash scripts/down.sh
 
 test: $(STAMP)
+	bash scripts/system-packages.sh test
 	$(VENV)/bin/ruff check .
 	PREFECT_SERVER_ANALYTICS_ENABLED=false $(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 

@@ -19,7 +19,7 @@ if running server; then
   echo "Prefect-server draait al (pid $(cat "$RUN_DIR/server.pid"))."
 else
   echo "Prefect-server starten op $PREFECT_UI_URL (log: $LOG_DIR/server.log)…"
-  setsid nohup prefect server start --host 127.0.0.1 --port "$CLM_PORT" \
+  setsid nohup python "$ROOT/scripts/prefect_server.py" --host 127.0.0.1 --port "$CLM_PORT" \
     >>"$LOG_DIR/server.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/server.pid"
 fi

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The Debian/Ubuntu packages the product needs (run) and those only the tests need (test):
+# checks each by a file it installs, installs what is missing with apt-get when run as root,
+# and otherwise stops with one line naming the packages and the command.
+# Usage: bash scripts/system-packages.sh run|test
+set -euo pipefail
+need=(
+  "libpango-1.0-0:/usr/lib/*/libpango-1.0.so.0"      # WeasyPrint: letters and reports as PDF
+  "libpangoft2-1.0-0:/usr/lib/*/libpangoft2-1.0.so.0"
+  "libharfbuzz0b:/usr/lib/*/libharfbuzz.so.0"
+  "fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+)
+if [ "${1:-run}" = "test" ]; then
+  need+=("chromium:/usr/bin/chromium")              # the browser test (Playwright)
+fi
+missing=()
+for item in "${need[@]}"; do
+  package=${item%%:*} pattern=${item#*:}
+  compgen -G "$pattern" >/dev/null || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+  echo "Systeempakketten ontbreken: ${missing[*]}; installeer ze met: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "Systeempakketten installeren (apt-get): ${missing[*]}…"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1 \
+  || { echo "apt-get install ${missing[*]} mislukt" >&2; exit 1; }
