@@ -42,7 +42,7 @@ class Region(Strict):
 
 
 class Municipality(Strict):
-    code: Annotated[str, Field(pattern=r"^GM\d{4}$")]
+    code: Annotated[str, Field(pattern=r"^GM[0-9]{4}$")]
     name: str
 
 
@@ -193,7 +193,7 @@ class CalendarConfig(Strict):
     """The region's own closures and openings on top of the Dutch public holidays."""
 
     closed_dates: frozenset[date] = frozenset()
-    closed_every_year: frozenset[Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-\d{2}$")]] = (
+    closed_every_year: frozenset[Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-[0-9]{2}$")]] = (
         frozenset()
     )
     open_dates: frozenset[date] = frozenset()
@@ -209,7 +209,7 @@ class MeetingPlan(Strict):
     """When progress meetings can be held and the terms around them (in working days)."""
 
     weekdays: list[Annotated[int, Field(ge=1, le=5)]] = [1, 2, 3, 4]  # ISO: 1 = Monday
-    times: list[Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]] = [
+    times: list[Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]] = [
         "09:30",
         "11:00",
         "13:30",
@@ -315,7 +315,7 @@ class GroupMeetingRules(Strict):
     # the meeting falls on the first such weekday from this day of the month that is a working day
     weekday: Annotated[int, Field(ge=1, le=5)] = 2
     from_day: Annotated[int, Field(ge=1, le=24)] = 8
-    time: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] = "14:00"
+    time: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] = "14:00"
     duration_minutes: Annotated[int, Field(ge=30, le=480)] = 120
     location: str = "Stadhuis"
     # the preparation run opens the meeting (topics, signals to choose from) this far ahead
@@ -434,6 +434,28 @@ def parse_config(data: object, source: str) -> RegionConfig:
         raise ConfigError("Ongeldige regioconfiguratie:\n" + "\n".join(lines)) from None
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key that appears twice in one mapping (plain YAML
+    lets the last one win, so a pasted duplicate would silently change the region)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[object, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
+            if isinstance(key, str | int | float | bool) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"sleutel '{key}' staat twee keer in dezelfde mapping "
+                    f"(regels {seen[key]} en {line}); laat er één staan",
+                    key_node.start_mark,
+                )
+            if isinstance(key, str | int | float | bool):
+                seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_config(path: Path | str) -> RegionConfig:
     """Read and validate the region configuration file at ``path``."""
     path = Path(path)
@@ -444,7 +466,7 @@ def load_config(path: Path | str) -> RegionConfig:
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: geen UTF-8-tekst") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: geen geldige YAML: {exc}") from None
     return parse_config(data, str(path))

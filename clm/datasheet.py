@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,13 +16,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from clm.config import Kpi
 from clm.errors import InputProblem, InvalidInput
+from clm.inputs import parse_decimal
 from clm.ooxml import PackageBase, xml_text
-from clm.tabular import open_workbook
+from clm.tabular import cell_text, open_workbook, sheet_rows, write_cell
 
 SHEET = "Gegevens"
 HEADER_ROW = 5
 COLUMNS = ("Code", "Indicator", "Eenheid", "Norm", "Waarde", "Toelichting")
-_QUARTER = re.compile(r"^\d{4}-Q[1-4]$")
+_QUARTER = re.compile(r"^[0-9]{4}-Q[1-4]$")
+VALUE_PLACES, VALUE_DIGITS = 4, 10  # the column: Numeric(14, 4)
 _SHEET_PART = "xl/worksheets/sheet1.xml"
 _CODE, _NAME = "@@AGB-CODE@@", "@@AANBIEDER@@"  # stand-ins in the shared sheet
 
@@ -56,16 +58,16 @@ def _sheet_base(
     for row, (label, value) in enumerate(
         [("AGB-code", _CODE), ("Aanbieder", _NAME), ("Kwartaal", quarter)], 1
     ):
-        ws.cell(row, 1, label).font = bold
-        ws.cell(row, 2, value)
+        write_cell(ws, row, 1, label).font = bold
+        write_cell(ws, row, 2, value)
     for col, title in enumerate(COLUMNS, 1):
-        ws.cell(HEADER_ROW, col, title).font = bold
+        write_cell(ws, HEADER_ROW, col, title).font = bold
     fill = PatternFill("solid", fgColor="FFF2CC")
     for row, (code, label, unit, norm) in enumerate(rows, HEADER_ROW + 1):
-        ws.cell(row, 1, code)
-        ws.cell(row, 2, label)
-        ws.cell(row, 3, unit)
-        ws.cell(row, 4, norm)
+        write_cell(ws, row, 1, code)
+        write_cell(ws, row, 2, label)
+        write_cell(ws, row, 3, unit)
+        write_cell(ws, row, 4, norm)
         ws.cell(row, 5).fill = fill
     check = DataValidation(
         type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True
@@ -101,13 +103,18 @@ def parse_data_sheet(
         raise InvalidInput.one(
             source, f"tabblad '{SHEET}' ontbreekt (gevonden: {found})", title="Verkeerd tabblad"
         )
-    rows = list(book[SHEET].iter_rows(values_only=True))
+    try:
+        rows = sheet_rows(book, SHEET, source)
+    finally:
+        book.close()
     problems: list[InputProblem] = []
 
-    def cell(r: int, c: int) -> str:
+    def value_at(r: int, c: int) -> object:
         row = rows[r - 1] if len(rows) >= r else ()
-        value = row[c - 1] if len(row) >= c else None
-        return "" if value is None else str(value).strip()
+        return row[c - 1] if len(row) >= c else None
+
+    def cell(r: int, c: int) -> str:
+        return cell_text(value_at(r, c))
 
     code, quarter = cell(1, 2), cell(3, 2)
     if code not in provider_codes:
@@ -157,9 +164,11 @@ def parse_data_sheet(
             values[kpi_code] = None  # not delivered: shown as 'geen gegevens'
             continue
         try:
-            number = Decimal(raw.replace(",", "."))
-        except InvalidOperation:
-            problems.append(InputProblem(source, f"'{raw}' is geen getal", row=r, column="Waarde"))
+            number = parse_decimal(
+                value_at(r, 5), places=VALUE_PLACES, max_integer_digits=VALUE_DIGITS
+            )
+        except ValueError as exc:
+            problems.append(InputProblem(source, str(exc), row=r, column="Waarde"))
             continue
         if number < Decimal(str(kpi.minimum)) or (
             kpi.maximum is not None and number > Decimal(str(kpi.maximum))

@@ -6,14 +6,17 @@ know which database to use.
 
 from __future__ import annotations
 
+import hashlib
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, Numeric, create_engine, event, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
+from clm.errors import InputProblem, InvalidInput
 from clm.settings import get_settings
 
 if TYPE_CHECKING:  # Alembic is imported only when migrating
@@ -43,6 +46,34 @@ def get_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+@event.listens_for(Session, "before_flush")
+def _within_schema_limits(session: Session, _context: object, _instances: object) -> None:
+    """Refuse, before anything is written, a value the schema cannot hold: text longer than
+    its column, a NUL byte, a number beyond its column's precision. PostgreSQL refuses
+    these with a raw DataError and SQLite stores them; both now refuse them alike, naming
+    the table and column. (Readers check their own limits first, naming file and row.)"""
+    problems: list[InputProblem] = []
+    for obj in [*session.new, *session.dirty]:
+        table = obj.__table__
+        for column in table.columns:
+            value = getattr(obj, column.key, None)
+            where = f"{table.name}.{column.name}"
+            if isinstance(value, str):
+                length = getattr(column.type, "length", None)
+                if length is not None and len(value) > length:
+                    problems.append(
+                        InputProblem(where, f"tekst van {len(value)} tekens; hoogstens {length}")
+                    )
+                if "\x00" in value:
+                    problems.append(InputProblem(where, "bevat een NUL-teken"))
+            elif isinstance(value, Decimal | float | int) and type(column.type) is Numeric:
+                precision, scale = column.type.precision, column.type.scale or 0
+                if precision is not None and abs(value) >= 10 ** (precision - scale):
+                    problems.append(InputProblem(where, f"getal {value} te groot voor deze kolom"))
+    if problems:
+        raise InvalidInput(problems, "Waarde past niet in de database, er is niets opgeslagen")
 
 
 class UnitOfWork:
@@ -88,6 +119,21 @@ def claim_key(
         return False
     known.add(key)
     return True
+
+
+def serialise(session: Session, name: str) -> None:
+    """Hold the lock ``name`` until the session's transaction ends, so that two runs doing
+    the same replacement (say, two imports of a month's declarations) take turns.
+
+    PostgreSQL: a transaction-level advisory lock. SQLite: the database's one write lock,
+    taken now (a write that changes nothing) instead of at the first real write, so the
+    second run waits before it reads what it will replace.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        lock_id = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": lock_id})
+    else:
+        session.execute(text("DELETE FROM alembic_version WHERE 0 = 1"))
 
 
 def keys_with_prefix(session: Session, column: InstrumentedAttribute[str], prefix: str) -> set[str]:

@@ -62,6 +62,10 @@ class EvidenceKind(StrEnum):
     EMBEZZLEMENT = "embezzlement"
 
 
+# A step from 3 waits this long for a second person's decision; after that the request lapses
+# (the UI's wait ends, and a new request for the provider is no longer blocked by it).
+APPROVAL_WINDOW_DAYS = 14
+
 EVIDENCE_LABELS = {
     EvidenceKind.UNSAFETY: "onveiligheid vastgesteld door IGJ of gemeentelijk toezichthouder",
     EvidenceKind.CONTINUITY: "structurele tekortkoming in continuïteit zonder alternatief",

@@ -12,8 +12,9 @@ from openpyxl.styles import Font
 
 from clm.agenda import AGENDA
 from clm.errors import InputProblem, InvalidInput
+from clm.inputs import check_date
 from clm.minutes import ActionDraft, ItemDraft, MinutesDraft
-from clm.tabular import open_workbook
+from clm.tabular import open_workbook, sheet_rows, write_cell
 
 MINUTES, ACTIONS = "Verslag", "Actiepunten"
 ITEM_HEADER = ("Agendapunt", "Onderwerp", "Besproken", "Besloten")
@@ -36,22 +37,22 @@ def minutes_template(provider_code: str, provider_name: str, month: str) -> byte
         ],
         1,
     ):
-        ws.cell(row, 1, label).font = bold
-        ws.cell(row, 2, value)
+        write_cell(ws, row, 1, label).font = bold
+        write_cell(ws, row, 2, value)
     for col, title in enumerate(ITEM_HEADER, 1):
-        ws.cell(6, col, title).font = bold
+        write_cell(ws, 6, col, title).font = bold
     row = 7
     for item in AGENDA:
-        ws.cell(row, 1, item.number)
-        ws.cell(row, 2, item.title)
+        write_cell(ws, row, 1, item.number)
+        write_cell(ws, row, 2, item.title)
         row += 1
         for letter, sub in zip("abcdefgh", item.subitems, strict=False):
-            ws.cell(row, 1, f"{item.number}{letter}")
-            ws.cell(row, 2, sub)
+            write_cell(ws, row, 1, f"{item.number}{letter}")
+            write_cell(ws, row, 2, sub)
             row += 1
     actions = book.create_sheet(ACTIONS)
     for col, title in enumerate(ACTION_HEADER, 1):
-        actions.cell(1, col, title).font = bold
+        write_cell(actions, 1, col, title).font = bold
     for col, width in zip("ABCD", (12, 45, 60, 40), strict=True):
         ws.column_dimensions[col].width = width
     out = io.BytesIO()
@@ -72,7 +73,11 @@ def parse_minutes_sheet(path: Path, source: str | None = None) -> tuple[str, str
         raise InvalidInput(
             [InputProblem(source, f"tabblad '{n}' ontbreekt") for n in missing], "Verkeerd bestand"
         )
-    rows = list(book[MINUTES].iter_rows(values_only=True))
+    try:
+        rows = sheet_rows(book, MINUTES, source)
+        action_rows = sheet_rows(book, ACTIONS, f"{source} [{ACTIONS}]")[1:]
+    finally:
+        book.close()
 
     def cell(r: int, c: int) -> str:
         return _text(rows[r - 1][c - 1]) if len(rows) >= r and len(rows[r - 1]) >= c else ""
@@ -90,7 +95,7 @@ def parse_minutes_sheet(path: Path, source: str | None = None) -> tuple[str, str
         if cell(r, 1) and (cell(r, 3) or cell(r, 4))
     ]
     actions = []
-    for r, values in enumerate(book[ACTIONS].iter_rows(min_row=2, values_only=True), 2):
+    for r, values in enumerate(action_rows, 2):
         values = [*values, None, None, None, None, None][:5]
         if not any(_text(v) for v in values):
             continue
@@ -103,6 +108,7 @@ def parse_minutes_sheet(path: Path, source: str | None = None) -> tuple[str, str
                 )
             )
         when: date | None = None
+        problem = ""
         if isinstance(deadline, datetime):
             when = deadline.date()
         elif isinstance(deadline, date):
@@ -111,12 +117,15 @@ def parse_minutes_sheet(path: Path, source: str | None = None) -> tuple[str, str
             try:
                 when = date.fromisoformat(_text(deadline))
             except ValueError:
-                problems.append(
-                    InputProblem(
-                        where, f"'{_text(deadline)}' is geen datum", row=r, column=ACTION_HEADER[4]
-                    )
-                )
-                continue
+                problem = f"'{_text(deadline)}' is geen datum"
+        if when is not None:
+            try:
+                check_date(when)
+            except ValueError as exc:
+                problem = str(exc)
+        if problem:
+            problems.append(InputProblem(where, problem, row=r, column=ACTION_HEADER[4]))
+            continue
         actions.append(
             ActionDraft(
                 _text(item),

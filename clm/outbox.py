@@ -4,10 +4,12 @@ delivered afterwards, each at most once per successful hand-over, none ever drop
 from __future__ import annotations
 
 import hashlib
+import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
@@ -18,6 +20,9 @@ from clm.mail import Attachment, Envelope, Transport, build_message, check_heade
 from clm.models import OutboxAttachment, OutboxMessage
 
 PENDING, SENDING, SENT = "pending", "sending", "sent"
+# Set aside with its reason: no valid recipient when written, or refused for good by the
+# mail server (5xx). Never tried again; the functional administrator is told once.
+REFUSED = "refused"
 # A claim older than this belonged to a process that died between claiming and marking;
 # the message is offered again with the same Message-ID so that receivers can recognise it.
 STALE_CLAIM = timedelta(minutes=15)
@@ -53,16 +58,23 @@ def enqueue(
     check_header_value("onderwerp", subject)
     if not claim_key(session, OutboxMessage.key, key, known_keys):
         return False
+    to_ok, to_bad = split_addresses(to)
+    cc_ok, cc_bad = split_addresses(cc or [])
+    bad = to_bad + cc_bad
     message = OutboxMessage(
         key=key,
         message_id=message_id_for(key, sender.sender_email),
         provider_id=provider_id,
-        to_addrs=list(to),
-        cc_addrs=list(cc or []),
+        to_addrs=to_ok or list(to),
+        cc_addrs=cc_ok,
         subject=subject,
         body_text=text,
         body_html=html,
-        status=PENDING,
+        status=PENDING if to_ok else REFUSED,
+        last_error=("geen geldig adres: " if not to_ok else "ongeldige adressen weggelaten: ")
+        + ", ".join(f"'{a}'" for a in bad or ["(geen adres)"])
+        if bad or not to_ok
+        else None,
         attachments=[
             OutboxAttachment(filename=a.filename, content_type=a.content_type, content=a.content)
             for a in attachments or []
@@ -70,6 +82,31 @@ def enqueue(
     )
     session.add(message)
     return True
+
+
+def split_addresses(addresses: list[str]) -> tuple[list[str], list[str]]:
+    """The addresses a mail server can take, and the ones it cannot (no @, spaces, no
+    domain); checked by syntax only, never by asking the network."""
+    good, bad = [], []
+    for addr in addresses:
+        try:
+            validate_email(addr, check_deliverability=False, test_environment=True)
+            good.append(addr)
+        except (EmailNotValidError, TypeError):
+            bad.append(str(addr))
+    return good, bad
+
+
+def is_permanent(exc: Exception) -> bool:
+    """True for a refusal by the mail server that a retry cannot change: every recipient
+    refused with 5xx, or the message refused with 5xx (550 no such user, 552 too large,
+    554 rejected). Authentication and sender refusals are the set-up's fault, not the
+    message's: those stay pending (and fail the run) until the set-up is fixed."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return bool(exc.recipients) and all(code >= 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPDataError):
+        return exc.smtp_code >= 500
+    return False
 
 
 def existing_keys(session: Session, prefix: str) -> set[str]:
@@ -81,6 +118,7 @@ def existing_keys(session: Session, prefix: str) -> set[str]:
 class DeliveryReport:
     sent: int = 0
     failed: int = 0
+    refused: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -174,15 +212,19 @@ def _deliver_one(
         )
         try:
             transport.send(build_message(envelope))
-        except Exception as exc:  # any failure: keep it pending, with the reason on record
+        except Exception as exc:  # keep it pending with the reason, or set it aside for good
+            permanent = is_permanent(exc)
             row.status, row.last_error, row.claimed_at = (
-                PENDING,
-                f"{type(exc).__name__}: {exc}",
+                REFUSED if permanent else PENDING,
+                f"{type(exc).__name__}: {exc}"[:2000],
                 None,
             )
             uow.commit()
-            report.failed += 1
-            report.errors.append(f"{row.key}: {type(exc).__name__}: {exc}")
+            if permanent:
+                report.refused += 1
+            else:
+                report.failed += 1
+                report.errors.append(f"{row.key}: {type(exc).__name__}: {exc}")
             return
         row.status, row.sent_at, row.last_error = SENT, utcnow(), None
         uow.commit()

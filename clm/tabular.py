@@ -15,11 +15,21 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import load_workbook
+from openpyxl.cell import Cell
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from clm.errors import InputProblem, InvalidInput
+from clm.inputs import CONTROL, clean_text, format_characters
 
 HEADER_ROW = 1  # data rows are numbered as a spreadsheet shows them: the first is row 2
+
+
+MAX_FILE_BYTES = 256 * 1024**2  # a year of a large region's declarations is about half that
+MAX_UNPACKED_BYTES = 1024**3  # an .xlsx is a zip: what it unpacks to is bounded too
+MAX_ROWS = 1_048_576  # Excel's own limit
+MAX_COLUMNS = 64  # cells right of this are not read (a sheet has a dozen columns at most)
 
 
 def normalise_header(name: object) -> str:
@@ -28,17 +38,45 @@ def normalise_header(name: object) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
-def _cell_text(value: object) -> str:
+def cell_text(value: object) -> str:
+    """A cell's value as the text a person typed: whole numbers without '.0', dates in ISO
+    form, a spreadsheet's double rounded to its shortest sensible text (12.34, not
+    12.339999999999); NaN and None are empty."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # Excel hands whole numbers (codes) back as floats
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))  # Excel hands whole numbers (codes) back as floats
+        return repr(round(value, 9)) if abs(value) < 1e15 else repr(value)
     if hasattr(value, "date") and hasattr(value, "year"):
         return value.date().isoformat() if callable(value.date) else str(value)
     return str(value).strip()
 
 
-def _read_csv(path: Path, source: str) -> pd.DataFrame:
+def write_cell(ws: Worksheet, row: int, column: int, value: object) -> Cell:
+    """Put ``value`` in a sheet the product writes, text always as text: openpyxl makes a
+    string that starts with '=' a live formula (a provider named '=HYPERLINK(…)' would
+    run in the contract manager's Excel)."""
+    cell = ws.cell(row, column, value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def check_size(path: Path, source: str) -> None:
+    """Refuse a file that is missing or larger than anyone sends, before reading it."""
+    if not path.is_file():
+        raise InvalidInput.one(source, "bestand niet gevonden", title="Bestand ontbreekt")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InvalidInput.one(
+            source,
+            f"het bestand is {size / 1024**2:.0f} MB; de grens is {MAX_FILE_BYTES // 1024**2} MB",
+            title="Bestand te groot",
+        )
+
+
+def _read_csv(path: Path, source: str) -> list[list[str]]:
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -50,41 +88,107 @@ def _read_csv(path: Path, source: str) -> pd.DataFrame:
             row=line,
             title="Bestand niet leesbaar",
         ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # Windows, old Mac and Unix alike
     first_line = text.split("\n", 1)[0]
     sep = max((";", ",", "\t"), key=first_line.count)
-    records = list(csv.reader(io.StringIO(text), delimiter=sep))
-    if not records:
-        raise InvalidInput.one(source, "het bestand is leeg", title="Leeg bestand")
-    header, body = records[0], records[1:]
-    ragged = [
-        InputProblem(
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    records: list[list[str]] = []
+    try:
+        for record in reader:
+            if len(records) > MAX_ROWS:
+                raise InvalidInput.one(
+                    source,
+                    f"meer dan {MAX_ROWS:,} regels; splits het bestand".replace(",", "."),
+                    title="Bestand te groot",
+                )
+            records.append(record)
+    except csv.Error as exc:
+        raise InvalidInput.one(
             source,
-            f"onverwacht aantal velden: {len(r)} in plaats van {len(header)}",
-            row=HEADER_ROW + 1 + i,
-        )
-        for i, r in enumerate(body)
-        if len(r) != len(header) and any(v.strip() for v in r)
-    ]
-    if ragged:
-        raise InvalidInput(ragged[:1000], "Bestand niet leesbaar", total=len(ragged))
-    width = len(header)
-    return pd.DataFrame(
-        [r if len(r) == width else [""] * width for r in body], columns=header, dtype=str
-    )
+            f"regel niet te lezen als CSV ({exc})",
+            row=reader.line_num,
+            title="Bestand niet leesbaar",
+        ) from None
+    return records
 
 
 def open_workbook(path: Path, source: str, title: str) -> Workbook:
-    """An uploaded .xlsx, opened read-only with values instead of formulas; a file that is no
-    workbook raises :class:`InvalidInput` naming ``source``, under ``title``."""
+    """An uploaded .xlsx, opened read-only with values instead of formulas, after its size,
+    what it unpacks to and its sheets' dimensions were checked; a file that is no workbook
+    raises :class:`InvalidInput` naming ``source``, under ``title``."""
+    check_size(path, source)
     try:
-        return load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise InvalidInput.one(
+                source,
+                f"het bestand pakt uit tot {unpacked / 1024**2:.0f} MB; de grens is "
+                f"{MAX_UNPACKED_BYTES // 1024**2} MB",
+                title="Bestand te groot",
+            )
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, KeyError, ValueError) as exc:
         raise InvalidInput.one(
             source, f"geen geldig Excel-bestand (.xlsx): {exc}", title=title
         ) from None
+    except Exception as exc:  # noqa: BLE001 - any parser failure is a file we cannot read
+        raise InvalidInput.one(
+            source, f"geen geldig Excel-bestand (.xlsx): {type(exc).__name__}", title=title
+        ) from None
+    return book
 
 
-def _read_excel(path: Path, source: str, sheet: str) -> pd.DataFrame:
+def sheet_rows(book: Workbook, sheet: str, source: str) -> list[tuple[object, ...]]:
+    """The rows of ``sheet`` as value tuples, at most :data:`MAX_COLUMNS` wide and
+    :data:`MAX_ROWS` long, trailing empty cells dropped. A sheet that claims to be larger is
+    refused before its rows are read; a cell too far right is not read at all."""
+    ws = book[sheet]
+    claimed = getattr(ws, "max_row", None)  # from the sheet's dimension tag, when it has one
+    if isinstance(claimed, int) and claimed > MAX_ROWS:
+        raise InvalidInput.one(
+            source,
+            f"tabblad '{sheet}' heeft {claimed} regels; de grens is {MAX_ROWS}",
+            title="Bestand te groot",
+        )
+    rows: list[tuple[object, ...]] = []
+    problems: list[InputProblem] = []
+    try:
+        for values in ws.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+            if len(rows) >= MAX_ROWS:
+                raise InvalidInput.one(
+                    source, f"meer dan {MAX_ROWS} regels", title="Bestand te groot"
+                )
+            values = list(values)
+            end = len(values)
+            while end and values[end - 1] in (None, ""):
+                end -= 1
+            for col in range(end):
+                if isinstance(values[col], str):
+                    try:
+                        values[col] = clean_text(values[col], multiline=True)
+                    except ValueError as exc:
+                        letter = get_column_letter(col + 1)
+                        problems.append(
+                            InputProblem(source, f"cel {exc}", row=len(rows) + 1, column=letter)
+                        )
+            rows.append(tuple(values[:end]))
+    except InvalidInput:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged sheet is a file we cannot read
+        raise InvalidInput.one(
+            source,
+            f"tabblad '{sheet}' niet leesbaar ({type(exc).__name__}), rij {len(rows) + 1}",
+            title="Bestand niet leesbaar",
+        ) from None
+    if problems:
+        raise InvalidInput(problems[:1000], "Bestand niet leesbaar", total=len(problems))
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
+def _read_excel(path: Path, source: str, sheet: str) -> list[list[str]]:
     book = open_workbook(path, source, "Bestand niet leesbaar")
     try:
         names = {normalise_header(n): n for n in book.sheetnames}
@@ -93,12 +197,33 @@ def _read_excel(path: Path, source: str, sheet: str) -> pd.DataFrame:
             raise InvalidInput.one(
                 source, f"tabblad '{sheet}' ontbreekt (gevonden: {found})", title="Verkeerd tabblad"
             )
-        frame = pd.read_excel(
-            book, sheet_name=names[normalise_header(sheet)], dtype=object, engine="openpyxl"
-        )
+        rows = sheet_rows(book, names[normalise_header(sheet)], source)
     finally:
         book.close()  # a read-only workbook keeps its file open until closed
-    return frame.map(_cell_text).astype(str)
+    return [[cell_text(v) for v in row] for row in rows]
+
+
+def _frame(records: list[list[str]], source: str) -> pd.DataFrame:
+    """The records as text columns under their (unique) headers; ragged rows refused."""
+    if not records or not any(h.strip() for h in records[0]):
+        raise InvalidInput.one(source, "het bestand is leeg", title="Leeg bestand")
+    header = [h.strip() for h in records[0]]
+    while header and not header[-1]:
+        header.pop()
+    width = len(header)
+    problems = [
+        InputProblem(
+            source,
+            f"onverwacht aantal velden: {len(r)} in plaats van {width}",
+            row=HEADER_ROW + 1 + i,
+        )
+        for i, r in enumerate(records[1:])
+        if len(r) > width and any(v.strip() for v in r[width:])
+    ]
+    if problems:
+        raise InvalidInput(problems[:1000], "Bestand niet leesbaar", total=len(problems))
+    body = [(r + [""] * width)[:width] for r in records[1:]]
+    return pd.DataFrame(body, columns=range(width), dtype=str).set_axis(header, axis=1)
 
 
 def read_table(
@@ -119,12 +244,11 @@ def read_table(
     """
     source = source or path.name
     suffix = path.suffix.lower()
-    if not path.is_file():
-        raise InvalidInput.one(source, "bestand niet gevonden", title="Bestand ontbreekt")
+    check_size(path, source)
     if suffix == ".csv":
-        frame = _read_csv(path, source)
+        frame = _frame(_read_csv(path, source), source)
     elif suffix in (".xlsx", ".xlsm"):
-        frame = _read_excel(path, source, sheet)
+        frame = _frame(_read_excel(path, source, sheet), source)
     else:
         raise InvalidInput.one(
             source,
@@ -132,12 +256,34 @@ def read_table(
             title="Bestandstype niet ondersteund",
         )
 
-    found = {normalise_header(h): h for h in frame.columns}
-    mapping: dict[str, str] = {}
     problems: list[InputProblem] = []
+    seen: dict[str, str] = {}
+    for header in frame.columns:
+        key = normalise_header(header)
+        if key and key in seen:
+            problems.append(
+                InputProblem(
+                    source,
+                    f"kolom '{header}' staat er twee keer in; laat er één staan",
+                    row=HEADER_ROW,
+                    column=str(header),
+                )
+            )
+        seen.setdefault(key, str(header))
+    mapping: dict[str, str] = {}
     for logical, accepted in columns.items():
-        hit = next((found[a] for a in map(normalise_header, accepted) if a in found), None)
-        if hit is None and logical not in optional:
+        hits = list(dict.fromkeys(seen[a] for a in map(normalise_header, accepted) if a in seen))
+        if len(hits) > 1:
+            problems.append(
+                InputProblem(
+                    source,
+                    "de kolommen " + " en ".join(f"'{h}'" for h in hits) + " betekenen "
+                    "hetzelfde; laat er één staan",
+                    row=HEADER_ROW,
+                    column=logical,
+                )
+            )
+        elif not hits and logical not in optional:
             problems.append(
                 InputProblem(
                     source,
@@ -146,20 +292,33 @@ def read_table(
                     column=logical,
                 )
             )
-        elif hit is not None:
-            mapping[logical] = hit
+        elif hits:
+            mapping[logical] = hits[0]
     if problems:
-        raise InvalidInput(problems, "Kolommen ontbreken")
+        raise InvalidInput(problems, "Kolommen ontbreken of staan er dubbel in")
 
     table = frame[list(mapping.values())].copy()
     table.columns = list(mapping)
-    table = table.apply(lambda col: col.astype(str).str.strip())
     for logical in columns:
         if logical not in table:
             table[logical] = ""
     table["_row"] = range(HEADER_ROW + 1, HEADER_ROW + 1 + len(table))
-    table = table[(table[list(columns)] != "").any(axis=1)]
-    table.attrs["headers"] = {logical: str(header) for logical, header in mapping.items()}
+    table = table[(table[list(columns)].apply(lambda c: c.str.strip()) != "").any(axis=1)]
+    headers = {logical: str(header) for logical, header in mapping.items()}
+    collector = ProblemCollector(source, headers)
+    for logical in columns:
+        text = table[logical].str.strip()
+        blob = "\n".join(text)  # one scan of the column; cell by cell only when it finds some
+        if format_characters().search(blob):
+            text = text.str.replace(format_characters(), "", regex=True).str.strip()
+        if CONTROL.search(blob):
+            bad = text.str.contains(CONTROL, regex=True)
+            collector.add(table.loc[bad, "_row"], logical, "bevat een stuurteken (geen tekst)")
+        if not unicodedata.is_normalized("NFC", blob):
+            text = text.str.normalize("NFC")
+        table[logical] = text
+    collector.raise_if_any("Bestand niet leesbaar, er is niets opgeslagen")
+    table.attrs["headers"] = headers
     if table.empty:
         raise InvalidInput.one(
             source, "het bestand bevat geen gegevensregels", title="Leeg bestand"

@@ -5,17 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 from prefect import flow
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import EmailStr, Field
 
 from clm.services.admission import Application, CheckItem
-from flows.common import FlowInput, ProviderCode, StaffKey
+from flows.common import FlowInput, FormModel, ProviderCode, StaffKey
 from tasks.admission import decide, register
 from tasks.outbox import deliver_outbox
 
 Score = Field(..., ge=1, le=10)
 
 
-class CheckInput(BaseModel):
+class CheckInput(FormModel):
     """Eén eis uit de checklist (regioconfiguratie, admission.requirements)."""
 
     key: str = Field(..., title="Eis", description="Bijvoorbeeld big, kvk, vog, agb.")

@@ -11,19 +11,27 @@ from prefect import flow, get_run_logger
 from prefect.flow_runs import pause_flow_run, suspend_flow_run
 from prefect.input import RunInput
 from prefect.runtime import deployment
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from clm.escalation import APPROVAL_WINDOW_DAYS, EvidenceKind
 from clm.escalation import Evidence as EvidenceItem
-from clm.escalation import EvidenceKind
 from clm.services.escalation import StepRequest
-from flows.common import FlowInput, ProviderCode, StaffKey
-from tasks.escalation import decide, request, status_of
+from flows.common import FlowInput, FormModel, ProviderCode, StaffKey
+from tasks.escalation import (
+    approval_context,
+    approver_problem,
+    decide,
+    lapse,
+    request,
+    status_of,
+)
 from tasks.outbox import deliver_outbox
 
-APPROVAL_WAIT_SECONDS = 14 * 24 * 3600  # two weeks; the run holds no worker meanwhile
+APPROVAL_WAIT_SECONDS = APPROVAL_WINDOW_DAYS * 24 * 3600  # the run holds no worker meanwhile
+MAX_APPROVAL_ATTEMPTS = 10  # wrong answers asked again; a typo costs no new request
 
 
-class EvidenceInput(BaseModel):
+class EvidenceInput(FormModel):
     """Bewijs voor trede 5 tot en met 7."""
 
     kind: EvidenceKind = Field(..., title="Soort")
@@ -78,18 +86,21 @@ class Approval(RunInput):
     remark: str = Field("", title="Toelichting")
 
 
-def _wait_for_approval(step_id: int) -> Approval:
+def _wait_for_approval(step_id: int, attempt: int, context: str, refusal: str) -> Approval:
     """Deployed: suspend (the process ends; Resume in the UI starts it again). Run directly, as
-    in tests or a local run, there is no deployment to restart from: pause in the process."""
+    in tests or a local run, there is no deployment to restart from: pause in the process.
+
+    Each attempt has its own key: after a resume the flow runs again from the top, finds the
+    answers of earlier attempts by their keys, and asks anew only after the last refusal."""
+    description = context
+    if refusal:
+        description = f"**Vorig antwoord niet aanvaard:** {refusal}\n\n{context}"
+    wait_for = Approval.with_initial_data(description=description)
+    key = f"approval-{step_id}" + (f"-{attempt}" if attempt > 1 else "")
     if deployment.id:
-        return suspend_flow_run(
-            wait_for_input=Approval, timeout=APPROVAL_WAIT_SECONDS, key=f"approval-{step_id}"
-        )
+        return suspend_flow_run(wait_for_input=wait_for, timeout=APPROVAL_WAIT_SECONDS, key=key)
     return pause_flow_run(
-        wait_for_input=Approval,
-        timeout=APPROVAL_WAIT_SECONDS,
-        poll_interval=1,
-        key=f"approval-{step_id}",
+        wait_for_input=wait_for, timeout=APPROVAL_WAIT_SECONDS, poll_interval=1, key=key
     )
 
 
@@ -122,9 +133,18 @@ def escalation(params: EscalationInput) -> dict:
     status = status_of(step_id)
     if status == "awaiting_approval":
         get_run_logger().info("Trede %s wacht op goedkeuring door een tweede persoon", params.step)
-        approval = _wait_for_approval(step_id)
-        status = decide(
-            step_id, approval.decision == "approve", approval.decided_by, approval.remark, as_of
-        )
+        context, refusal = approval_context(step_id), ""
+        for attempt in range(1, MAX_APPROVAL_ATTEMPTS + 1):
+            approval = _wait_for_approval(step_id, attempt, context, refusal)
+            refusal = approver_problem(step_id, approval.decided_by)
+            if not refusal:
+                break
+            get_run_logger().warning("Besluit niet aanvaard: %s; opnieuw gevraagd", refusal)
+        if refusal:  # still no valid answer: the request lapses instead of blocking
+            status = lapse(step_id, f"{MAX_APPROVAL_ATTEMPTS} keer geen geldig besluit", as_of)
+        else:
+            status = decide(
+                step_id, approval.decision == "approve", approval.decided_by, approval.remark, as_of
+            )
     deliver_outbox()
     return {"step_id": step_id, "step": params.step, "status": status}

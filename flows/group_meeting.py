@@ -21,7 +21,7 @@ class GroupMeetingInput(FlowInput):
 
     meeting: str = Field(
         "",
-        pattern=r"^(\d{4}-\d{2}(:[A-Z0-9_-]+)?)?$",
+        pattern=r"^([0-9]{4}-[0-9]{2}(:[A-Z0-9_-]+)?)?$",
         title="Bijeenkomst (JJJJ-MM of JJJJ-MM:perceel)",
         description="Leeg: de eerstvolgende bijeenkomst van alle percelen.",
     )

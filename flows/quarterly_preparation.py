@@ -21,14 +21,14 @@ class QuarterlyPreparationInput(FlowInput):
 
     month: str | None = Field(
         None,
-        pattern=r"^\d{4}-(01|04|07|10)$",
+        pattern=r"^[0-9]{4}-(01|04|07|10)$",
         title="Gespreksmaand (JJJJ-MM)",
         description="April, juli, oktober of januari, bijvoorbeeld 2027-04. Leeg: de eerstvolgende "
         "gespreksmaand na de peildatum.",
     )
     provider_code: str | None = Field(
         None,
-        pattern=r"^\d{8}$",
+        pattern=r"^[0-9]{8}$",
         title="Alleen deze aanbieder (AGB-code)",
         description="Leeg: alle aanbieders die in deze maand een gesprek hebben.",
     )

@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from prefect import flow
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from clm.services.group_meetings import GroupAction
-from flows.common import FlowInput, StaffKey
+from flows.common import FlowInput, FormModel, StaffKey
 from tasks.group_meetings import record_report
 from tasks.outbox import deliver_outbox
 
 
-class GroupActionInput(BaseModel):
+class GroupActionInput(FormModel):
     """Een actiepunt met zijn actiehouder."""
 
     description: str = Field(..., min_length=3, max_length=1000, title="Wat")
@@ -30,7 +30,7 @@ class RecordGroupReportInput(FlowInput):
     """Verslag van een groepsoverleg."""
 
     meeting: str = Field(
-        ..., pattern=r"^\d{4}-\d{2}(:[A-Z0-9_-]+)?$", title="Bijeenkomst (JJJJ-MM[:perceel])"
+        ..., pattern=r"^[0-9]{4}-[0-9]{2}(:[A-Z0-9_-]+)?$", title="Bijeenkomst (JJJJ-MM[:perceel])"
     )
     attendees: list[str] = Field(default_factory=list, title="Aanwezige aanbieders (AGB-codes)")
     notes: list[str] = Field(

@@ -6,14 +6,14 @@ from datetime import date
 from typing import Literal
 
 from prefect import flow
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from clm.minutes import ActionDraft, ItemDraft, MinutesDraft
-from flows.common import MeetingInput, StaffKey
+from flows.common import FormModel, MeetingInput, StaffKey
 from tasks.minutes import record
 
 
-class ItemInput(BaseModel):
+class ItemInput(FormModel):
     """Verslag van één agendapunt."""
 
     number: str = Field(..., title="Agendapunt", description="Nummer, bijvoorbeeld 4 of 4b.")
@@ -21,7 +21,7 @@ class ItemInput(BaseModel):
     decisions: str = Field("", max_length=2000, title="Besloten en gemandateerd")
 
 
-class ActionInput(BaseModel):
+class ActionInput(FormModel):
     """Een actiepunt: wat, wie, wanneer (SMART)."""
 
     agenda_item: str = Field(..., title="Agendapunt", description="Bijvoorbeeld 4b.")

@@ -24,7 +24,7 @@ class RegionalAnalysisInput(FlowInput):
 
     quarter: str | None = Field(
         None,
-        pattern=r"^\d{4}-Q[1-4]$",
+        pattern=r"^[0-9]{4}-Q[1-4]$",
         title="Kwartaal (JJJJ-QN)",
         description="Bijvoorbeeld 2026-Q3. Leeg: het laatste volledige kwartaal vóór de peildatum.",
     )

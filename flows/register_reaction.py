@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from prefect import flow
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from flows.common import MeetingInput, StaffKey
+from flows.common import FormModel, MeetingInput, StaffKey
 from tasks.minutes import react
 from tasks.outbox import deliver_outbox
 
 
-class CommentInput(BaseModel):
+class CommentInput(FormModel):
     """Opmerking van de aanbieder bij één agendapunt."""
 
     agenda_item: str = Field(..., title="Agendapunt")

@@ -28,6 +28,24 @@ def status_of(step_id: int) -> str:
     return service.step_status(UnitOfWork(), step_id)
 
 
+@task(name="check-approver", cache_policy=NO_CACHE)
+def approver_problem(step_id: int, decided_by: str) -> str:
+    """Why this person cannot decide the step ('' when they can)."""
+    return service.approval_problem(UnitOfWork(), region_config(), step_id, decided_by)
+
+
+@task(name="lapse-step", cache_policy=NO_CACHE)
+def lapse(step_id: int, why: str, as_of: date) -> str:
+    """Let a waiting step lapse: it no longer blocks a new request."""
+    return service.lapse_step(UnitOfWork(), step_id, why, as_of)
+
+
+@task(name="approval-context", cache_policy=NO_CACHE)
+def approval_context(step_id: int) -> str:
+    """What is being approved, for the description of the decision form."""
+    return service.approval_context(UnitOfWork(), step_id)
+
+
 @task(name="decide-step", persist_result=True)
 def decide(step_id: int, approve: bool, decided_by: str, remark: str, as_of: date) -> str:
     """The second person's approval or rejection; an approved step takes effect."""

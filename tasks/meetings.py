@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date, datetime
+from hashlib import sha256
 from pathlib import Path
 
 from prefect import get_run_logger, task
@@ -11,9 +12,11 @@ from prefect.cache_policies import NO_CACHE
 
 from clm.db import UnitOfWork
 from clm.errors import InvalidInput
+from clm.services.alerts import alert_administrators
 from clm.services.common import region_config
 from clm.services.data_intake import (
     DATA_FOLDER,
+    check_intake_path,
     new_intake_files,
     record_refusal,
     take_in_data_sheet,
@@ -49,18 +52,37 @@ def take_in_sheet(path: Path, as_of: date) -> dict:
 
 @task(name="pick-up-data-sheets", cache_policy=NO_CACHE)
 def pick_up_sheets(as_of: date) -> dict[str, list[str]]:
-    """Take in every new sheet in the watched intake folder; refused ones are remembered."""
+    """Take in every new sheet in the watched intake folder, each on its own: a refused or
+    unreadable one is remembered with its reason (not tried again) and reported once to the
+    functional administrator; the rest goes on."""
     logger = get_run_logger()
     cfg, folder = region_config(), get_settings().intake_path / DATA_FOLDER
     outcome: dict[str, list[str]] = {"accepted": [], "refused": []}
     for path in new_intake_files(UnitOfWork(), folder):
         try:
+            check_intake_path(path, folder)
             take_in_data_sheet(UnitOfWork(), cfg, path, as_of)
             outcome["accepted"].append(path.name)
+            continue
         except InvalidInput as exc:
-            record_refusal(UnitOfWork(), path, exc, as_of)
-            outcome["refused"].append(str(exc))
-            logger.warning("Gegevensblad %s afgekeurd: %s", path.name, exc)
+            refusal = exc
+        except Exception as exc:  # noqa: BLE001 - one provider's file never stops the sweep
+            logger.exception("Gegevensblad %s gaf een onverwachte fout", path.name)
+            refusal = InvalidInput.one(
+                path.name, f"onverwachte fout bij het inlezen ({type(exc).__name__}: {exc})"
+            )
+        record_refusal(UnitOfWork(), path, refusal, as_of, folder)
+        outcome["refused"].append(str(refusal))
+        logger.warning("Gegevensblad %s afgekeurd: %s", path.name, refusal)
+    if outcome["refused"]:
+        alert_administrators(
+            UnitOfWork(),
+            cfg,
+            "intake-refused:" + sha256("\n".join(outcome["refused"]).encode()).hexdigest()[:16],
+            f"{len(outcome['refused'])} gegevensblad(en) afgekeurd in de dagelijkse ronde",
+            [line for text in outcome["refused"] for line in text.splitlines()][:200],
+            as_of,
+        )
     return outcome
 
 

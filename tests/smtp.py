@@ -21,6 +21,7 @@ class Recorder:
     def __init__(self) -> None:
         self.accepted: list[email.message.Message] = []
         self.refuse: set[str] = set()
+        self.refusal = "550 mailbox unavailable"  # or a transient one, such as 451
         self.logins: list[str] = []
         self.password: str | None = None
 
@@ -33,7 +34,7 @@ class Recorder:
         rcpt_options: list[str],
     ) -> str:
         if any(address.startswith(prefix) for prefix in self.refuse):
-            return "550 mailbox unavailable"
+            return self.refusal
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

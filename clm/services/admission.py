@@ -23,6 +23,7 @@ from clm.config import RegionConfig, Role
 from clm.db import UnitOfWork
 from clm.dossier import record_event
 from clm.errors import InputProblem, InvalidInput
+from clm.inputs import ascii_digits, required_text
 from clm.meetings import cycle_year, next_meeting_month
 from clm.models import Admission, JudgedScore, Meeting, Provider
 from clm.notify import mail_with_event
@@ -79,6 +80,15 @@ def assessment_deadline(cfg: RegionConfig, applied_on: date) -> date:
 
 def _check(cfg: RegionConfig, app: Application) -> list[InputProblem]:
     problems = []
+    if not ascii_digits(app.code, 8):
+        problems.append(
+            InputProblem("parameter code", f"'{app.code}' is geen AGB-code (8 cijfers 0-9)")
+        )
+    for name in ("name", "contact_name"):
+        try:
+            required_text(getattr(app, name))
+        except ValueError as exc:
+            problems.append(InputProblem(f"parameter {name}", str(exc)))
     if cfg.staff_by_key.get(app.contract_manager) is None or (
         cfg.staff_by_key[app.contract_manager].role != Role.CONTRACT_MANAGER
     ):

@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
+
+from sqlalchemy import select
 
 from clm.config import RegionConfig, Role
 from clm.db import UnitOfWork
+from clm.models import OutboxMessage
 from clm.notify import mail_with_event
+from clm.outbox import REFUSED, existing_keys
 
 
 def alert_administrators(
@@ -40,3 +45,40 @@ def alert_administrators(
         )
         uow.commit()
         return added
+
+
+def report_refused_mail(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> int:
+    """Tell the functional administrator, once per message, about every message the outbox
+    set aside (no valid address, or refused for good by the mail server), with the reason.
+    Alerts about alerts are not sent: they would only pile up behind a wrong address."""
+    with uow:
+        rows = uow.session.execute(
+            select(
+                OutboxMessage.key,
+                OutboxMessage.to_addrs,
+                OutboxMessage.subject,
+                OutboxMessage.last_error,
+            ).where(OutboxMessage.status == REFUSED, ~OutboxMessage.key.startswith("alert:"))
+        ).all()
+        known = existing_keys(uow.session, "alert:outbox-refused:")
+    added = 0
+    for key, to, subject, reason in rows:
+        alert_key = f"outbox-refused:{hashlib.sha256(key.encode()).hexdigest()[:24]}"
+        if f"alert:{alert_key}" in known:
+            continue
+        added += alert_administrators(
+            uow,
+            cfg,
+            alert_key,
+            "Bericht niet verstuurd en apart gezet",
+            [
+                f"Onderwerp: {subject}",
+                f"Aan: {', '.join(to) or '(geen adres)'}",
+                f"Reden: {reason or 'onbekend'}",
+                "Het bericht wordt niet opnieuw geprobeerd. Corrigeer het adres (bijvoorbeeld "
+                "in het aanbiedersregister) en verstuur het bericht opnieuw vanuit de flow die "
+                "het maakte.",
+            ],
+            as_of,
+        )
+    return added

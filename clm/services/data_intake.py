@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,7 +16,7 @@ from clm.db import UnitOfWork
 from clm.dossier import record_event
 from clm.errors import InvalidInput
 from clm.models import IntakeFile, KpiValue, Meeting, Provider
-from clm.services.common import provider_ids
+from clm.services.common import inside_intake, provider_ids
 from clm.services.kpi_signals import raise_kpi_signals
 
 DATA_FOLDER = "gegevens"  # subfolder of the intake folder that the daily sweep watches
@@ -106,25 +107,48 @@ def take_in_data_sheet(
         )
 
 
+def intake_identity(path: Path, folder: Path) -> str:
+    """What the sweep remembers a file by: its content's hash, or for a link that points
+    out of the folder a hash of the link itself (its target is never read)."""
+    if inside_intake(path, folder):
+        return file_hash(path)
+    target = os.readlink(path) if path.is_symlink() else "?"
+    return hashlib.sha256(f"buiten-intake:{path.name}->{target}".encode()).hexdigest()
+
+
 def new_intake_files(uow: UnitOfWork, folder: Path) -> list[Path]:
     """Data sheets in the watched folder that were never taken in or refused before."""
     if not folder.is_dir():
         return []
-    files = sorted(p for p in folder.glob("*.xlsx") if p.is_file())
+    files = sorted(p for p in folder.glob("*.xlsx") if p.is_file() or p.is_symlink())
     with uow:
         known = set(uow.session.scalars(select(IntakeFile.content_hash)))
-    return [p for p in files if file_hash(p) not in known]
+    return [p for p in files if intake_identity(p, folder) not in known]
 
 
-def record_refusal(uow: UnitOfWork, path: Path, error: InvalidInput, as_of: date) -> None:
+def check_intake_path(path: Path, folder: Path) -> None:
+    """The rule of the form's file field for the sweep's scan too: a link out of the intake
+    folder is refused, its target not read."""
+    if not inside_intake(path, folder):
+        raise InvalidInput.one(
+            path.name,
+            f"verwijst naar een bestand buiten de intakemap {folder}; zet het bestand zelf in "
+            "de map",
+            title="Bestand buiten de intakemap",
+        )
+
+
+def record_refusal(
+    uow: UnitOfWork, path: Path, error: InvalidInput, as_of: date, folder: Path | None = None
+) -> None:
     """Remember a refused file so the sweep does not try it again every day."""
     with uow:
         uow.session.add(
             IntakeFile(
-                file_name=path.name,
-                content_hash=file_hash(path),
+                file_name=path.name[:300],
+                content_hash=intake_identity(path, folder or path.parent),
                 status="refused",
-                errors=[str(p) for p in error.problems],
+                errors=[str(p)[:2000] for p in error.problems[:100]],
                 as_of=as_of,
             )
         )

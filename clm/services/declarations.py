@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, insert, select
 
 from clm.config import RegionConfig
-from clm.db import UnitOfWork
+from clm.db import UnitOfWork, serialise
 from clm.declarations import content_hash, parse_declarations
 from clm.models import Declaration, DeclarationImport
 from clm.services.common import provider_ids
@@ -50,6 +50,9 @@ def import_declarations(
         periods = sorted({p.isoformat()[:7] for p in rows["period"]})
         total = round(float(rows["amount"].sum()), 2)
 
+        # Two imports for the same month at once must not both delete and then both insert
+        # (the month doubled): they take turns from here to the commit.
+        serialise(uow.session, "declarations")
         if _still_current(uow, digest, len(rows)):
             return ImportResult("unchanged", source, len(rows), periods, 0, total)
 

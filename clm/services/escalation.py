@@ -17,6 +17,7 @@ from clm.db import UnitOfWork
 from clm.dossier import record_event
 from clm.errors import InputProblem, InvalidInput
 from clm.escalation import (
+    APPROVAL_WINDOW_DAYS,
     EVIDENCE_LABELS,
     STEPS,
     check_fine,
@@ -40,7 +41,7 @@ from clm.models import (
 )
 from clm.notify import mail_with_event
 from clm.pdf import html_to_pdf
-from clm.rendering import render
+from clm.rendering import format_euro, render
 from clm.services.common import provider_by_code
 from clm.signals import raise_signal
 
@@ -132,11 +133,15 @@ def request_step(uow: UnitOfWork, cfg: RegionConfig, req: StepRequest, as_of: da
                 req.fine, regional_revenue(session, provider.id, as_of), cfg.escalation
             )
         pending = escalation and session.scalar(
-            select(EscalationStep.id).where(
+            select(EscalationStep).where(
                 EscalationStep.escalation_id == escalation.id,
                 EscalationStep.status == "awaiting_approval",
             )
         )
+        if pending and (as_of - pending.requested_on).days > APPROVAL_WINDOW_DAYS:
+            # nobody decided within the window: that request lapsed, a new one may be made
+            _lapse(session, pending, provider, as_of, "niet besloten binnen de termijn")
+            pending = None
         if pending:
             problems.append(InputProblem("parameters", "er wacht al een trede op goedkeuring"))
         if problems:
@@ -211,6 +216,79 @@ def step_status(uow: UnitOfWork, step_id: int) -> str:
     with uow:
         step = uow.session.get(EscalationStep, step_id)
         return step.status if step else "unknown"
+
+
+def _lapse(
+    session: Session, step: EscalationStep, provider: Provider, as_of: date, why: str
+) -> None:
+    step.status = "expired"
+    record_event(
+        session,
+        key=f"escalation-step:{step.id}:expired",
+        provider_id=provider.id,
+        kind="trede-vervallen",
+        actor="escalation",
+        as_of=as_of,
+        summary=f"Aanvraag trede {step.step} vervallen: {why}",
+    )
+
+
+def lapse_step(uow: UnitOfWork, step_id: int, why: str, as_of: date) -> str:
+    """Let a step that waits for approval lapse (no valid decision came), so that it never
+    blocks the next request; returns the step's status afterwards."""
+    with uow:
+        step = uow.session.get(EscalationStep, step_id)
+        if step is None or step.status != "awaiting_approval":
+            return step.status if step else "unknown"
+        escalation = uow.session.get(Escalation, step.escalation_id)
+        _lapse(uow.session, step, uow.session.get(Provider, escalation.provider_id), as_of, why)
+        uow.commit()
+        return step.status
+
+
+def approval_problem(uow: UnitOfWork, cfg: RegionConfig, step_id: int, decided_by: str) -> str:
+    """Why ``decided_by`` cannot decide this step ('' when they can): not a staff member of
+    the region, or the requester themself (four eyes). Asked before the decision is taken,
+    so a wrong answer is asked again instead of failing the run."""
+    if cfg.staff_by_key.get(decided_by) is None:
+        return f"'{decided_by}' is geen medewerker van de regio; vul uw eigen sleutel in"
+    with uow:
+        step = uow.session.get(EscalationStep, step_id)
+        if step is not None and decided_by == step.requested_by:
+            return f"'{decided_by}' vroeg deze trede aan; goedkeuren doet een tweede persoon"
+    return ""
+
+
+def approval_context(uow: UnitOfWork, step_id: int) -> str:
+    """What the second person approves, in a few Markdown lines: provider, step, reason,
+    hearing, evidence, fine and who asked (shown above the decision in the UI)."""
+    with uow:
+        session = uow.session
+        step = session.get(EscalationStep, step_id)
+        if step is None:
+            return f"Onbekende trede {step_id}"
+        escalation = session.get(Escalation, step.escalation_id)
+        provider = session.get(Provider, escalation.provider_id)
+        evidence = session.scalars(
+            select(Evidence).where(Evidence.escalation_id == escalation.id)
+        ).all()
+    lines = [
+        f"**Aanbieder:** {provider.name} (AGB {provider.code})",
+        f"**Trede {step.step}:** {STEPS[step.step].name}",
+        f"**Aangevraagd door:** {step.requested_by} op {step.requested_on:%d-%m-%Y}",
+        f"**Onderbouwing:** {step.reason}",
+    ]
+    if escalation.heard_on:
+        lines.append(f"**Wederhoor:** {escalation.heard_on:%d-%m-%Y}: {escalation.hearing_summary}")
+    elif escalation.urgency:
+        lines.append(f"**Spoed zonder wederhoor:** {escalation.urgency}")
+    for item in evidence:
+        lines.append(f"**Bewijs:** {item.kind}: {item.source} ({item.document})")
+    if step.fine is not None:
+        lines.append(f"**Boete:** {format_euro(step.fine)}")
+    if step.measure:
+        lines.append(f"**Maatregel:** {step.measure}")
+    return "\n\n".join(lines)
 
 
 def decide_step(

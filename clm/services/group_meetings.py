@@ -131,7 +131,7 @@ def propose_topic(
     with uow:
         session = uow.session
         provider = None
-        if proposer.isdigit():
+        if proposer.isascii() and proposer.isdigit():
             provider = session.scalar(select(Provider).where(Provider.code == proposer))
             if provider is None:
                 raise InvalidInput.one(

@@ -116,14 +116,17 @@ def parse_judged_sheet(
     table = read_table(path, COLUMNS, sheet=SHEET, source=source, optional=("remark",))
     problems = ProblemCollector(source, table.attrs["headers"])
     rows = table["_row"]
-    code_ok = table["provider_code"].str.fullmatch(r"\d{8}")
+    code_ok = table["provider_code"].str.fullmatch(r"[0-9]{8}")
     problems.add(rows[~code_ok], "provider_code", "geen geldige AGB-code (8 cijfers)")
     if known_codes is not None:  # None: a preview without the register
         unknown = code_ok & ~table["provider_code"].isin(known_codes)
         problems.add(rows[unknown], "provider_code", "onbekende aanbieder (niet in het register)")
     numbers = {}
     for key in JUDGED:
-        value = pd.to_numeric(table[key].str.replace(",", ".", regex=False), errors="coerce")
+        plain = table[key].str.fullmatch(r"[0-9]{1,2}(?:[.,]0+)?")  # ASCII digits only
+        value = pd.to_numeric(
+            table[key].where(plain, "").str.replace(",", ".", regex=False), errors="coerce"
+        )
         bad = value.isna() | (value % 1 != 0) | (value < 1) | (value > 10)
         problems.add(rows[bad], key, "moet een geheel getal van 1 tot en met 10 zijn")
         numbers[key] = value

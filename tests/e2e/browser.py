@@ -13,4 +13,6 @@ def chromium() -> str:
     """The path of Debian's chromium; skips with the reason when it is missing."""
     if Path(CHROMIUM).exists():
         return CHROMIUM
-    pytest.skip("chromium ontbreekt: installeer het pakket 'chromium' (make test doet dat als root)")
+    pytest.skip(
+        "chromium ontbreekt: installeer het pakket 'chromium' (make test doet dat als root)"
+    )

@@ -72,7 +72,9 @@ def _run_in_thread(fn, *args):  # noqa: ANN001, ANN202
     return thread, box
 
 
-def _resume_when_paused(flow_name: str, run_input: dict) -> None:
+def _resume_when_paused(flow_name: str, run_input: dict) -> str:
+    """Resume the paused run with ``run_input``; the description the decision form showed."""
+    import json
     import time
 
     from prefect.client.orchestration import get_client
@@ -95,8 +97,11 @@ def _resume_when_paused(flow_name: str, run_input: dict) -> None:
                 ),
             )
         if runs:
+            keyset = runs[0].state.state_details.run_input_keyset or {}
+            with get_client(sync_client=True) as client:
+                description = client.read_flow_run_input(runs[0].id, keyset["description"])
             resume_flow_run(runs[0].id, run_input=run_input)
-            return
+            return json.loads(description) if description else ""
         time.sleep(0.5)
     raise AssertionError("the escalation run never paused for approval")
 
@@ -144,7 +149,9 @@ def test_from_signal_to_payment_suspension_with_approval(demo: Path) -> None:
         == 0
     )
 
-    for step, approver in ((3, "cm-jansen"), (4, "cm-bakker")):
+    # a wrong first answer (the requester themself, a typo in the key) is asked again in the
+    # same run, with the reason above the form; the step never stays stuck
+    for step, wrong, approver in ((3, "cm-visser", "cm-jansen"), (4, "cm-bakerr", "cm-bakker")):
         params = EscalationInput(
             provider_code=code,
             step=step,
@@ -153,9 +160,14 @@ def test_from_signal_to_payment_suspension_with_approval(demo: Path) -> None:
             as_of=date(2027, 4, 6 + step),
         )
         thread, box = _run_in_thread(escalation, params)
-        _resume_when_paused(
+        first_form = _resume_when_paused(
+            "escalation", {"decision": "approve", "decided_by": wrong, "remark": "akkoord"}
+        )
+        assert f"AGB {code}" in first_form and f"Trede {step}" in first_form, first_form
+        second_form = _resume_when_paused(
             "escalation", {"decision": "approve", "decided_by": approver, "remark": "akkoord"}
         )
+        assert "Vorig antwoord niet aanvaard" in second_form and wrong in second_form
         thread.join(timeout=120)
         assert box["result"]["status"] == "active"
     with UnitOfWork() as uow:

@@ -137,7 +137,7 @@ BAD_FILES = {
             [c[0], "c1", "GM0034", "2025-01", "tien", "AMB"],
             [c[0], "c2", "GM0034", "2025-01", "", "AMB"],
         ],
-        ["bad.csv, rij 3, kolom 'Bedrag': bedrag is geen getal", "rij 4, kolom 'Bedrag'"],
+        ["bad.csv, rij 3, kolom 'Bedrag': bedrag 'tien' is geen getal", "rij 4, kolom 'Bedrag'"],
     ),
     "unknown-care-type": (
         lambda c: [_ok(c), [c[0], "c1", "GM0034", "2025-01", "10", "WMO"]],

@@ -15,7 +15,7 @@ from clm.db import UnitOfWork
 from clm.mail import FileTransport, HeaderInjection, SmtpTransport
 from clm.models import OutboxMessage
 from clm.outbox import deliver_pending, enqueue
-from tests.conftest import table_counts
+from tests.conftest import AS_OF, table_counts
 from tests.helpers import enqueue_many
 from tests.smtp import Recorder
 
@@ -64,21 +64,21 @@ def test_line_breaks_in_headers_are_refused(sqlite_db: str, cfg: RegionConfig, f
         enqueue(uow.session, key="k", sender=cfg.mail, text="t", html="h", **values)
 
 
-def test_smtp_refusal_keeps_message_pending_then_delivers_once(
+def test_smtp_transient_refusal_keeps_message_pending_then_delivers_once(
     db: str, cfg: RegionConfig, smtp_server: tuple[Recorder, int]
 ) -> None:
     handler, port = smtp_server
     enqueue_many(cfg, 6)
-    handler.refuse = {"aanbieder2@", "aanbieder4@"}
+    handler.refuse, handler.refusal = {"aanbieder2@", "aanbieder4@"}, "451 try again later"
     report = deliver_pending(UnitOfWork, SmtpTransport("127.0.0.1", port, None, None), cfg.mail)
-    assert (report.sent, report.failed) == (4, 2)
+    assert (report.sent, report.failed, report.refused) == (4, 2, 0)
     assert _statuses() == {"sent": 4, "pending": 2}
     with UnitOfWork() as uow:
         errors = [
             m.last_error
             for m in uow.session.query(OutboxMessage).filter(OutboxMessage.status == "pending")
         ]
-    assert all("550" in e for e in errors)
+    assert all("451" in e for e in errors)
 
     handler.refuse = set()
     report = deliver_pending(UnitOfWork, SmtpTransport("127.0.0.1", port, None, None), cfg.mail)
@@ -88,6 +88,47 @@ def test_smtp_refusal_keeps_message_pending_then_delivers_once(
     assert _statuses() == {"sent": 6}
     html_part = [p for p in handler.accepted[0].walk() if p.get_content_type() == "text/html"]
     assert html_part, "the message has an HTML alternative"
+
+
+def test_smtp_permanent_refusal_sets_the_message_aside_and_tells_the_administrator_once(
+    db: str, cfg: RegionConfig, smtp_server: tuple[Recorder, int]
+) -> None:
+    """A 5xx for the recipient is final: the message is set aside with the server's answer,
+    never tried again, the rest is delivered, and the administrator hears of it once."""
+    from clm.services.alerts import report_refused_mail
+
+    handler, port = smtp_server
+    enqueue_many(cfg, 5)
+    handler.refuse = {"aanbieder3@"}  # 550 mailbox unavailable
+    report = deliver_pending(UnitOfWork, SmtpTransport("127.0.0.1", port, None, None), cfg.mail)
+    assert (report.sent, report.failed, report.refused) == (4, 0, 1)
+    assert _statuses() == {"sent": 4, "refused": 1}
+    with UnitOfWork() as uow:
+        reason = uow.session.query(OutboxMessage.last_error).filter_by(status="refused").scalar()
+    assert "550" in reason
+
+    handler.refuse = set()  # the server would take it now, but a refused message stays aside
+    again = deliver_pending(UnitOfWork, SmtpTransport("127.0.0.1", port, None, None), cfg.mail)
+    assert (again.sent, again.failed) == (0, 0)
+    assert report_refused_mail(UnitOfWork(), cfg, AS_OF) == 1
+    assert report_refused_mail(UnitOfWork(), cfg, AS_OF) == 0
+    with UnitOfWork() as uow:
+        alert = uow.session.query(OutboxMessage).filter(OutboxMessage.key.like("alert:%")).one()
+    assert "aanbieder3@zorg.example.org" in alert.body_text and "550" in alert.body_text
+
+
+@pytest.mark.parametrize("to", [[], ["geen-adres"], ["a b@zorg.example.org", "@x.nl"]])
+def test_a_message_without_a_valid_address_is_set_aside_when_written(
+    db: str, cfg: RegionConfig, env: Path, to: list[str]
+) -> None:
+    with UnitOfWork() as uow:
+        enqueue(uow.session, key="k", sender=cfg.mail, to=to, subject="s", text="t", html="h")
+        uow.commit()
+    assert _statuses() == {"refused": 1}
+    report = deliver_pending(UnitOfWork, FileTransport(env / "outbox"), cfg.mail)
+    assert (report.sent, report.failed) == (0, 0)
+    with UnitOfWork() as uow:
+        assert "geen geldig adres" in uow.session.query(OutboxMessage.last_error).scalar()
 
 
 def test_one_run_empties_the_outbox_in_batches(db: str, cfg: RegionConfig, env: Path) -> None:

@@ -32,22 +32,7 @@ APRIL = date(2027, 4, 1)
 
 def _at_once(work: Callable[[], object], runs: int = 2) -> list[object]:
     """Start ``runs`` calls of ``work`` at the same moment; their results or exceptions."""
-    start = threading.Barrier(runs)
-    outcomes: list[object] = [None] * runs
-
-    def run(i: int) -> None:
-        start.wait()
-        try:
-            outcomes[i] = work()
-        except Exception as exc:  # the losing run: its transaction is rolled back
-            outcomes[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(runs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=300)
-    return outcomes
+    return _at_once_each([work] * runs)
 
 
 def _count(model: type, *where: object) -> int:
@@ -93,3 +78,52 @@ def test_two_workers_deliver_each_message_once(
     ids = Counter(str(m["Message-ID"]) for m in handler.accepted)
     assert len(ids) == 300 and set(ids.values()) == {1}
     assert _count(OutboxMessage, OutboxMessage.status == "sent") == 300
+
+
+def test_two_imports_of_one_month_at_once_leave_one_file(
+    db: str, cfg: RegionConfig, tmp_path: Path
+) -> None:
+    """Two different declaration files for the same month, imported at the same moment:
+    the month holds exactly one file's rows afterwards (the imports take turns), on
+    PostgreSQL as on SQLite. Before: 100 + 50 rows on PostgreSQL."""
+    from clm.demo import demo_providers, upsert_providers
+    from clm.models import Declaration
+    from clm.services.declarations import import_declarations
+    from tests.helpers import write_csv
+
+    providers = demo_providers(cfg)[:2]
+    upsert_providers(UnitOfWork(), providers)
+    code = providers[0].code
+    files = [
+        write_csv(
+            tmp_path / f"decl-{n}.csv",
+            [[code, f"c{i}", "GM0034", "2025-01", "10,00", "AMB"] for i in range(n)],
+        )
+        for n in (100, 50)
+    ]
+    for _ in range(3):  # a few rounds: the overlap is real in every one of them
+        outcomes = _at_once_each(
+            [lambda p=p: import_declarations(UnitOfWork(), cfg, p, AS_OF) for p in files]
+        )
+        assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+        assert _count(Declaration) in (100, 50), _count(Declaration)
+
+
+def _at_once_each(works: list[Callable[[], object]]) -> list[object]:
+    """Start every call of ``works`` at the same moment; their results or exceptions."""
+    start = threading.Barrier(len(works))
+    outcomes: list[object] = [None] * len(works)
+
+    def run(i: int) -> None:
+        start.wait()
+        try:
+            outcomes[i] = works[i]()
+        except Exception as exc:  # noqa: BLE001 - reported by the caller
+            outcomes[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(works))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    return outcomes
