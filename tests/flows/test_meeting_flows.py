@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from clm.config import RegionConfig
 from clm.datasheet import data_sheet_template
@@ -95,3 +95,58 @@ def test_intake_flow_reports_errors_and_writes_nothing(demo: Path, cfg: RegionCo
         IntakeProviderDataInput(file_name=f"gegevens-{code}.xlsx", as_of=AS_OF)
     )
     assert result["status"] == "accepted" and count(KpiValue) == len(cfg.sheet_kpis)
+
+
+def test_no_provider_file_stops_the_sweep(demo: Path, cfg: RegionConfig, tmp_path: Path) -> None:
+    """Files that once stopped every sweep (the text NaN in a value, a link out of the intake
+    folder, bytes that are no workbook, a value of 1e308) are each refused once with their
+    reason, reported once to the functional administrator, and the rest goes on: the good
+    sheet is taken in and the mail is delivered."""
+    from clm.models import OutboxMessage
+
+    _classified()
+    quarterly_preparation(QuarterlyPreparationInput(as_of="2027-03-01"))
+    with UnitOfWork() as uow:
+        codes = uow.session.scalars(select(Provider.code).order_by(Provider.code)).all()
+    folder = demo / "intake" / "gegevens"
+    _sheet(folder, cfg, codes[0])
+    _sheet(folder, cfg, codes[1], value="NaN")
+    _sheet(folder, cfg, codes[2], value=1e308)
+    (folder / "kapot.xlsx").write_bytes(b"PK\x03\x04 geen werkmap")
+    secret = tmp_path / "geheim.xlsx"
+    secret.write_bytes(data_sheet_template(codes[3], "x", "2027-Q1", cfg.sheet_kpis))
+    (folder / "link.xlsx").symlink_to(secret)
+
+    first = daily_sweep(DailySweepInput(as_of="2027-03-25"))
+    assert (first["sheets_accepted"], first["sheets_refused"]) == (1, 4)
+    with UnitOfWork() as uow:
+        refused = dict(
+            uow.session.execute(
+                select(IntakeFile.file_name, IntakeFile.errors).where(
+                    IntakeFile.status == "refused"
+                )
+            ).all()
+        )
+        alerts = uow.session.scalars(
+            select(OutboxMessage.body_text).where(OutboxMessage.key.like("alert:intake-refused:%"))
+        ).all()
+    assert set(refused) == {
+        f"gegevens-{codes[1]}.xlsx",
+        f"gegevens-{codes[2]}.xlsx",
+        "kapot.xlsx",
+        "link.xlsx",
+    }
+    assert "buiten de intakemap" in refused["link.xlsx"][0]
+    assert "geen getal" in " ".join(refused[f"gegevens-{codes[1]}.xlsx"])
+    assert len(alerts) == 1 and "kapot.xlsx" in alerts[0]
+    second = daily_sweep(DailySweepInput(as_of="2027-03-26"))
+    assert (second["sheets_accepted"], second["sheets_refused"]) == (0, 0)
+    with UnitOfWork() as uow:
+        assert (
+            uow.session.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.key.like("alert:intake-refused:%"))
+            )
+            == 1
+        )

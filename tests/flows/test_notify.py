@@ -24,14 +24,14 @@ def test_failed_run_is_reported_once(sqlite_db: str, env: Path) -> None:
     assert state.is_failed()
     run_id = f"prefect.flow-run.{state.state_details.flow_run_id}"
     params = NotifyAdministratorInput(as_of=AS_OF, kind="failed", flow_run_id=run_id)
-    assert notify_administrator(params) == {"alerted": True, "sent": 1}
+    assert notify_administrator(params) == {"alerted": True, "sent": 1, "set_aside": 0}
     with UnitOfWork() as uow:
         mail = uow.session.scalar(select(OutboxMessage))
     assert mail.to_addrs == ["functioneelbeheer@regio.example.org"]
     assert mail.subject == "Geplande run mislukt: mislukt-voorbeeld (deployment -)"
     assert "schijf vol" in mail.body_text and "Failed" in mail.body_text
     before = table_counts()
-    assert notify_administrator(params) == {"alerted": False, "sent": 0}
+    assert notify_administrator(params) == {"alerted": False, "sent": 0, "set_aside": 0}
     assert table_counts() == before
 
 

@@ -1,9 +1,10 @@
 """Bad input across the product: files, forms, service calls and the region's configuration.
 
-Each case feeds one mistake a person could make and asserts that the message names the place
-(file, row and column, or parameter, or config key) and that nothing was written. The format
-catalogues of each file (declarations, data sheets, minutes and judged sheets) are in their
-own test files; this one spans the product.
+Each case feeds one mistake a person could make (or an attacker would try) and asserts that
+the message names the place (file, row and column, or parameter, or config key) and that
+nothing was written, on SQLite and on PostgreSQL alike. The format catalogues of each file
+(declarations, data sheets, minutes and judged sheets) are in their own test files; this one
+spans the product, a few inputs per class of mistake.
 """
 
 from __future__ import annotations
@@ -29,13 +30,13 @@ from clm.services.declarations import import_declarations
 from clm.services.judged import import_judged_scores
 from clm.settings import PROJECT_DIR
 from tests.conftest import AS_OF, table_counts
-from tests.helpers import write_csv
+from tests.helpers import HEADER, write_csv
 
 JUDGED = ["AGB-code", "Specialisatie", "Informatie", "Politiek belang", "Toelichting"]
 
 
 @pytest.fixture
-def codes(sqlite_db: str, cfg: RegionConfig) -> list[str]:
+def codes(db: str, cfg: RegionConfig) -> list[str]:
     providers = demo_providers(cfg, count=3)
     upsert_providers(UnitOfWork(), providers)
     return sorted(p.code for p in providers)
@@ -83,6 +84,40 @@ def _intake(name: str):  # noqa: ANN202
 
 GOOD = ["c1", "GM0034", "2025-01", "100,00", "AMB"]
 
+
+def _zip(path: Path) -> Path:
+    """A zip file with an .xlsx name that holds no workbook."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("leesmij.txt", "geen werkmap")
+    return path
+
+
+def _far_right_cells(path: Path, rows: int) -> Path:
+    """A small .xlsx whose every row has one cell in the last column (XFD): read naively, a
+    sheet of rows x 16,384 cells (minutes of CPU, half a gigabyte)."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Declaraties"
+    book.save(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    cells = "".join(f'<row r="{r}"><c r="XFD{r}" t="n"><v>1</v></c></row>' for r in range(1, rows))
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    head = sheet.split("<sheetData")[0]
+    parts["xl/worksheets/sheet1.xml"] = (
+        head.replace('<dimension ref="A1"/>', "") + f"<sheetData>{cells}</sheetData></worksheet>"
+    ).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
 FILES = {
     "declaraties: kolom ontbreekt": (
         _declarations(lambda c: [[c[0], "c1", "GM0034", "2025-01", "100"]], header=JUDGED[:5]),
@@ -125,6 +160,98 @@ FILES = {
     ),
     "intake: pad buiten de map": (_intake("../geheim.csv"), "buiten de intakemap"),
     "intake: bestand bestaat niet": (_intake("bestaat-niet.csv"), "niet gevonden"),
+    # numbers that are no amounts: never stored as infinity, a NaN or a misread figure
+    **{
+        f"declaraties: bedrag {value!r}": (
+            _declarations(lambda c, v=value: [[c[0], "c1", "GM0034", "2025-01", v, "AMB"]]),
+            "rij 2, kolom 'Bedrag'",
+        )
+        for value in (
+            "NaN",
+            "Infinity",
+            "-inf",
+            "1e308",
+            "1E3",
+            "12,345,67",
+            "1.234,5.6",
+            "1,23,456",
+            "١٢٣",
+            "１２３",
+            "12345678901",
+            "0x10",
+            "1_000",
+        )
+    },
+    # months outside what pandas and the product can hold
+    **{
+        f"declaraties: periode {value}": (
+            _declarations(lambda c, v=value: [[c[0], "c1", "GM0034", v, "10", "AMB"]]),
+            "rij 2, kolom 'Periode'",
+        )
+        for value in ("0001-01", "2300-05", "9999-12", "31-12-1999", "２０２５-０１")
+    },
+    # headers: twice the same, or two that mean the same column
+    "declaraties: kolom dubbel": (
+        _declarations(
+            lambda c: [[c[0], "c1", "GM0034", "2025-01", "10", "AMB", "11"]],
+            header=[*HEADER, "Bedrag"],
+        ),
+        "kolom 'Bedrag' staat er twee keer in",
+    ),
+    "declaraties: twee kolommen voor het bedrag": (
+        _declarations(
+            lambda c: [[c[0], "c1", "GM0034", "2025-01", "10", "AMB", "11"]],
+            header=[*HEADER, "amount"],
+        ),
+        "betekenen hetzelfde",
+    ),
+    # values the database columns cannot hold, refused alike on both databases
+    "declaraties: cliënt te lang": (
+        _declarations(lambda c: [[c[0], "c" * 65, "GM0034", "2025-01", "10", "AMB"]]),
+        "rij 2, kolom 'Cliënt': cliëntnummer langer dan 64 tekens",
+    ),
+    "declaraties: NUL in een veld": (
+        _declarations(lambda c: [[c[0], "c\x001", "GM0034", "2025-01", "10", "AMB"]]),
+        "rij 2, kolom 'Cliënt'",
+    ),
+    "declaraties: stuurteken in een veld": (
+        _declarations(lambda c: [[c[0], "c\x1b[2J", "GM0034", "2025-01", "10", "AMB"]]),
+        "stuurteken",
+    ),
+    "declaraties: AGB-code in andere cijfers": (
+        _declarations(lambda c: [["".join(chr(0xFF10 + int(d)) for d in c[0]), *GOOD]]),
+        "rij 2, kolom 'AGB-code'",
+    ),
+    "declaraties: geen Excel maar een zip": (
+        lambda tmp, cfg, c: (
+            _zip(tmp / "declaraties.xlsx"),
+            import_declarations(UnitOfWork(), cfg, tmp / "declaraties.xlsx", AS_OF),
+        ),
+        "geen geldig Excel-bestand",
+    ),
+    "declaraties: Excel met cellen in de laatste kolom": (
+        lambda tmp, cfg, c: import_declarations(
+            UnitOfWork(), cfg, _far_right_cells(tmp / "declaraties.xlsx", 20_000), AS_OF
+        ),
+        "declaraties.xlsx: het bestand is leeg",
+    ),
+    # data sheets: a provider's value never stops the sweep nor becomes infinity
+    **{
+        f"gegevensblad: waarde {value!r}": (_sheet("2027-Q1", value), "rij 6, kolom 'Waarde'")
+        for value in ("NaN", "Infinity", "1e308", 1e308, "４", "1,5,0", "12345678901")
+    },
+    "gegevensblad: kwartaal in andere cijfers": (_sheet("２０２７-Q1", 4), "Kwartaal"),
+    # file names typed in a form
+    **{
+        f"intake: naam {label}": (_intake(name), "Ongeldige bestandsnaam")
+        for label, name in (
+            ("met NUL", "a\x00.csv"),
+            ("van 10.000 tekens", "a" * 10_000 + ".csv"),
+            ("met een deel van 256 bytes", "map/" + "é" * 128 + ".csv"),
+            ("met een regeleinde", "a\nb.csv"),
+            ("leeg", "   "),
+        )
+    },
 }
 
 
@@ -222,6 +349,106 @@ FORMS = {
         _form("group_meeting", "GroupMeetingInput", set_agenda=True),
         "decided_by",
     ),
+    # dates a person cannot mean
+    **{
+        f"peildatum {value}": (_form("daily_sweep", "DailySweepInput", as_of=value), "as_of")
+        for value in ("9999-12-31", "1999-12-31", "2101-01-01", "0001-01-01")
+    },
+    "dossier vanaf het jaar 1": (
+        _form(
+            "export_dossier",
+            "ExportDossierInput",
+            provider_code="12345678",
+            start="0001-01-01",
+            end="2026-12-31",
+        ),
+        "start",
+    ),
+    # digits of other scripts, which Python's \d and int() accept
+    **{
+        f"AGB-code in {label}": (
+            _form(
+                "record_signal",
+                "RecordSignalInput",
+                provider_code=code,
+                kind="quality",
+                source="IGJ",
+                description="lange omschrijving",
+                recorded_by="cm-jansen",
+            ),
+            "provider_code",
+        )
+        for label, code in (
+            ("volle breedte", "１２３４５６７８"),
+            ("Arabisch-Indische cijfers", "٠١٢٣٤٥٦٧"),
+            ("Devanagari", "०१२३४५६७"),
+        )
+    },
+    "gespreksmaand in volle breedte": (
+        _form(
+            "add_agenda_point",
+            "AddAgendaPointInput",
+            provider_code="12345678",
+            month="２０２７-04",
+            text="punt",
+            submitted_by="x",
+        ),
+        "month",
+    ),
+    # blank texts, control characters
+    **{
+        f"alleen spaties: {field}": (
+            _form(
+                "record_signal",
+                "RecordSignalInput",
+                **(
+                    {
+                        "provider_code": "12345678",
+                        "kind": "quality",
+                        "source": "IGJ",
+                        "description": "lange omschrijving",
+                        "recorded_by": "cm-jansen",
+                    }
+                    | {field: value}
+                ),
+            ),
+            field,
+        )
+        for field, value in (
+            ("recorded_by", "   "),
+            ("recorded_by", "\u00a0\u2003"),
+            ("source", "\t \n"),
+            ("description", "          \u200b"),
+        )
+    },
+    **{
+        f"stuurteken in {field}": (
+            _form(
+                "record_signal",
+                "RecordSignalInput",
+                **(
+                    {
+                        "provider_code": "12345678",
+                        "kind": "quality",
+                        "source": "IGJ",
+                        "description": "lange omschrijving",
+                        "recorded_by": "cm-jansen",
+                    }
+                    | {field: value}
+                ),
+            ),
+            field,
+        )
+        for field, value in (
+            ("source", "IGJ\x00"),
+            ("description", "omschrijving \x1b[31m rood"),
+            ("recorded_by", "cm-jansen\x7f"),
+        )
+    },
+    "naam alleen spaties bij toetreding": (
+        _form("admit_provider", "AdmitProviderInput", **(ADMIT | {"name": "  \u3000 "})),
+        "name",
+    ),
 }
 
 
@@ -304,6 +531,18 @@ SERVICES = {
         lambda cfg, c: admission.decide(UnitOfWork(), cfg, c[0], True, "", "cb-smit", AS_OF),
         "provider_code",
     ),
+    "toetreding: AGB-code in volle breedte": (
+        lambda cfg, c: admission.register_application(
+            UnitOfWork(), cfg, _application(code="９９０００００１"), AS_OF
+        ),
+        "parameter code",
+    ),
+    "toetreding: naam alleen spaties": (
+        lambda cfg, c: admission.register_application(
+            UnitOfWork(), cfg, _application(name=" \u00a0 "), AS_OF
+        ),
+        "parameter name",
+    ),
     "groepsoverleg: onbekende bijeenkomst": (
         lambda cfg, c: group_meetings.set_agenda(
             UnitOfWork(), cfg, "2031-03", [], [], "bl-deboer", AS_OF
@@ -362,6 +601,32 @@ CONFIGS = {
 }
 
 
+@pytest.mark.parametrize(
+    ("change", "line"),
+    [
+        (lambda t: t.replace("region:\n", "region:\n  name: Dubbel\n", 1), "sleutel 'name'"),
+        (lambda t: t + "\nstaff: []\n", "sleutel 'staff'"),
+        (
+            lambda t: t.replace("{key: cm-jansen,", "{key: cm-jansen, key: cm-x,", 1),
+            "sleutel 'key'",
+        ),
+    ],
+)
+def test_a_duplicate_key_in_the_config_is_refused_with_its_lines(
+    change: Callable[[str], str], line: str, tmp_path: Path
+) -> None:
+    from clm.config import load_config
+
+    text = (PROJECT_DIR / "config" / "region.yaml").read_text(encoding="utf-8")
+    changed = change(text)
+    assert changed != text
+    path = tmp_path / "region.yaml"
+    path.write_text(changed, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert line in str(err.value) and "regels" in str(err.value), str(err.value)
+
+
 @pytest.mark.parametrize("case", sorted(CONFIGS))
 def test_bad_config(case: str, sqlite_db: str) -> None:
     change, key = CONFIGS[case]
@@ -374,5 +639,63 @@ def test_bad_config(case: str, sqlite_db: str) -> None:
     assert table_counts() == before
 
 
+def test_direction_overrides_are_removed_from_form_text(codes: list[str]) -> None:
+    """Invisible format characters (right-to-left override, zero-width space) cannot hide or
+    reorder text in a letter or a sheet: the forms remove them; the visible text stays."""
+    from flows.record_signal import RecordSignalInput
+
+    form = RecordSignalInput(
+        provider_code="12345678",
+        kind="quality",
+        source="\u202eJGI\u202c",
+        description="Klacht over \u200bwachttijd\u2066 en bejegening",
+        recorded_by=" cm-jansen ",
+    )
+    assert (form.source, form.recorded_by) == ("JGI", "cm-jansen")
+    assert form.description == "Klacht over wachttijd en bejegening"
+
+
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [
+        ("1,234.56", 1234.56),
+        ("1.234", 1234),
+        ("1.234,56", 1234.56),
+        ("10,123", 10123),
+        ("€ 1 234,5", 1234.5),
+        ("1234,5", 1234.5),
+        ("0.1", 0.1),
+    ],
+)
+def test_amounts_are_read_as_written(
+    text: str, stored: float, codes: list[str], cfg: RegionConfig, tmp_path: Path
+) -> None:
+    """Thousands in either convention; a single separator before three digits groups
+    thousands (an amount has two decimals at most)."""
+    from sqlalchemy import select
+
+    from clm.models import Declaration
+
+    path = write_csv(tmp_path / "d.csv", [[codes[0], "c1", "GM0034", "2025-01", text, "AMB"]])
+    import_declarations(UnitOfWork(), cfg, path, AS_OF)
+    with UnitOfWork() as uow:
+        assert float(uow.session.scalar(select(Declaration.amount))) == stored
+
+
+def test_schema_limits_are_refused_alike_on_both_databases(codes: list[str]) -> None:
+    """A value a column cannot hold is refused before the flush, naming table and column,
+    on SQLite (which would store it) as on PostgreSQL (which would raise a DataError)."""
+    from clm.models import Provider
+
+    before = table_counts()
+    for field, value in (("name", "x" * 201), ("contact_name", "a\x00b"), ("code", "123456789")):
+        with UnitOfWork() as uow, pytest.raises(InvalidInput) as err:
+            provider = uow.session.query(Provider).first()
+            setattr(provider, field, value)
+            uow.session.flush()
+        assert f"providers.{field}" in str(err.value), str(err.value)
+    assert table_counts() == before
+
+
 def test_the_catalogue_is_broad() -> None:
-    assert len(FILES) + len(FORMS) + len(SERVICES) + len(CONFIGS) >= 30
+    assert len(FILES) + len(FORMS) + len(SERVICES) + len(CONFIGS) >= 95
