@@ -10,6 +10,17 @@ export PREFECT_SERVER_ANALYTICS_ENABLED=false
 export PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT=false
 export PREFECT_RESULTS_PERSIST_BY_DEFAULT="${PREFECT_RESULTS_PERSIST_BY_DEFAULT:-true}"
 export PREFECT_LOCAL_STORAGE_PATH="${PREFECT_LOCAL_STORAGE_PATH:-$PREFECT_HOME/storage}"
+# The login of the Prefect server (production): "user:password" in a file only the service
+# account can read (CLM_API_CREDENTIAL_FILE), or in PREFECT_SERVER_API_AUTH_STRING. The
+# server requires it; workers, the CLI and the scripts send the same one.
+if [ -n "${CLM_API_CREDENTIAL_FILE:-}" ]; then
+  [ -r "$CLM_API_CREDENTIAL_FILE" ] || { echo "Inloggegevens $CLM_API_CREDENTIAL_FILE niet leesbaar" >&2; exit 1; }
+  PREFECT_SERVER_API_AUTH_STRING="$(head -n 1 "$CLM_API_CREDENTIAL_FILE")"
+  export PREFECT_SERVER_API_AUTH_STRING
+fi
+if [ -n "${PREFECT_SERVER_API_AUTH_STRING:-}" ]; then
+  export PREFECT_API_AUTH_STRING="${PREFECT_API_AUTH_STRING:-$PREFECT_SERVER_API_AUTH_STRING}"
+fi
 LOG_DIR="$CLM_VAR_DIR/log"
 RUN_DIR="$CLM_VAR_DIR/run"
 VENV="${CLM_VENV:-$ROOT/.venv}"

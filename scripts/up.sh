@@ -8,6 +8,15 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 
+# Production (the Prefect server on PostgreSQL) never runs an open server: anyone who can
+# reach the port could start runs and read every artifact.
+if [[ "${PREFECT_API_DATABASE_CONNECTION_URL:-}" == postgresql* ]] \
+   && [ -z "${PREFECT_SERVER_API_AUTH_STRING:-}" ]; then
+  echo "Productie zonder inlog geweigerd: zet CLM_API_CREDENTIAL_FILE (een bestand met" \
+       "gebruiker:wachtwoord) of PREFECT_SERVER_API_AUTH_STRING; zie README, Productie." >&2
+  exit 1
+fi
+
 echo "Database bijwerken (Alembic)…"
 clm db-upgrade
 if [ "${CLM_LOAD_DEMO:-1}" = "1" ]; then

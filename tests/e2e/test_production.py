@@ -21,6 +21,7 @@ from tests.smtp import Recorder, free_port, start_smtp
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 PASSWORD = "productie-wachtwoord-4242"
+LOGIN = "beheer:api-wachtwoord-1717"  # the Prefect server's basic-auth credential
 
 
 def _postgres_or_skip() -> None:
@@ -47,8 +48,14 @@ def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict,
     handler.password = PASSWORD
     smtp_port = free_port()
     smtp = start_smtp(handler, smtp_port)
+    folder = tmp_path_factory.mktemp("production")
+    credential = folder / "api-login"
+    credential.write_text(f"{LOGIN}\n")
+    credential.chmod(0o600)
     env = system_env(
-        tmp_path_factory.mktemp("production") / "var",
+        folder / "var",
+        CLM_API_CREDENTIAL_FILE=str(credential),
+        PREFECT_API_AUTH_STRING=LOGIN,  # what env.sh gives the CLI, for the test's own calls
         CLM_WORKERS="2",
         CLM_DATABASE_URL=f"{base}/{names['clm']}",
         PREFECT_API_DATABASE_CONNECTION_URL=base.replace("+psycopg", "+asyncpg")
@@ -59,6 +66,15 @@ def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict,
     )
     run = {"cwd": PROJECT_DIR, "env": env, "capture_output": True, "text": True}
     try:
+        # production settings without a login: refused before anything starts
+        bare = {
+            k: v
+            for k, v in env.items()
+            if k not in ("CLM_API_CREDENTIAL_FILE", "PREFECT_API_AUTH_STRING")
+        }
+        open_server = subprocess.run(["bash", "scripts/up.sh"], timeout=60, **(run | {"env": bare}))
+        assert open_server.returncode == 1, open_server.stdout + open_server.stderr
+        assert "zonder inlog geweigerd" in open_server.stderr
         up = subprocess.run(["bash", "scripts/up.sh"], timeout=600, **run)
         assert up.returncode == 0, up.stdout + up.stderr
         stored = subprocess.run(
@@ -119,4 +135,36 @@ def test_postgres_two_workers_and_smtp(production: tuple[dict, Recorder]) -> Non
     assert set(ids.values()) <= {1}
 
     logs = "".join(p.read_text() for p in (Path(env["CLM_VAR_DIR"]) / "log").glob("*.log"))
-    assert PASSWORD not in logs
+    assert PASSWORD not in logs and LOGIN.split(":")[1] not in logs
+
+
+def _call(env: dict, path: str, login: str | None) -> int:
+    """The HTTP status of a POST to the API, with or without the basic-auth login."""
+    import base64
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{env['CLM_PORT']}/api{path}",
+        data=b"{}",
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    if login:
+        token = base64.b64encode(login.encode()).decode()
+        request.add_header("Authorization", f"Basic {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_the_production_server_requires_the_login(production: tuple[dict, Recorder]) -> None:
+    """Without the login the API refuses (reading runs, starting one); with it, it answers.
+    The worker and the CLI used the same login for everything above."""
+    env, _ = production
+    assert _call(env, "/flow_runs/filter", None) == 401
+    assert _call(env, "/flow_runs/filter", "beheer:fout") == 401
+    assert _call(env, "/deployments/filter", None) == 401
+    assert _call(env, "/flow_runs/filter", LOGIN) == 200
