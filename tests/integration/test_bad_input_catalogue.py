@@ -9,6 +9,7 @@ spans the product, a few inputs per class of mistake.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -32,6 +33,7 @@ from clm.settings import PROJECT_DIR
 from tests.conftest import AS_OF, table_counts
 from tests.helpers import HEADER, write_csv
 
+SANE_DATE_PATTERN_JSON = json.dumps({"pattern": "^(20[0-9]{2}|2100)-"})[1:-1]
 JUDGED = ["AGB-code", "Specialisatie", "Informatie", "Politiek belang", "Toelichting"]
 
 
@@ -699,3 +701,34 @@ def test_schema_limits_are_refused_alike_on_both_databases(codes: list[str]) -> 
 
 def test_the_catalogue_is_broad() -> None:
     assert len(FILES) + len(FORMS) + len(SERVICES) + len(CONFIGS) >= 95
+
+
+def _deployed_flows() -> list:
+    spec = yaml.safe_load((PROJECT_DIR / "prefect.yaml").read_text(encoding="utf-8"))
+    flows = []
+    for deployment in spec["deployments"]:
+        module, function = deployment["entrypoint"].split(":")
+        flow_module = __import__(module.removesuffix(".py").replace("/", "."), fromlist=[function])
+        flows.append(getattr(flow_module, function))
+    return flows
+
+
+def test_every_date_field_of_every_form_is_bounded_in_its_schema() -> None:
+    """The server checks a run's parameters against the schema before the run exists: every
+    date field of every deployed form carries the 2000-2100 pattern, so the UI and the API
+    refuse 9999-12-31 at once (the model's own check refuses it again in the run)."""
+    from prefect.utilities.callables import parameter_schema
+    from prefect.utilities.schema_tools.validation import validate
+
+    dated = 0
+    for flow in _deployed_flows():
+        schema = parameter_schema(flow.fn).model_dump_for_openapi()
+        text = json.dumps(schema)
+        assert text.count('"format": "date') == text.count(SANE_DATE_PATTERN_JSON), flow.name
+        if '"as_of"' in text:
+            dated += 1
+            params = {"params": {"as_of": "9999-12-31"}}
+            errors = validate(params, schema, ignore_required=True)
+            assert any("as_of" in str(e.path) or "9999" in e.message for e in errors), flow.name
+            assert not validate({"params": {"as_of": "2027-03-01"}}, schema, ignore_required=True)
+    assert dated >= 30

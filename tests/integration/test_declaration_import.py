@@ -234,3 +234,22 @@ def test_unreadable_files_are_refused_and_nothing_is_written(
         import_declarations(UnitOfWork(), cfg, path, AS_OF)
     assert expected in str(info.value)
     assert table_counts() == before
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"])
+def test_line_ends_of_any_system_read_alike(
+    newline: str, tmp_path: Path, cfg: RegionConfig, codes: list[str]
+) -> None:
+    """Old-Mac (CR only), Windows and Unix line ends: the same rows, and a bad row is named
+    by its own number."""
+    lines = ["AGB-code;Cliënt;Gemeente;Periode;Bedrag;Zorgvorm"] + [
+        ";".join(map(str, r)) for r in _good_rows(codes)
+    ]
+    path = tmp_path / "decl.csv"
+    path.write_bytes(newline.join(lines).encode())
+    assert import_declarations(UnitOfWork(), cfg, path, AS_OF).rows == 4
+    lines[3] = lines[3].replace("99.95", "veel")
+    path.write_bytes(newline.join(lines).encode())
+    with pytest.raises(InvalidInput) as info:
+        import_declarations(UnitOfWork(), cfg, path, AS_OF)
+    assert "rij 4, kolom 'Bedrag'" in str(info.value)

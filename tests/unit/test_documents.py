@@ -138,3 +138,25 @@ def test_package_base_completes_only_its_variable_parts() -> None:
         base.complete({"other.xml": b""})
     with pytest.raises(ValueError, match="no part"):
         PackageBase(out.getvalue(), {"missing.xml"})
+
+
+@pytest.mark.parametrize(
+    "name", ['=HYPERLINK("http://evil.example","klik")', "+31 20 1234", "@SUM(A1)", "-1+1"]
+)
+def test_sheets_the_product_writes_keep_text_as_text(cfg: RegionConfig, name: str) -> None:
+    """A provider name that looks like a formula stays text in every workbook the product
+    writes (openpyxl would make it a live formula)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from clm.minutes_sheet import minutes_template
+
+    minutes = load_workbook(io.BytesIO(minutes_template("12345678", name, "2027-04")))
+    cell = minutes.worksheets[0]["B2"]
+    assert (cell.value, cell.data_type) == (name, "s")
+    sheet = load_workbook(
+        io.BytesIO(data_sheet_template("12345678", name, "2027-Q1", cfg.sheet_kpis))
+    )
+    cell = sheet["Gegevens"]["B2"]
+    assert (cell.value, cell.data_type) == (name, "s")
