@@ -9,6 +9,9 @@ export PREFECT_UI_URL="${PREFECT_UI_URL:-http://127.0.0.1:$CLM_PORT}"
 export PREFECT_SERVER_ANALYTICS_ENABLED=false
 export PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT=false
 export PREFECT_RESULTS_PERSIST_BY_DEFAULT="${PREFECT_RESULTS_PERSIST_BY_DEFAULT:-true}"
+# Every run sends a heartbeat this often (seconds, at least 30); the automation
+# clm-run-zonder-hartslag marks a run Crashed when 90 s pass without one.
+export PREFECT_FLOWS_HEARTBEAT_FREQUENCY="${PREFECT_FLOWS_HEARTBEAT_FREQUENCY:-30}"
 export PREFECT_LOCAL_STORAGE_PATH="${PREFECT_LOCAL_STORAGE_PATH:-$PREFECT_HOME/storage}"
 # The login of the Prefect server (production): "user:password" in a file only the service
 # account can read (CLM_API_CREDENTIAL_FILE), or in PREFECT_SERVER_API_AUTH_STRING. The

@@ -22,9 +22,10 @@ def alert_administrators(
     subject: str,
     lines: list[str],
     as_of: date,
+    cc: list[str] | None = None,
 ) -> bool:
-    """One mail to every functional administrator (through the outbox), once per ``key``;
-    False when this alert was sent before."""
+    """One mail to every functional administrator (through the outbox), once per ``key``,
+    with ``cc`` (staff concerned) in copy; False when this alert was sent before."""
     admins = [s.email for s in cfg.staff_with_role(Role.FUNCTIONAL_ADMINISTRATOR)]
     if not admins:
         admins = [s.email for s in cfg.staff_with_role(Role.CONTRACT_ADMINISTRATION)]
@@ -42,6 +43,7 @@ def alert_administrators(
             actor="notify-administrator",
             as_of=as_of,
             summary=subject,
+            cc=[a for a in cc or [] if a not in admins],
         )
         uow.commit()
         return added

@@ -66,6 +66,7 @@ from flows.record_judged_scores import RecordJudgedScoresInput, record_judged_sc
 from flows.record_minutes import RecordMinutesInput, record_minutes
 from flows.record_minutes_sheet import RecordMinutesSheetInput, record_minutes_sheet
 from flows.record_signal import RecordSignalInput, record_signal
+from flows.recover_run import RecoverRunInput, recover_run
 from flows.regional_analysis import RegionalAnalysisInput, regional_analysis
 from flows.register_objection import RegisterObjectionInput, register_objection
 from flows.register_reaction import RegisterReactionInput, register_reaction
@@ -98,6 +99,22 @@ class World:
                 select(Meeting).join(Provider).where(Provider.code == self.code(role))
             )
             return meeting_day(meeting)
+
+
+def _crashed_staff_run() -> str:
+    """A run that staff started and that crashed (its worker gone), as Prefect records it."""
+    from prefect import flow
+    from prefect.client.orchestration import get_client
+    from prefect.states import Crashed, Running
+
+    @flow(name="verloren-voorbeeld")
+    def lost(params: dict) -> None: ...
+
+    with get_client(sync_client=True) as client:
+        run = client.create_flow_run(lost, parameters={"params": {"recorded_by": "cm-visser"}})
+        client.set_flow_run_state(run.id, Running(), force=True)
+        client.set_flow_run_state(run.id, Crashed(message="worker weg"), force=True)
+    return f"prefect.flow-run.{run.id}"
 
 
 @pytest.fixture(scope="module")
@@ -539,6 +556,15 @@ CASES: list[tuple[str, Callable[[World], Any]]] = [
         lambda w: (
             notify_administrator,
             NotifyAdministratorInput(as_of="2027-05-10", kind="sweep_missing"),
+        ),
+    ),
+    (
+        "recover-run",
+        lambda w: (
+            recover_run,
+            RecoverRunInput(
+                as_of="2027-05-10", kind="ended_badly", flow_run_id=_crashed_staff_run()
+            ),
         ),
     ),
     (
