@@ -3,6 +3,8 @@ a temp folder, the deployments from prefect.yaml, and a yearly classification ru
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import sqlite3
 import subprocess
@@ -189,7 +191,8 @@ print(sqlite3.connect(sys.argv[1]).execute('select min(code) from providers').fe
     state = python(system, FAILING_SCRIPT).strip().splitlines()[-1]
     assert state == "FAILED"
     alert = _wait_for_mail(var / "outbox", "functioneelbeheer@regio.example.org", seconds=240)
-    assert "Geplande run import-declarations mislukt; herstart ook mislukt" in alert, alert
+    subject = email.message_from_string(alert, policy=email.policy.default)["Subject"]
+    assert subject == "Geplande run import-declarations mislukt; herstart ook mislukt", alert
 
     # the server's scheduler has planned the scheduled deployments (and logged no errors)
     scheduled = prefect(system, "flow-run", "ls", "--state-type", "SCHEDULED", "--limit", "50")
