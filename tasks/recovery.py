@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import os
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -63,13 +64,20 @@ def mark_crashed(flow_run_id: str, why: str) -> bool:
     return True
 
 
-@task(name="start-again", cache_policy=NO_CACHE)
+def rerun_delay() -> timedelta:
+    """How long a rerun waits: long enough for a restarted database, server or worker to be
+    back (CLM_RERUN_DELAY_SECONDS, default two minutes)."""
+    return timedelta(seconds=int(os.environ.get("CLM_RERUN_DELAY_SECONDS", "120")))
+
+
+@task(name="start-again", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=20)
 def start_again(run: dict[str, Any]) -> str:
-    """The same deployment with the same parameters, once: the idempotency key makes a
-    second request for the same run return the first rerun."""
+    """The same deployment with the same parameters, once, after :func:`rerun_delay`: the
+    idempotency key makes a second request for the same run return the first rerun."""
     again = run_deployment(
         UUID(run["deployment_id"]),
         parameters=run["parameters"],
+        scheduled_time=datetime.now(UTC) + rerun_delay(),
         tags=[RERUN_TAG, f"{RERUN_OF}{run['id']}"],
         idempotency_key=f"herstart-{run['id']}",
         timeout=0,
@@ -97,7 +105,8 @@ def staff_emails(parameters: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-@task(name="tell-administrator", cache_policy=NO_CACHE)
+# Patient: the fault that ended the run (a database restart, say) may not be over yet.
+@task(name="tell-administrator", cache_policy=NO_CACHE, retries=6, retry_delay_seconds=30)
 def tell_administrator(
     key: str, subject: str, lines: list[str], as_of: date, cc: list[str] | None = None
 ) -> bool:

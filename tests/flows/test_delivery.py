@@ -42,3 +42,39 @@ def test_daily_sweep_sends_over_smtp_with_the_secret_block(
     assert handler.logins == ["clm@regio.example.org"]
     assert daily_sweep(DailySweepInput(as_of=AS_OF))["sent"] == 0
     assert len(handler.accepted) == 3
+
+
+def test_outbox_folder_refusing_writes_delays_delivery_and_loses_nothing(
+    sqlite_db: str, cfg: RegionConfig, env: Path
+) -> None:
+    """The outbox folder cannot be written (here: a file stands where the folder should be,
+    which stops root as well) when the sweep delivers: the messages stay pending, the
+    delivery task tries again, and once the folder is back each message is written once."""
+    import threading
+    import time
+
+    from sqlalchemy import select
+
+    from clm.models import OutboxMessage
+    from tests.helpers import enqueue_many
+
+    enqueue_many(cfg, 5)
+    outbox = env / "outbox"
+    if outbox.exists():
+        outbox.rmdir()
+    outbox.write_text("hier hoort een map")
+
+    def folder_back() -> None:
+        time.sleep(8)
+        outbox.unlink()
+        outbox.mkdir()
+
+    repair = threading.Thread(target=folder_back)
+    repair.start()
+    result = daily_sweep(DailySweepInput(as_of=AS_OF))
+    repair.join()
+    assert result["sent"] == 5
+    with UnitOfWork() as uow:
+        rows = uow.session.execute(select(OutboxMessage.status, OutboxMessage.attempts)).all()
+    assert {status for status, _ in rows} == {"sent"}
+    assert len(list(outbox.glob("*.eml"))) == 5
