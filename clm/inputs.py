@@ -48,6 +48,11 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
+def visible(text: str) -> str:
+    """``text`` fit to show in a report about bad data: control characters as U+FFFD."""
+    return CONTROL.sub("\ufffd", text)
+
+
 def required_text(value: str, *, multiline: bool = False) -> str:
     """:func:`clean_text`, refusing a value that is empty or only white space."""
     text = clean_text(value, multiline=multiline)

@@ -43,9 +43,20 @@ python -c "import urllib.request; urllib.request.urlopen('$PREFECT_API_URL/healt
 
 prefect work-pool inspect "$POOL" >/dev/null 2>&1 \
   || prefect work-pool create "$POOL" --type process >/dev/null
-echo "Deployments uit prefect.yaml…"
-prefect --no-prompt deploy --all >>"$LOG_DIR/deploy.log" 2>&1 \
-  || { echo "prefect deploy mislukt; zie $LOG_DIR/deploy.log" >&2; exit 1; }
+# Deploy only when prefect.yaml or a flow changed (or the server lacks the deployments):
+# deploying again recreates the automations, and a recreated automation forgets the runs it
+# was watching (a run whose worker just died would never be marked crashed).
+stamp="$PREFECT_HOME/deployed.sha256"
+wanted=$(cat prefect.yaml flows/*.py | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" = "$wanted" ] \
+   && prefect deployment inspect daily-sweep/clm >/dev/null 2>&1; then
+  echo "Deployments ongewijzigd."
+else
+  echo "Deployments uit prefect.yaml…"
+  prefect --no-prompt deploy --all >>"$LOG_DIR/deploy.log" 2>&1 \
+    || { echo "prefect deploy mislukt; zie $LOG_DIR/deploy.log" >&2; exit 1; }
+  echo "$wanted" >"$stamp"
+fi
 
 for i in $(seq 1 "${CLM_WORKERS:-1}"); do
   name=worker; [ "$i" -gt 1 ] && name="worker-$i"

@@ -10,6 +10,7 @@ from pathlib import Path
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from clm.config import RegionConfig
 from clm.db import UnitOfWork
 from clm.errors import InvalidInput
 from clm.services.alerts import alert_administrators
@@ -34,8 +35,30 @@ from clm.settings import get_settings
 
 @task(name="plan-and-request", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
 def plan_and_request(month: date, as_of: date, provider_code: str | None) -> dict:
-    """Plan the month's meetings and put each data request with agenda and invite in the outbox."""
-    return asdict(prepare_month(UnitOfWork(), region_config(), month, as_of, provider_code))
+    """Plan the month's meetings and put each data request with agenda and invite in the
+    outbox; providers set aside on their own data are reported once to the administrator."""
+    cfg = region_config()
+    summary = asdict(prepare_month(UnitOfWork(), cfg, month, as_of, provider_code))
+    if summary["set_aside"]:
+        report_set_aside(cfg, f"voorbereiding {month:%m-%Y}", summary["set_aside"], as_of)
+    return summary
+
+
+def report_set_aside(cfg: RegionConfig, what: str, lines: list[str], as_of: date) -> bool:
+    """One mail to the functional administrator about items a batch set aside (once per
+    distinct list)."""
+    return alert_administrators(
+        UnitOfWork(),
+        cfg,
+        f"set-aside:{sha256(('|'.join(lines) + what).encode()).hexdigest()[:16]}",
+        f"{len(lines)} aanbieder(s) apart gezet bij {what}",
+        [
+            *lines[:200],
+            "De andere aanbieders zijn gewoon verwerkt. Herstel de gegevens en draai"
+            " de flow opnieuw: alleen deze worden dan nog verwerkt.",
+        ],
+        as_of,
+    )
 
 
 @task(name="load-month", cache_policy=NO_CACHE)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from clm.config import RegionConfig, Role
 from clm.db import UnitOfWork
+from clm.inputs import visible
 from clm.models import OutboxMessage
 from clm.notify import mail_with_event
 from clm.outbox import REFUSED, existing_keys
@@ -26,6 +27,8 @@ def alert_administrators(
 ) -> bool:
     """One mail to every functional administrator (through the outbox), once per ``key``,
     with ``cc`` (staff concerned) in copy; False when this alert was sent before."""
+    # the alert may quote the bad data it is about: never let that refuse the alert itself
+    subject, lines = visible(subject), [visible(line) for line in lines]
     admins = [s.email for s in cfg.staff_with_role(Role.FUNCTIONAL_ADMINISTRATOR)]
     if not admins:
         admins = [s.email for s in cfg.staff_with_role(Role.CONTRACT_ADMINISTRATION)]

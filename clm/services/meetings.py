@@ -17,6 +17,7 @@ from clm.config import ROLE_LABELS, RegionConfig
 from clm.datasheet import data_sheet_template
 from clm.db import UnitOfWork
 from clm.ics import meeting_invite, meeting_uid
+from clm.inputs import visible
 from clm.kpis import quarter_year
 from clm.mail import Attachment
 from clm.meetings import (
@@ -60,6 +61,7 @@ class PreparationSummary:
     already_planned: int = 0
     unplanned: list[str] = field(default_factory=list)
     messages: int = 0
+    set_aside: list[str] = field(default_factory=list)  # failed on their own data; the rest went on
 
 
 def prepare_month(
@@ -70,10 +72,12 @@ def prepare_month(
     provider_code: str | None = None,
 ) -> PreparationSummary:
     """Plan a meeting for every provider whose category meets in ``month`` and send each the
-    data request with the draft agenda, the data sheet and the invite, in one commit.
+    data request with the draft agenda, the data sheet and the invite.
 
-    Providers that already have a meeting that month are left as they are, so a rerun plans
-    and sends nothing new.
+    Each provider's meeting and mail are committed together, on their own: a provider whose
+    data breaks its documents is set aside with the reason (``set_aside``) and the others are
+    planned. Providers that already have a meeting that month are left as they are, so a
+    rerun plans and sends nothing new (and tries the set-aside ones again).
     """
     assert cfg.meetings is not None, "regioconfiguratie mist 'meetings'"
     month = month.replace(day=1)
@@ -156,12 +160,19 @@ def prepare_month(
                 ),
                 planned_on=as_of,
             )
-            session.add(meeting)
-            session.flush()
-            if _send_data_request(session, cfg, meeting, provider, as_of, known):
-                summary.messages += 1
+            label = f"{provider.code} {provider.name}"
+            try:
+                session.add(meeting)
+                session.flush()
+                sent = _send_data_request(session, cfg, meeting, provider, as_of, known)
+                uow.commit()
+            except Exception as exc:  # noqa: BLE001 - one provider never stops the month
+                uow.rollback()
+                known = KnownKeys.load(session, prefix)  # the rolled-back keys are free again
+                summary.set_aside.append(visible(f"{label}: {type(exc).__name__}: {exc}")[:500])
+                continue
+            summary.messages += int(sent)
             summary.planned += 1
-        uow.commit()
     return summary
 
 

@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 import urllib.request
 from collections import Counter
@@ -34,13 +35,15 @@ class PrivatePostgres:
     """A PostgreSQL instance of its own (the machine's binaries, a temporary data folder, a
     free port), so that stopping it touches nothing else."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self) -> None:
         self.bin = Path(
             subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True).stdout.strip()
             or "/usr/lib/postgresql/15/bin"
         )
-        self.data, self.port = folder / "pgdata", free_port()
-        folder.chmod(0o777)
+        # a folder of its own under /tmp: pytest's folders are closed to the postgres user
+        self.folder = Path(tempfile.mkdtemp(prefix="clm-pg-"))
+        self.folder.chmod(0o755)
+        self.data, self.port = self.folder / "data", free_port()
         self.data.mkdir()
         shutil.chown(self.data, "postgres", "postgres")
         self._as_postgres(
@@ -102,7 +105,7 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     if reason:
         pytest.skip(reason)
     folder = tmp_path_factory.mktemp("herstel")
-    database = PrivatePostgres(folder)
+    database = PrivatePostgres()
     database.start()
     handler, smtp_port = Recorder(), free_port()
     smtp = start_smtp(handler, smtp_port)
@@ -123,6 +126,7 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         smtp.stop()
         with contextlib.suppress(AssertionError):  # already stopped
             database.stop()
+        shutil.rmtree(database.folder, ignore_errors=True)
         logs = folder / "var" / "log"
         for name in ("worker.log", "server.log"):
             if (logs / name).exists():

@@ -150,3 +150,36 @@ def test_no_provider_file_stops_the_sweep(demo: Path, cfg: RegionConfig, tmp_pat
             )
             == 1
         )
+
+
+def test_one_providers_broken_data_does_not_stop_the_preparation(demo: Path) -> None:
+    """A provider whose stored name holds a NUL byte (old data, written before the checks)
+    breaks its own agenda; the preparation sets it aside with the reason, plans the other
+    39, tells the administrator once, and a rerun after the repair plans it too."""
+    from sqlalchemy import text
+
+    from clm.models import OutboxMessage
+
+    _classified()
+    with UnitOfWork() as uow:
+        code = uow.session.scalars(select(Provider.code).order_by(Provider.code)).first()
+        uow.session.execute(
+            text("update providers set name = :n where code = :c"),
+            {"n": "Zorg\x00groep", "c": code},
+        )
+        uow.commit()
+    out = quarterly_preparation(QuarterlyPreparationInput(as_of="2027-03-01", month="2027-04"))
+    assert out["planned"] == 39 and len(out["set_aside"]) == 1
+    assert out["set_aside"][0].startswith(code)
+    assert "Apart gezet (1)" in artifact_markdown("gesprekken-2027-04-samenvatting")
+    with UnitOfWork() as uow:
+        alerts = uow.session.scalars(
+            select(OutboxMessage.subject).where(OutboxMessage.key.like("alert:set-aside:%"))
+        ).all()
+        uow.session.execute(
+            text("update providers set name = 'Zorggroep' where code = :c"), {"c": code}
+        )
+        uow.commit()
+    assert alerts == ["1 aanbieder(s) apart gezet bij voorbereiding 04-2027"]
+    again = quarterly_preparation(QuarterlyPreparationInput(as_of="2027-03-02", month="2027-04"))
+    assert (again["planned"], again["set_aside"]) == (1, [])
