@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from clm.clock import utcnow
 from clm.config import Mail
 from clm.db import UnitOfWork, claim_key, keys_with_prefix
+from clm.inputs import visible
 from clm.mail import Attachment, Envelope, Transport, build_message, check_header_value
 from clm.models import OutboxAttachment, OutboxMessage
 
@@ -23,6 +24,7 @@ PENDING, SENDING, SENT = "pending", "sending", "sent"
 # Set aside with its reason: no valid recipient when written, or refused for good by the
 # mail server (5xx). Never tried again; the functional administrator is told once.
 REFUSED = "refused"
+SUBJECT_LENGTH = 300  # the column's length
 # A claim older than this belonged to a process that died between claiming and marking;
 # the message is offered again with the same Message-ID so that receivers can recognise it.
 STALE_CLAIM = timedelta(minutes=15)
@@ -56,6 +58,11 @@ def enqueue(
     for addr in [*to, *(cc or [])]:
         check_header_value("adres", addr)
     check_header_value("onderwerp", subject)
+    # A stray control character in stored data (a NUL in an old provider name) shows as
+    # U+FFFD instead of refusing the mail: one provider's bad row never stops a batch.
+    subject, text, html = visible(subject), visible(text), visible(html)
+    if len(subject) > SUBJECT_LENGTH:
+        subject = subject[: SUBJECT_LENGTH - 1] + "…"
     if not claim_key(session, OutboxMessage.key, key, known_keys):
         return False
     to_ok, to_bad = split_addresses(to)

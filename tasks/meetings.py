@@ -112,7 +112,11 @@ def pick_up_sheets(as_of: date) -> dict[str, list[str]]:
 @task(name="send-final-agendas", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
 def final_agendas(as_of: date) -> int:
     """The final agenda of every meeting whose day for it has come (caught up if missed)."""
-    return send_due_final_agendas(UnitOfWork(), region_config(), as_of)
+    cfg, set_aside = region_config(), []
+    sent = send_due_final_agendas(UnitOfWork(), cfg, as_of, set_aside)
+    if set_aside:
+        report_set_aside(cfg, "de definitieve agenda's", set_aside, as_of)
+    return sent
 
 
 @task(name="remind-missing-data", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from clm.calendar import add_working_days
 from clm.config import RegionConfig
 from clm.db import UnitOfWork
+from clm.inputs import visible
 from clm.kpis import misses_norm, quarter_year
 from clm.mail import Attachment
 from clm.meetings import previous_quarter
@@ -58,8 +59,13 @@ def figures(session: Session, cfg: RegionConfig, provider_id: int, quarter: str)
     return rows
 
 
-def send_due_final_agendas(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> int:
-    """Send the final agenda of every planned meeting whose day for it has come."""
+def send_due_final_agendas(
+    uow: UnitOfWork, cfg: RegionConfig, as_of: date, set_aside: list[str] | None = None
+) -> int:
+    """Send the final agenda of every planned meeting whose day for it has come.
+
+    Each meeting commits on its own: one whose provider's data breaks its agenda is added to
+    ``set_aside`` with the reason (and tried again by the next sweep); the others go out."""
     sent = 0
     with uow:
         session = uow.session
@@ -74,45 +80,57 @@ def send_due_final_agendas(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> i
             .order_by(Meeting.starts_at)
         ).all()
         for meeting, provider in due:
-            if meeting_day(meeting) < as_of:
-                meeting.final_agenda_sent_on = as_of  # the meeting is past: nothing to send
-                continue
-            context = meeting_context(session, cfg, meeting, provider, final=True)
-            context["figures"] = figures(session, cfg, provider.id, meeting.quarter)
-            context["previous_quarter"] = previous_quarter(meeting.quarter)
-            key = f"meeting:{meeting.meeting_month:%Y-%m}:{provider.code}:final-agenda"
-            subject = (
-                f"Agenda contractvoortgangsgesprek {context['starts_local']:%d-%m-%Y}, "
-                f"{provider.name}"
-            )
-            pdf = html_to_pdf(render("agenda/agenda.html.j2", **context))
-            if mail_with_event(
-                session,
-                cfg,
-                key=key,
-                template="final_agenda",
-                context=context,
-                to=[provider.contact_email],
-                cc=region_copy(cfg, meeting),
-                subject=subject,
-                provider_id=provider.id,
-                kind="agenda",
-                actor="daily-sweep",
-                as_of=as_of,
-                summary=f"Definitieve agenda verstuurd voor het gesprek van "
-                f"{context['starts_local']:%d-%m-%Y}",
-                attachments=[
-                    Attachment(
-                        f"agenda-{provider.code}-{meeting.meeting_month:%Y-%m}.pdf",
-                        "application/pdf",
-                        pdf,
-                    )
-                ],
-            ):
-                sent += 1
-            meeting.final_agenda_sent_on = as_of
-        uow.commit()
+            label = f"{provider.code} {provider.name}"
+            try:
+                sent += _send_final_agenda(session, cfg, meeting, provider, as_of)
+                uow.commit()
+            except Exception as exc:  # noqa: BLE001 - one provider never stops the sweep
+                uow.rollback()
+                if set_aside is not None:
+                    set_aside.append(visible(f"{label}: {type(exc).__name__}: {exc}")[:500])
     return sent
+
+
+def _send_final_agenda(
+    session: Session, cfg: RegionConfig, meeting: Meeting, provider: Provider, as_of: date
+) -> int:
+    """The final agenda of one meeting (1 when a mail was put in the outbox)."""
+    if meeting_day(meeting) < as_of:
+        meeting.final_agenda_sent_on = as_of  # the meeting is past: nothing to send
+        return 0
+    context = meeting_context(session, cfg, meeting, provider, final=True)
+    context["figures"] = figures(session, cfg, provider.id, meeting.quarter)
+    context["previous_quarter"] = previous_quarter(meeting.quarter)
+    key = f"meeting:{meeting.meeting_month:%Y-%m}:{provider.code}:final-agenda"
+    subject = (
+        f"Agenda contractvoortgangsgesprek {context['starts_local']:%d-%m-%Y}, {provider.name}"
+    )
+    pdf = html_to_pdf(render("agenda/agenda.html.j2", **context))
+    added = mail_with_event(
+        session,
+        cfg,
+        key=key,
+        template="final_agenda",
+        context=context,
+        to=[provider.contact_email],
+        cc=region_copy(cfg, meeting),
+        subject=subject,
+        provider_id=provider.id,
+        kind="agenda",
+        actor="daily-sweep",
+        as_of=as_of,
+        summary=f"Definitieve agenda verstuurd voor het gesprek van "
+        f"{context['starts_local']:%d-%m-%Y}",
+        attachments=[
+            Attachment(
+                f"agenda-{provider.code}-{meeting.meeting_month:%Y-%m}.pdf",
+                "application/pdf",
+                pdf,
+            )
+        ],
+    )
+    meeting.final_agenda_sent_on = as_of
+    return int(added)
 
 
 def remind_missing_data(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> tuple[int, int]:

@@ -183,3 +183,27 @@ def test_one_providers_broken_data_does_not_stop_the_preparation(demo: Path) -> 
     assert alerts == ["1 aanbieder(s) apart gezet bij voorbereiding 04-2027"]
     again = quarterly_preparation(QuarterlyPreparationInput(as_of="2027-03-02", month="2027-04"))
     assert (again["planned"], again["set_aside"]) == (1, [])
+
+    # the sweep: the bad name shows as U+FFFD in the final agenda's mail instead of stopping
+    # it (or any other of the sweep's loops); every due agenda goes out
+    with UnitOfWork() as uow:
+        uow.session.execute(
+            text("update providers set name = :n where code = :c"),
+            {"n": "Zorg\x00groep", "c": code},
+        )
+        uow.commit()
+    with UnitOfWork() as uow:
+        meetings = uow.session.execute(
+            select(Provider.code, Meeting.final_agenda_due, Meeting.starts_at).join(
+                Meeting, Meeting.provider_id == Provider.id
+            )
+        ).all()
+    due = next(d for c, d, _ in meetings if c == code)
+    expected = sum(1 for c, d, start in meetings if d <= due and start.date() >= due)
+    sweep = daily_sweep(DailySweepInput(as_of=due))
+    assert sweep["final_agendas"] == expected
+    with UnitOfWork() as uow:
+        subject = uow.session.scalar(
+            select(OutboxMessage.subject).where(OutboxMessage.key.like(f"%:{code}:final-agenda"))
+        )
+    assert subject.endswith("Zorg\ufffdgroep")
