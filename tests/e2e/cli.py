@@ -69,3 +69,32 @@ def run_and_watch(env: dict[str, str], deployment: str, **params: str) -> str:
     )
     assert run.returncode == 0 and "Completed" in run.stdout, run.stdout + run.stderr
     return run.stdout
+
+
+def api(env: dict[str, str], path: str, body: dict | None = None, method: str = "POST") -> object:
+    """One call of the system's REST API (JSON in and out), as the UI makes it."""
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{env['CLM_PORT']}/api{path}",
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+        method=method,
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        answer = response.read()
+        return json.loads(answer) if answer else None
+
+
+def up(env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`scripts/up.sh` again for the system of ``env`` (as `make up` does); it must succeed."""
+    again = subprocess.run(
+        ["bash", "scripts/up.sh"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    return again

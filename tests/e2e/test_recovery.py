@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import email.policy
-import json
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
 import time
-import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from clm.settings import PROJECT_DIR
-from tests.e2e.cli import system_env
+from tests.e2e.cli import api, system_env, up
 from tests.smtp import Recorder, free_port, start_smtp
 
 pytestmark = pytest.mark.e2e
@@ -133,24 +131,12 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
                 print(f"--- {name} (end)\n" + (logs / name).read_text()[-3000:])
 
 
-def _api(env: dict, path: str, body: dict | None = None, method: str = "POST") -> object:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{env['CLM_PORT']}/api{path}",
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
-        method=method,
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        answer = response.read()
-        return json.loads(answer) if answer else None
-
-
 def _start(env: dict, entrypoint_end: str, params: dict, tags: list[str]) -> str:
     """A run of the deployment whose entrypoint ends so, as the scheduler would tag it."""
     deployment = next(
-        d for d in _api(env, "/deployments/filter", {}) if d["entrypoint"].endswith(entrypoint_end)
+        d for d in api(env, "/deployments/filter", {}) if d["entrypoint"].endswith(entrypoint_end)
     )
-    run = _api(
+    run = api(
         env,
         f"/deployments/{deployment['id']}/create_flow_run",
         {"parameters": {"params": params}, "tags": tags},
@@ -159,7 +145,7 @@ def _start(env: dict, entrypoint_end: str, params: dict, tags: list[str]) -> str
 
 
 def _state(env: dict, run_id: str) -> str:
-    return _api(env, f"/flow_runs/{run_id}", method="GET")["state_type"]
+    return api(env, f"/flow_runs/{run_id}", method="GET")["state_type"]
 
 
 def _wait(env: dict, run_id: str, states: set[str], seconds: int) -> str:
@@ -173,7 +159,7 @@ def _wait(env: dict, run_id: str, states: set[str], seconds: int) -> str:
 
 def _rerun_of(env: dict, run_id: str, seconds: int) -> dict:
     for _ in range(seconds):
-        runs = _api(
+        runs = api(
             env, "/flow_runs/filter", {"flow_runs": {"tags": {"all_": [f"herstart-van-{run_id}"]}}}
         )
         if runs:
@@ -191,6 +177,10 @@ def _alert(handler: Recorder, fragment: str, seconds: int) -> email.message.Emai
         time.sleep(1)
     subjects = [str(m["Subject"]) for m in handler.accepted]
     raise AssertionError(f"geen melding '{fragment}' binnen {seconds} s; wel: {subjects}")
+
+
+def _text(message: email.message.EmailMessage) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
 
 
 def _nothing_twice(handler: Recorder) -> None:
@@ -215,18 +205,6 @@ def _pids_of_tree(root: int) -> list[int]:
     return found
 
 
-def _up_again(env: dict) -> None:
-    again = subprocess.run(
-        ["bash", "scripts/up.sh"],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert again.returncode == 0, again.stdout + again.stderr
-
-
 def test_a_worker_killed_mid_run_is_noticed_rerun_once_and_reported(system: dict) -> None:
     env, handler, var = system["env"], system["smtp"], system["var"]
     run_id = _start(env, "regional_analysis", {}, ["auto-scheduled"])
@@ -238,14 +216,14 @@ def test_a_worker_killed_mid_run_is_noticed_rerun_once_and_reported(system: dict
             os.kill(pid, signal.SIGKILL)
     time.sleep(5)
     assert _state(env, run_id) == "RUNNING"  # what Prefect alone would show for ever
-    _up_again(env)  # a new worker, as make up starts one
+    up(env)  # a new worker, as make up starts one
     assert _wait(env, run_id, {"CRASHED", "COMPLETED", "FAILED"}, 300) == "CRASHED"
     rerun = _rerun_of(env, run_id, 120)
     assert _wait(env, rerun["id"], {"COMPLETED", "FAILED", "CRASHED"}, RERUN_DELAY + 400) == (
         "COMPLETED"
     )
     alert = _alert(handler, "Geplande run regional-analysis gecrasht; herstart voltooid", 300)
-    assert run_id in alert.get_content() and "Geen hartslag" in alert.get_content()
+    assert run_id in _text(alert) and "Geen hartslag" in _text(alert)
     _nothing_twice(handler)
 
 
@@ -261,7 +239,7 @@ def test_the_server_restarted_mid_run_loses_nothing(system: dict) -> None:
             break
         time.sleep(0.5)
     time.sleep(3)
-    _up_again(env)  # the server back (the worker kept running)
+    up(env)  # the server back (the worker kept running)
     end = _wait(env, run_id, {"COMPLETED", "FAILED", "CRASHED"}, 600)
     if end != "COMPLETED":  # lost its connection for good: started again, and completed
         rerun = _rerun_of(env, run_id, 300)
@@ -286,5 +264,5 @@ def test_the_database_away_for_a_minute_during_a_sweep(system: dict) -> None:
         "COMPLETED"
     )
     alert = _alert(handler, "Geplande run daily-sweep mislukt; herstart voltooid", 300)
-    assert run_id in alert.get_content()
+    assert run_id in _text(alert)
     _nothing_twice(handler)

@@ -16,7 +16,7 @@ import yaml
 
 from clm.clock import today_in_region
 from clm.settings import PROJECT_DIR
-from tests.e2e.cli import prefect, python, run_and_watch, system_env
+from tests.e2e.cli import api, prefect, python, run_and_watch, system_env, up
 
 pytestmark = pytest.mark.e2e
 
@@ -200,16 +200,8 @@ print(sqlite3.connect(sys.argv[1]).execute('select min(code) from providers').fe
     assert _server_errors(var / "log" / "server.log") == []
 
     # starting again is harmless: nothing new is started or written
-    again = subprocess.run(
-        ["bash", "scripts/up.sh"],
-        cwd=PROJECT_DIR,
-        env=system,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert again.returncode == 0, again.stdout + again.stderr
-    assert "draait al" in again.stdout
+    again = up(system)
+    assert "draait al" in again.stdout and "Deployments ongewijzigd" in again.stdout
 
 
 def _server_errors(log: Path) -> list[str]:
@@ -256,16 +248,16 @@ def test_a_burst_of_run_clicks_during_a_sweep_and_a_preparation_gets_no_5xx(
     import time
 
     deployments = {
-        d["entrypoint"].rsplit(":", 1)[1]: d["id"] for d in _api(system, "/deployments/filter", {})
+        d["entrypoint"].rsplit(":", 1)[1]: d["id"] for d in api(system, "/deployments/filter", {})
     }
     next_july = f"{today_in_region().year + 1}-07"
     busy = [
-        _api(
+        api(
             system,
             f"/deployments/{deployments['daily_sweep']}/create_flow_run",
             {"parameters": {"params": {}}},
         ),
-        _api(
+        api(
             system,
             f"/deployments/{deployments['quarterly_preparation']}/create_flow_run",
             {"parameters": {"params": {"month": next_july}}},
@@ -277,10 +269,9 @@ def test_a_burst_of_run_clicks_during_a_sweep_and_a_preparation_gets_no_5xx(
             break
         time.sleep(0.5)
     assert "RUNNING" in states, states
-    api = f"http://127.0.0.1:{system['CLM_PORT']}/api"
-    answers = json.loads(
-        python(system, BURST_SCRIPT, api, deployments["daily_sweep"], "200", "8").splitlines()[-1]
-    )
+    api_url = f"http://127.0.0.1:{system['CLM_PORT']}/api"
+    burst = python(system, BURST_SCRIPT, api_url, deployments["daily_sweep"], "200", "8")
+    answers = json.loads(burst.splitlines()[-1])
     assert answers == {"201": 200}, answers
     for run in busy:
         for _ in range(600):
@@ -290,7 +281,7 @@ def test_a_burst_of_run_clicks_during_a_sweep_and_a_preparation_gets_no_5xx(
             time.sleep(0.5)
         assert state == "COMPLETED", (run["name"], state)
     assert _server_errors(Path(system["CLM_VAR_DIR"]) / "log" / "server.log") == []
-    later = _api(
+    later = api(
         system,
         "/flow_runs/filter",
         {
@@ -300,7 +291,7 @@ def test_a_burst_of_run_clicks_during_a_sweep_and_a_preparation_gets_no_5xx(
         },
     )
     for run in later:  # the burst's runs are a month ahead: remove them again
-        _api(system, f"/flow_runs/{run['id']}", None, method="DELETE")
+        api(system, f"/flow_runs/{run['id']}", None, method="DELETE")
 
 
 SCREENSHOTS = PROJECT_DIR / "test-output" / "screenshots"
@@ -351,27 +342,13 @@ def _what_the_page_says(page, seen: list) -> str:  # noqa: ANN001
     return " | ".join(parts)
 
 
-def _api(env: dict[str, str], path: str, body: dict | None, method: str = "POST") -> list[dict]:
-    import urllib.request
-
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{env['CLM_PORT']}/api{path}",
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
-        method=method,
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        answer = response.read()
-        return json.loads(answer) if answer else []
-
-
 def _flow_run(env: dict[str, str], run_id: str) -> dict:
-    return _api(env, f"/flow_runs/{run_id}", None, method="GET")
+    return api(env, f"/flow_runs/{run_id}", None, method="GET")
 
 
 def _runs_of(env: dict[str, str], deployment_id: str) -> list[dict]:
     """The flow runs of one deployment, from the API."""
-    return _api(env, "/flow_runs/filter", {"deployments": {"id": {"any_": [deployment_id]}}})
+    return api(env, "/flow_runs/filter", {"deployments": {"id": {"any_": [deployment_id]}}})
 
 
 def test_staff_record_judged_scores_in_the_browser(system: dict[str, str]) -> None:
@@ -393,7 +370,7 @@ def test_staff_record_judged_scores_in_the_browser(system: dict[str, str]) -> No
         code = conn.execute("select max(code) from providers").fetchone()[0]
     deployment = next(
         d
-        for d in _api(system, "/deployments/filter", {})
+        for d in api(system, "/deployments/filter", {})
         if d["entrypoint"].endswith("record_judged_scores")
     )
     with sync_playwright() as pw:

@@ -278,6 +278,20 @@ def _form(module: str, model: str, **fields: object) -> Callable[[], object]:
     return build
 
 
+SIGNAL = {
+    "provider_code": "12345678",
+    "kind": "quality",
+    "source": "IGJ",
+    "description": "lange omschrijving",
+    "recorded_by": "cm-jansen",
+}
+
+
+def _signal(**changes: object) -> Callable[[], object]:
+    """The record-signal form with ``changes`` to its good values."""
+    return _form("record_signal", "RecordSignalInput", **(SIGNAL | changes))
+
+
 ADMIT = {
     "provider_code": "99000001",
     "name": "Nieuw",
@@ -368,18 +382,7 @@ FORMS = {
     ),
     # digits of other scripts, which Python's \d and int() accept
     **{
-        f"AGB-code in {label}": (
-            _form(
-                "record_signal",
-                "RecordSignalInput",
-                provider_code=code,
-                kind="quality",
-                source="IGJ",
-                description="lange omschrijving",
-                recorded_by="cm-jansen",
-            ),
-            "provider_code",
-        )
+        f"AGB-code in {label}": (_signal(provider_code=code), "provider_code")
         for label, code in (
             ("volle breedte", "１２３４５６７８"),
             ("Arabisch-Indische cijfers", "٠١٢٣٤٥٦٧"),
@@ -399,52 +402,15 @@ FORMS = {
     ),
     # blank texts, control characters
     **{
-        f"alleen spaties: {field}": (
-            _form(
-                "record_signal",
-                "RecordSignalInput",
-                **(
-                    {
-                        "provider_code": "12345678",
-                        "kind": "quality",
-                        "source": "IGJ",
-                        "description": "lange omschrijving",
-                        "recorded_by": "cm-jansen",
-                    }
-                    | {field: value}
-                ),
-            ),
-            field,
-        )
-        for field, value in (
-            ("recorded_by", "   "),
-            ("recorded_by", "\u00a0\u2003"),
-            ("source", "\t \n"),
-            ("description", "          \u200b"),
-        )
-    },
-    **{
-        f"stuurteken in {field}": (
-            _form(
-                "record_signal",
-                "RecordSignalInput",
-                **(
-                    {
-                        "provider_code": "12345678",
-                        "kind": "quality",
-                        "source": "IGJ",
-                        "description": "lange omschrijving",
-                        "recorded_by": "cm-jansen",
-                    }
-                    | {field: value}
-                ),
-            ),
-            field,
-        )
-        for field, value in (
-            ("source", "IGJ\x00"),
-            ("description", "omschrijving \x1b[31m rood"),
-            ("recorded_by", "cm-jansen\x7f"),
+        f"{label} in {field}: {value!r}": (_signal(**{field: value}), field)
+        for label, field, value in (
+            ("alleen spaties", "recorded_by", "   "),
+            ("alleen spaties", "recorded_by", "\u00a0\u2003"),
+            ("alleen spaties", "source", "\t \n"),
+            ("alleen spaties", "description", "          \u200b"),
+            ("stuurteken", "source", "IGJ\x00"),
+            ("stuurteken", "description", "omschrijving \x1b[31m rood"),
+            ("stuurteken", "recorded_by", "cm-jansen\x7f"),
         )
     },
     "naam alleen spaties bij toetreding": (
