@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from clm.db import claim_key, keys_with_prefix
+from clm.inputs import visible
 from clm.models import DossierEvent
 
 
@@ -34,7 +35,7 @@ def record_event(
             key=key,
             provider_id=provider_id,
             kind=kind,
-            summary=summary,
+            summary=visible(summary),  # composed from stored data: a stray NUL shows, not stops
             actor=actor,
             as_of=as_of,
             data=data or {},

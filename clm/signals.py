@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from clm.config import RegionConfig
 from clm.db import claim_key
+from clm.inputs import visible
 from clm.models import Provider, Signal
 from clm.notify import mail_with_event
 
@@ -35,7 +36,7 @@ def raise_signal(
             provider_id=provider.id,
             kind=kind,
             source=source,
-            description=description,
+            description=visible(description),
             as_of=as_of,
         )
     )
