@@ -63,8 +63,9 @@ def required_text(value: str, *, multiline: bool = False) -> str:
 
 _PLAIN = re.compile(r"^[+-]?[0-9]+(?:[.,][0-9]+)?$")
 _GROUPED = {  # thousands separator: its pattern (the decimal separator is the other one)
-    ".": re.compile(r"^[+-]?[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?$"),
-    ",": re.compile(r"^[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$"),
+    # the first group has no leading zero: 0,005 is a (too precise) fraction, not 5
+    ".": re.compile(r"^[+-]?[1-9][0-9]{0,2}(?:\.[0-9]{3})+(?:,[0-9]+)?$"),
+    ",": re.compile(r"^[+-]?[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?$"),
 }
 
 
