@@ -2,6 +2,11 @@
 # which is how the end-to-end test runs a second system on free ports in a temp folder.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CLM_VAR_DIR="${CLM_VAR_DIR:-$ROOT/var}"
+# The port make up used last time (var/run/port), so `source scripts/env.sh` in another shell
+# talks to that system; 4200 when none was started.
+if [ -z "${CLM_PORT:-}" ] && [ -f "$CLM_VAR_DIR/run/port" ]; then
+  CLM_PORT="$(cat "$CLM_VAR_DIR/run/port")"
+fi
 export CLM_PORT="${CLM_PORT:-4200}"
 export PREFECT_HOME="${PREFECT_HOME:-$CLM_VAR_DIR/prefect}"
 export PREFECT_API_URL="${PREFECT_API_URL:-http://127.0.0.1:$CLM_PORT/api}"

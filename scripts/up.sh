@@ -31,6 +31,7 @@ else
   setsid nohup python "$ROOT/scripts/prefect_server.py" --host 127.0.0.1 --port "$CLM_PORT" \
     >>"$LOG_DIR/server.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/server.pid"
+  echo "$CLM_PORT" >"$RUN_DIR/port"
 fi
 for _ in $(seq 1 180); do
   python -c "import urllib.request,sys; urllib.request.urlopen('$PREFECT_API_URL/health', timeout=2)" \
