@@ -4,11 +4,12 @@ fine's cap and the objection terms. Pure rules; the service layer records and se
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
 from clm.calendar import add_working_days
+from clm.clock import MONTHS_NL
 from clm.config import CalendarConfig, EscalationRules
 from clm.errors import InputProblem
 from clm.rendering import format_euro
@@ -135,6 +136,22 @@ def check_move(
     return problems
 
 
+def revenue_window(as_of: date) -> tuple[date, date]:
+    """The period whose regional revenue caps a fine (seed 004, step 6: "maximaal 5% van de
+    regionale omzet"): the twelve complete calendar months before the month of ``as_of``.
+    A request on 15 June 2026 counts June 2025 up to and including May 2026; declarations
+    are per month, so a month is counted whole or not at all."""
+    end = as_of.replace(day=1) - timedelta(days=1)
+    start = date(end.year - 1, end.month, 1) + timedelta(days=31)
+    return start.replace(day=1), end
+
+
+def revenue_window_text(as_of: date) -> str:
+    """The window in words, as letters and refusals show it: 'juni 2025 t/m mei 2026'."""
+    start, end = revenue_window(as_of)
+    return f"{MONTHS_NL[start.month - 1]} {start.year} t/m {MONTHS_NL[end.month - 1]} {end.year}"
+
+
 def fine_cap(revenue_last_12_months: Decimal, rules: EscalationRules) -> Decimal:
     """The highest fine: a percentage (5%) of the regional revenue, rounded down to the cent."""
     cap = revenue_last_12_months * Decimal(str(rules.max_fine_percent)) / 100
@@ -142,9 +159,12 @@ def fine_cap(revenue_last_12_months: Decimal, rules: EscalationRules) -> Decimal
 
 
 def check_fine(
-    amount: Decimal, revenue_last_12_months: Decimal, rules: EscalationRules
+    amount: Decimal,
+    revenue_last_12_months: Decimal,
+    rules: EscalationRules,
+    window: str = "de laatste twaalf volledige maanden",
 ) -> list[InputProblem]:
-    """A fine above the cap is refused, with the cap shown."""
+    """A fine above the cap is refused, with the cap and the revenue window shown."""
     cap = fine_cap(revenue_last_12_months, rules)
     if amount < 0:
         return [InputProblem("parameters", "de boete kan niet negatief zijn", column="fine")]
@@ -153,7 +173,7 @@ def check_fine(
             InputProblem(
                 "parameters",
                 f"boete {format_euro(amount)} is hoger dan het maximum van "
-                f"{rules.max_fine_percent:g}% van de regionale omzet van de laatste twaalf maanden "
+                f"{rules.max_fine_percent:g}% van de regionale omzet over {window} "
                 f"({format_euro(revenue_last_12_months)}): ten hoogste {format_euro(cap)}",
                 column="fine",
             )

@@ -23,6 +23,8 @@ from clm.escalation import (
     check_fine,
     check_move,
     judge_objection,
+    revenue_window,
+    revenue_window_text,
     step_terms,
 )
 from clm.escalation import Evidence as EvidenceItem
@@ -74,13 +76,14 @@ class StepRequest:
 
 
 def regional_revenue(session: Session, provider_id: int, as_of: date) -> Decimal:
-    """The provider's declared revenue in the region over the twelve months before ``as_of``."""
-    start = (as_of.replace(day=1) - timedelta(days=365)).replace(day=1)
+    """The provider's declared revenue in the region over the fine's window (the twelve
+    complete months before the month of ``as_of``, :func:`clm.escalation.revenue_window`)."""
+    start, end = revenue_window(as_of)
     total = session.scalar(
         select(func.coalesce(func.sum(cast(Declaration.amount, Float)), 0)).where(
             Declaration.provider_id == provider_id,
             Declaration.period >= start,
-            Declaration.period <= as_of,
+            Declaration.period <= end,
         )
     )
     return Decimal(str(total)).quantize(Decimal("0.01"))
@@ -130,7 +133,10 @@ def request_step(uow: UnitOfWork, cfg: RegionConfig, req: StepRequest, as_of: da
         )
         if req.fine is not None:
             problems += check_fine(
-                req.fine, regional_revenue(session, provider.id, as_of), cfg.escalation
+                req.fine,
+                regional_revenue(session, provider.id, as_of),
+                cfg.escalation,
+                revenue_window_text(as_of),
             )
         pending = escalation and session.scalar(
             select(EscalationStep).where(
@@ -379,6 +385,7 @@ def _take(
         "evidence_labels": EVIDENCE_LABELS,
         "term_labels": TERM_LABELS,
         "revenue": regional_revenue(session, provider.id, as_of),
+        "revenue_window": revenue_window_text(as_of),
     }
     pdf = html_to_pdf(render("letters/escalation_step.html.j2", **context))
     key = f"escalation-step:{step.id}:letter"

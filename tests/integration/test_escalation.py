@@ -265,3 +265,43 @@ def test_step_one_raises_the_contact_frequency(cfg: RegionConfig, code: str) -> 
     before = table_counts()
     summary = store_classification(UnitOfWork(), cfg, year, period, result, date(2027, 2, 2))
     assert summary.changed == 0 and table_counts() == before
+
+
+def test_the_fine_cap_sums_twelve_complete_months(db: str, cfg: RegionConfig, env: Path) -> None:
+    """A request on 15 June 2026: declarations of June 2025 (50.000,00) and May 2026
+    (100.000,00) count, May 2025 (1.000.000,00) and June 2026 (500.000,00) do not. Revenue
+    150.000,00, so the cap is 7.500,00: 7.500,00 passes, 7.500,01 is refused naming the months."""
+    from clm.demo import demo_providers, upsert_providers
+    from clm.services.declarations import import_declarations
+    from tests.helpers import write_csv
+
+    provider = demo_providers(cfg)[0]
+    upsert_providers(UnitOfWork(), [provider])
+    rows = [
+        [provider.code, "c1", "GM0034", "2025-05", "1000000,00", "AMB"],
+        [provider.code, "c1", "GM0034", "2025-06", "50000,00", "AMB"],
+        [provider.code, "c1", "GM0034", "2026-05", "100000,00", "AMB"],
+        [provider.code, "c1", "GM0034", "2026-06", "500000,00", "AMB"],
+    ]
+    import_declarations(UnitOfWork(), cfg, write_csv(env / "d.csv", rows), AS_OF)
+    request_day = date(2026, 6, 15)
+    with UnitOfWork() as uow:
+        provider_id = uow.session.scalar(select(Provider.id).where(Provider.code == provider.code))
+        assert svc.regional_revenue(uow.session, provider_id, request_day) == Decimal("150000.00")
+    evidence = (EvidenceItem(EvidenceKind.FORGERY, "Accountantsrapport", "ACC-2026-7"),)
+    common = {"heard_on": date(2026, 6, 10), "hearing_summary": "Gesprek", "evidence": evidence}
+    with pytest.raises(InvalidInput) as refused:
+        svc.request_step(
+            UnitOfWork(),
+            cfg,
+            _request(provider.code, 6, fine=Decimal("7500.01"), **common),
+            request_day,
+        )
+    assert "ten hoogste € 7.500,00" in str(refused.value)
+    assert "juni 2025 t/m mei 2026" in str(refused.value)
+    assert svc.request_step(
+        UnitOfWork(),
+        cfg,
+        _request(provider.code, 6, fine=Decimal("7500.00"), **common),
+        request_day,
+    )

@@ -100,3 +100,24 @@ def test_objections(
     )
     assert (outcome.in_time, outcome.suspends_measure) == (in_time, suspends)
     assert outcome.director_talk_due > received
+
+
+@pytest.mark.parametrize(
+    ("as_of", "start", "end", "words"),
+    [
+        # seed 004, step 6: "maximaal 5% van de regionale omzet": twelve complete months
+        # before the month of the request, never the month of the request itself
+        (date(2026, 6, 15), date(2025, 6, 1), date(2026, 5, 31), "juni 2025 t/m mei 2026"),
+        (date(2026, 6, 1), date(2025, 6, 1), date(2026, 5, 31), "juni 2025 t/m mei 2026"),
+        (date(2026, 6, 30), date(2025, 6, 1), date(2026, 5, 31), "juni 2025 t/m mei 2026"),
+        (date(2026, 1, 5), date(2025, 1, 1), date(2025, 12, 31), "januari 2025 t/m december 2025"),
+        (date(2028, 3, 1), date(2027, 3, 1), date(2028, 2, 29), "maart 2027 t/m februari 2028"),
+    ],
+)
+def test_the_fine_cap_counts_twelve_complete_months(
+    as_of: date, start: date, end: date, words: str
+) -> None:
+    from clm.escalation import revenue_window, revenue_window_text
+
+    assert revenue_window(as_of) == (start, end)
+    assert revenue_window_text(as_of) == words
