@@ -233,7 +233,8 @@ class MeetingPlan(Strict):
 class MinutesRules(Strict):
     """Terms around the minutes (seed 004: within two weeks; one week to react)."""
 
-    late_after_working_days: Annotated[int, Field(ge=1, le=30)] = 10
+    # seed 004: "Het verslag wordt binnen twee weken gedeeld": calendar days after the meeting
+    share_within_days: Annotated[int, Field(ge=1, le=60)] = 14
     reaction_days: Annotated[int, Field(ge=1, le=30)] = 7  # calendar days
     # a reaction term that ends on a weekend or holiday moves to the next working day
     reaction_ends_on_working_day: bool = True

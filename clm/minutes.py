@@ -131,3 +131,10 @@ def reaction_deadline(sent_on: date, rules: MinutesRules, cal: CalendarConfig) -
     ends on a weekend or holiday (both config)."""
     end = sent_on + timedelta(days=rules.reaction_days)
     return add_working_days(end, 0, cal) if rules.reaction_ends_on_working_day else end
+
+
+def minutes_due(meeting_day: date, rules: MinutesRules) -> date:
+    """The last day the minutes count as shared on time (seed 004: "binnen twee weken"):
+    ``share_within_days`` (14) calendar days after the meeting, whatever holidays lie
+    between. A meeting on Monday 6 April 2026 has its minutes due Monday 20 April."""
+    return meeting_day + timedelta(days=rules.share_within_days)

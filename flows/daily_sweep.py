@@ -24,8 +24,8 @@ def daily_sweep(params: DailySweepInput = DailySweepInput()) -> dict:  # noqa: B
     """Dagelijkse ronde: neemt nieuwe gegevensbladen uit de intakemap in, verstuurt de
     definitieve agenda's die aan de beurt zijn, herinnert aan gegevens die te laat zijn (één
     herinnering, daarna één signaal aan de contractmanager), maakt verslagen definitief waarvan
-    de reactieweek zonder open opmerkingen voorbij is, meldt verslagen die na 10 werkdagen nog
-    niet verstuurd zijn, herinnert actiehouders vóór en na de deadline, bewaakt de termijnen van de
+    de reactieweek zonder open opmerkingen voorbij is, meldt verslagen die twee weken na het
+    gesprek nog niet gedeeld zijn, herinnert actiehouders vóór en na de deadline, bewaakt de termijnen van de
     escalatietreden (herinnering vooraf, signaal na afloop) en de beoordelingstermijn van
     aanmeldingen voor toetreding, toont de open signalen, en verstuurt de
     outbox. Alles wat op of vóór de peildatum verviel wordt ingehaald; twee keer draaien op

@@ -17,7 +17,7 @@ from clm.db import UnitOfWork
 from clm.dossier import record_event
 from clm.errors import InputProblem, InvalidInput
 from clm.mail import Attachment
-from clm.minutes import MinutesDraft, check_minutes, reaction_deadline
+from clm.minutes import MinutesDraft, check_minutes, minutes_due, reaction_deadline
 from clm.minutes_sheet import minutes_template, parse_minutes_sheet
 from clm.models import (
     ActionItem,
@@ -398,8 +398,8 @@ def finalise_due_minutes(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> int
 
 
 def signal_late_minutes(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> int:
-    """A held meeting without minutes sent after the configured working days: one signal to
-    the contract manager (seed 004: minutes within two weeks)."""
+    """A held meeting whose minutes were not shared within two weeks (seed 004): one signal
+    to the contract manager, the day after the last day."""
     count = 0
     with uow:
         session = uow.session
@@ -414,14 +414,13 @@ def signal_late_minutes(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> int:
         ).all()
         for meeting, provider in rows:
             day = meeting_day(meeting)
-            due = add_working_days(day, cfg.minutes.late_after_working_days, cfg.calendar)
+            due = minutes_due(day, cfg.minutes)
             key = f"minutes-late:{meeting.uid}"
             if day >= as_of or due >= as_of or key in signalled:
                 continue
             description = (
-                f"Verslag van het gesprek van {day:%d-%m-%Y} niet verstuurd binnen "
-                f"{cfg.minutes.late_after_working_days} werkdagen (uiterlijk "
-                f"{due:%d-%m-%Y})"
+                f"Verslag van het gesprek van {day:%d-%m-%Y} niet gedeeld binnen "
+                f"{cfg.minutes.share_within_days} dagen (uiterlijk {due:%d-%m-%Y})"
             )
             raise_signal(
                 session,
@@ -701,14 +700,14 @@ def timeliness_counts(
     as_of: date,
 ) -> dict[str, int]:
     """Count (meeting, first sent on) pairs: held in [start, end] before ``as_of``, minutes
-    sent within ``late_after_working_days``, sent later, or not sent."""
+    sent by :func:`clm.minutes.minutes_due` (two weeks), sent later, or not sent."""
     counts = {"held": 0, "on_time": 0, "late": 0, "not_sent": 0}
     for meeting, sent_on in rows:
         day = meeting_day(meeting)
         if meeting.status != "planned" or not start <= day <= end or day >= as_of:
             continue
         counts["held"] += 1
-        due = add_working_days(day, cfg.minutes.late_after_working_days, cfg.calendar)
+        due = minutes_due(day, cfg.minutes)
         if sent_on is None:
             counts["not_sent"] += 1
         else:

@@ -230,11 +230,13 @@ def test_bad_minutes_write_nothing(
     assert table_counts() == before
 
 
-def test_late_minutes_signal_once_after_ten_working_days(
+def test_late_minutes_signal_once_after_two_weeks(
     cfg: RegionConfig, meeting: tuple[str, date]
 ) -> None:
+    """Seed 004: "binnen twee weken gedeeld": the fourteenth calendar day after the meeting
+    is the last; the signal comes the day after, once."""
     code, day = meeting
-    limit = add_working_days(day, 10, cfg.calendar)
+    limit = day + timedelta(days=14)
     assert svc.signal_late_minutes(UnitOfWork(), cfg, limit) == 0
     first = svc.signal_late_minutes(UnitOfWork(), cfg, limit + timedelta(days=1))
     assert first >= 1
@@ -401,7 +403,7 @@ def test_dossier_export(cfg: RegionConfig, meeting: tuple[str, date], tmp_path: 
 def test_minutes_timeliness_for_the_analysis(cfg: RegionConfig, meeting: tuple[str, date]) -> None:
     code, day = meeting
     svc.record_minutes(UnitOfWork(), cfg, code, APRIL, _draft(day), "os-mulder", day)
-    late_day = add_working_days(day, 11, cfg.calendar)
+    late_day = day + timedelta(days=15)  # one day past two weeks, whatever the working days
     svc.release_minutes(UnitOfWork(), cfg, code, APRIL, "os-mulder", late_day)
     counts = svc.minutes_timeliness(UnitOfWork(), cfg, APRIL, date(2027, 4, 30), date(2027, 6, 1))
     assert counts["held"] == 40

@@ -70,3 +70,21 @@ def test_valid_record_and_other_problems() -> None:
     texts = [str(p) for p in check_minutes(empty, DAY, set())]
     assert any("geen aanwezigen" in t for t in texts)
     assert any("onbekend agendapunt '12'" in t for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("meeting", "due"),
+    [
+        # seed 004: "Het verslag wordt binnen twee weken gedeeld": fourteen calendar days
+        (date(2026, 4, 6), date(2026, 4, 20)),  # Easter Monday in between: still 20 April
+        (date(2026, 4, 30), date(2026, 5, 14)),  # King's Day and Liberation Day pass: no delay
+        (date(2026, 12, 22), date(2027, 1, 5)),  # Christmas and New Year: no delay
+        (date(2027, 2, 26), date(2027, 3, 12)),  # across the end of February
+    ],
+)
+def test_minutes_are_due_two_weeks_after_the_meeting(
+    meeting: date, due: date, cfg: RegionConfig
+) -> None:
+    from clm.minutes import minutes_due
+
+    assert minutes_due(meeting, cfg.minutes) == due
