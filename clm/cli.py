@@ -12,7 +12,7 @@ import pandas as pd
 
 from clm.classification import classify, factual_figures, providers_missing_judged
 from clm.clock import today_in_region
-from clm.config import JUDGED, load_config
+from clm.config import JUDGED, config_warnings, load_config
 from clm.declarations import parse_declarations
 from clm.errors import ClmError
 from clm.services.judged import parse_judged_sheet
@@ -34,6 +34,8 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         f"{path}: in orde. {cfg.region.name}; {len(cfg.municipalities)} gemeenten, "
         f"{len(cfg.staff)} medewerkers; categorieën {cats}"
     )
+    for warning in config_warnings(cfg):
+        print(f"Let op: {warning}")
     return 0
 
 

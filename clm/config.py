@@ -420,6 +420,18 @@ class RegionConfig(Strict):
         return [k for k in self.kpis if k.source == "data_sheet"]
 
 
+def config_warnings(cfg: RegionConfig) -> list[str]:
+    """What the configuration allows but the seeds advise against, in Dutch, one line each.
+
+    Seed 004: "als uitgangspunt meerdere gesprekken per jaar"; seed 002: 2 to 4 a year."""
+    return [
+        f"categorie {c.number} ({c.label}) heeft {len(c.meeting_months)} gesprek per jaar; "
+        "de uitgangspunten vragen er minstens twee (classification.categories)"
+        for c in cfg.classification.categories
+        if len(c.meeting_months) < 2
+    ]
+
+
 def _loc(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(p) for p in loc) or "(bovenste niveau)"
 

@@ -37,7 +37,14 @@ def test_artifacts_escape_provider_text() -> None:
 
 def test_check_config(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["check-config", str(PROJECT_DIR / "config" / "region.yaml")]) == 0
-    assert "in orde" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "in orde" in out and "Let op" not in out  # every category meets twice or more
+    # seed 004 "meerdere gesprekken per jaar", seed 002 two to four: one a year is flagged
+    once = tmp_path / "eenmaal.yaml"
+    text = (PROJECT_DIR / "config" / "region.yaml").read_text(encoding="utf-8")
+    once.write_text(text.replace("meeting_months: [4, 10]}", "meeting_months: [4]}"), "utf-8")
+    assert main(["check-config", str(once)]) == 0
+    assert "Let op: categorie 3 (Regulier) heeft 1 gesprek per jaar" in capsys.readouterr().out
     bad = tmp_path / "r.yaml"
     bad.write_text("region: {name: x}\n", encoding="utf-8")
     assert main(["check-config", str(bad)]) == 2
