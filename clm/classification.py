@@ -15,6 +15,7 @@ CRITERIA = FACTUAL + JUDGED
 FIGURE_COLUMNS = ("clients", "municipalities", "revenue")
 WARN_NO_DECLARATIONS = "geen declaraties in de referentieperiode: feitelijke criteria op 0"
 WARN_NO_JUDGED = "geen beoordeelde criteria (geen gegevens): score alleen op feitelijke criteria"
+WARN_SOME_JUDGED = "niet alle beoordeelde criteria ingevuld, ontbreekt"
 
 
 def factual_figures(
@@ -91,15 +92,21 @@ def classify(
     out["meeting_months"] = out["category"].map(months)
     out["meetings_per_year"] = out["meeting_months"].map(len)
 
-    missing_judged = ~present[list(JUDGED)].all(axis=1)
+    judged_present = present[list(JUDGED)]
+    labels = {k: getattr(model.criteria, k).label.lower() for k in JUDGED}
     warnings: list[list[str]] = [[] for _ in range(len(out))]
-    for i, (no_decl, no_judged) in enumerate(
-        zip(~out["has_declarations"], missing_judged, strict=True)
+    for i, (no_decl, have) in enumerate(
+        zip(~out["has_declarations"], judged_present.itertuples(index=False), strict=True)
     ):
         if no_decl:
             warnings[i].append(WARN_NO_DECLARATIONS)
-        if no_judged:
+        missing = [labels[k] for k, there in zip(JUDGED, have, strict=True) if not there]
+        if len(missing) == len(JUDGED):
             warnings[i].append(WARN_NO_JUDGED)
+        elif missing:  # some judged scores, not all: the score is not only factual
+            warnings[i].append(
+                f"{WARN_SOME_JUDGED}: {', '.join(missing)}; de score telt zonder die criteria"
+            )
     out["warnings"] = warnings
     return out
 

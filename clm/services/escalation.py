@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Float, cast, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Float, cast, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from clm.calendar import working_days_before
 from clm.clock import REGION_TZ, dutch_month
@@ -75,6 +75,10 @@ class StepRequest:
     measure: str = ""
 
 
+def _same_amount(column: InstrumentedAttribute, value: Decimal | None) -> ColumnElement[bool]:
+    return column.is_(None) if value is None else column == value
+
+
 def regional_revenue(session: Session, provider_id: int, as_of: date) -> Decimal:
     """The provider's declared revenue in the region over the fine's window (the twelve
     complete months before the month of ``as_of``, :func:`clm.escalation.revenue_window`)."""
@@ -109,6 +113,10 @@ def request_step(uow: UnitOfWork, cfg: RegionConfig, req: StepRequest, as_of: da
                     EscalationStep.step == req.step,
                     EscalationStep.reason == req.reason,
                     EscalationStep.requested_on == as_of,
+                    # a different fine, reclaim or measure is another request: checked anew
+                    _same_amount(EscalationStep.fine, req.fine),
+                    _same_amount(EscalationStep.reclaim, req.reclaim),
+                    EscalationStep.measure == req.measure,
                 )
             )
             if same is not None:
@@ -131,6 +139,15 @@ def request_step(uow: UnitOfWork, cfg: RegionConfig, req: StepRequest, as_of: da
             urgency=req.urgency or (escalation.urgency if escalation else ""),
             evidence=[*known, *req.evidence],
         )
+        if req.heard_on is not None and req.heard_on > as_of:
+            problems.append(
+                InputProblem(
+                    "parameters",
+                    f"wederhoor op {req.heard_on:%d-%m-%Y} ligt na de peildatum "
+                    f"{as_of:%d-%m-%Y}; leg een gehouden wederhoor vast",
+                    column="heard_on",
+                )
+            )
         if req.fine is not None:
             problems += check_fine(
                 req.fine,

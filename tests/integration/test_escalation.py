@@ -305,3 +305,37 @@ def test_the_fine_cap_sums_twelve_complete_months(db: str, cfg: RegionConfig, en
         _request(provider.code, 6, fine=Decimal("7500.00"), **common),
         request_day,
     )
+
+
+def test_a_hearing_in_the_future_is_refused(cfg: RegionConfig, code: str) -> None:
+    before = table_counts()
+    with pytest.raises(InvalidInput) as err:
+        svc.request_step(
+            UnitOfWork(),
+            cfg,
+            _request(code, 1, heard_on=AS_OF + timedelta(days=1), hearing_summary="Gesprek"),
+            AS_OF,
+        )
+    assert "ligt na de peildatum" in str(err.value) and "heard_on" in str(err.value)
+    assert table_counts() == before
+
+
+def test_the_same_request_with_another_fine_is_checked_again(cfg: RegionConfig, code: str) -> None:
+    """The same step, reason and day with a different fine is not 'the same request': it is
+    checked (here: a step already waits for approval) instead of returning the first."""
+    evidence = (EvidenceItem(EvidenceKind.FORGERY, "Accountantsrapport", "ACC-2026-7"),)
+    common = {"heard_on": AS_OF, "hearing_summary": "Gesprek", "evidence": evidence}
+    first = svc.request_step(
+        UnitOfWork(), cfg, _request(code, 6, fine=Decimal("10.00"), **common), AS_OF
+    )
+    assert (
+        svc.request_step(
+            UnitOfWork(), cfg, _request(code, 6, fine=Decimal("10.00"), **common), AS_OF
+        )
+        == first
+    )
+    with pytest.raises(InvalidInput) as err:
+        svc.request_step(
+            UnitOfWork(), cfg, _request(code, 6, fine=Decimal("99999999"), **common), AS_OF
+        )
+    assert "ten hoogste" in str(err.value)

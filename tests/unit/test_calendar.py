@@ -55,3 +55,13 @@ def test_region_closures_and_openings(cfg: RegionConfig) -> None:
 def test_negative_n_is_refused() -> None:
     with pytest.raises(ValueError):
         add_working_days(D(2026, 1, 5), -1)
+
+
+@pytest.mark.parametrize("year", [2026, 2028, 2031, 2040])
+def test_the_region_is_closed_on_24_and_31_december_every_year(
+    cfg: RegionConfig, year: int
+) -> None:
+    """As the README says: not only in the years someone typed into the config."""
+    cal = cfg.calendar
+    assert not is_working_day(D(year, 12, 24), cal)
+    assert not is_working_day(D(year, 12, 31), cal)

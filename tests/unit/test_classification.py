@@ -132,3 +132,25 @@ def test_missing_judged_scores_are_left_out_not_zero(cfg: RegionConfig) -> None:
     assert WARN_NO_JUDGED in row["warnings"]
     assert providers_missing_judged(_judged(), ["A"]) == ["A"]
     assert providers_missing_judged(_judged(A=(1, 2, 3)), ["A"]) == []
+
+
+def test_some_judged_scores_missing_is_named_as_such(cfg: RegionConfig) -> None:
+    """Only the political importance scored: the score is not 'only factual', and the
+    warning names the criteria that are missing."""
+    decl = _decl([("A", f"c{i}", "GM0034", 1_000_000 / 60) for i in range(60)])
+    judged = pd.DataFrame(
+        {"specialisation": [None], "information": [None], "political_importance": [8]},
+        index=["A"],
+    )
+    row = classify(factual_figures(decl, ["A"]), judged, cfg.classification).loc["A"]
+    assert WARN_NO_JUDGED not in row["warnings"]
+    (warning,) = row["warnings"]
+    labels = [
+        cfg.classification.criteria.specialisation.label.lower(),
+        cfg.classification.criteria.information.label.lower(),
+    ]
+    assert warning.startswith("niet alle beoordeelde criteria ingevuld, ontbreekt: ")
+    assert all(label in warning for label in labels)
+    # (12 + 1 + 14 + 8 * w) / (5 + w), the political weight w from the config
+    w = cfg.classification.criteria.political_importance.weight
+    assert row["score"] == round_score(pd.Series([(27 + 8 * w) / (5 + w)])).iloc[0]
