@@ -32,7 +32,7 @@ def test_demo_config_is_valid() -> None:
         "GM0184",
         "GM0050",
     }
-    assert [c.meetings_per_year for c in cfg.classification.categories] == [4, 3, 2, 2]  # seed 004: several a year
+    assert [c.meetings_per_year for c in cfg.classification.categories] == [4, 3, 2, 2]
     assert cfg.classification.categories[0].meeting_months == [4, 7, 10, 1]
     assert cfg.classification.categories[2].meeting_months == [4, 10]
 
