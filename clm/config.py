@@ -18,6 +18,7 @@ from pydantic import (
     EmailStr,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -280,6 +281,9 @@ class Kpi(Strict):
     norm: float | None = None
     norms: dict[Annotated[int, Field(ge=2000, le=2100)], float] = {}
     obligation_from: Annotated[int, Field(ge=2000, le=2100)] | None = None
+    # Why this KPI with a norm is *not* a result obligation (empty: it is one, from the
+    # region's result_obligations_from, seed 002).
+    no_obligation: str = ""
     source: Literal["data_sheet", "declarations"] = "data_sheet"
     measure: DeclarationMeasure | None = None
     minimum: float = 0
@@ -295,7 +299,19 @@ class Kpi(Strict):
             raise ValueError(
                 f"obligation_from: geen norm voor {self.obligation_from} (norm of norms nodig)"
             )
+        if self.obligation_from is not None and self.no_obligation.strip():
+            raise ValueError("obligation_from en no_obligation sluiten elkaar uit")
         return self
+
+    def with_default_obligation(self, from_year: int | None) -> Kpi:
+        """This KPI as a result obligation from ``from_year`` (or its first year with a norm
+        after it) when it has a norm, sets no year of its own and gives no reason not to be."""
+        if from_year is None or self.obligation_from is not None or self.no_obligation.strip():
+            return self
+        start = next((y for y in range(from_year, 2101) if self.norm_for(y) is not None), None)
+        if start is None:  # no norm at all: nothing to be obliged to
+            return self
+        return self.model_copy(update={"obligation_from": start})
 
     def norm_for(self, year: int) -> float | None:
         """The norm that holds in ``year`` (None: no norm set for that year yet)."""
@@ -365,6 +381,10 @@ class RegionConfig(Strict):
     meetings: MeetingPlan | None = None
     minutes: MinutesRules = MinutesRules()
     escalation: EscalationRules = EscalationRules()
+    # Seed 002: "Per 2026 zal er sprake zijn van resultaatverplichtingen rondom de dan
+    # ontwikkelde KPI's": from this year every KPI with a norm is a result obligation, unless
+    # the KPI says why not (no_obligation). None: only KPIs with their own obligation_from.
+    result_obligations_from: Annotated[int, Field(ge=2000, le=2100)] | None = 2026
     kpis: list[Kpi] = []
     group_meetings: GroupMeetingRules = GroupMeetingRules()
     admission: AdmissionRules = AdmissionRules()
@@ -389,6 +409,12 @@ class RegionConfig(Strict):
             if needed not in roles:
                 raise ValueError(f"staff: niemand met de rol '{needed.value}'")
         return self
+
+    @field_validator("kpis")
+    @classmethod
+    def _obligations_by_default(cls, kpis: list[Kpi], info: ValidationInfo) -> list[Kpi]:
+        start = info.data.get("result_obligations_from")
+        return [k.with_default_obligation(start) for k in kpis]
 
     @property
     def municipality_codes(self) -> set[str]:

@@ -54,21 +54,46 @@ def _signals() -> dict[str, int]:
 def test_missed_obligation_is_one_signal(db: str, cfg: RegionConfig, tmp_path: Path) -> None:
     _provider()
     as_of = date(2026, 10, 20)
-    # satisfaction 6.0 misses the 2026 norm 7.5 (an obligation from 2026), not by 25%;
-    # dropout 20 is far above its norm 10 but no obligation: a plain KPI signal
+    # satisfaction 6.0 misses the 2026 norm 7.5, not by 25%; dropout 20 is far above its
+    # norm 10: from 2026 every KPI with a norm is a result obligation (seed 002), so both
+    # are obligation signals
     sheet = _sheet(tmp_path, cfg, "2026-Q3", clienttevredenheid=6.0, uitval=20)
     take_in_data_sheet(UnitOfWork(), cfg, sheet, as_of)
-    assert _signals() == {"obligation:": 1, "kpi:": 1}
+    assert _signals() == {"obligation:": 2, "kpi:": 0}
     with UnitOfWork() as uow:
-        signal = uow.session.scalar(select(Signal).where(Signal.key.like("obligation:%")))
-    assert "Resultaatverplichting niet gehaald: Cliënttevredenheid" in signal.description
+        texts = uow.session.scalars(
+            select(Signal.description).where(Signal.key.like("obligation:%"))
+        ).all()
+    assert any("Resultaatverplichting niet gehaald: Cliënttevredenheid" in t for t in texts)
 
     take_in_data_sheet(UnitOfWork(), cfg, sheet, as_of)  # the same file again
     corrected = _sheet(tmp_path, cfg, "2026-Q3", clienttevredenheid=6.5, uitval=20)
     take_in_data_sheet(UnitOfWork(), cfg, corrected, date(2026, 10, 21))  # still missed
     data = gather(UnitOfWork(), cfg, "2026-Q3", date(2026, 11, 23))
     assert raise_obligation_signals(UnitOfWork(), cfg, data, date(2026, 11, 23)) == 0
-    assert _signals() == {"obligation:": 1, "kpi:": 1}
+    assert _signals() == {"obligation:": 2, "kpi:": 0}
+
+
+def test_a_kpi_the_region_exempts_gives_a_plain_signal(
+    db: str, cfg: RegionConfig, tmp_path: Path
+) -> None:
+    """A KPI with a norm that the config exempts, with its reason, is no obligation: far off
+    its norm it raises a plain KPI signal instead."""
+    import yaml
+
+    from clm.config import parse_config
+    from clm.settings import PROJECT_DIR
+
+    data = yaml.safe_load((PROJECT_DIR / "config" / "region.yaml").read_text(encoding="utf-8"))
+    for kpi in data["kpis"]:
+        if kpi["code"] == "uitval":
+            kpi["no_obligation"] = "Norm nog in ontwikkeling met de aanbieders"
+    exempt = parse_config(data, "region.yaml")
+    assert not next(k for k in exempt.kpis if k.code == "uitval").is_obligation(2026)
+    _provider()
+    sheet = _sheet(tmp_path, exempt, "2026-Q3", uitval=20)
+    take_in_data_sheet(UnitOfWork(), exempt, sheet, date(2026, 10, 20))
+    assert _signals() == {"obligation:": 0, "kpi:": 1}
 
 
 def test_no_obligation_before_its_year(db: str, cfg: RegionConfig, tmp_path: Path) -> None:
