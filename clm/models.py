@@ -452,6 +452,8 @@ class EscalationStep(Base):
     fine: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     reclaim: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     measure: Mapped[str] = mapped_column(Text, default="")  # e.g. 'volledig' / 'gedeeltelijk'
+    recovery_days: Mapped[int | None] = mapped_column(Integer)  # step 3: this case's term
+    skip_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     taken_on: Mapped[date | None] = mapped_column(Date)
     terms: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # name -> ISO date
     reminders: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # sent, per term

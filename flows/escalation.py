@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from prefect import flow, get_run_logger
 from prefect.flow_runs import pause_flow_run, suspend_flow_run
 from prefect.input import RunInput
 from prefect.runtime import deployment
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from clm.escalation import APPROVAL_WINDOW_DAYS, EvidenceKind
 from clm.escalation import Evidence as EvidenceItem
@@ -76,6 +76,23 @@ class EscalationInput(FlowInput):
     measure: str = Field(
         "", max_length=500, title="Maatregel", description="Bijv. 'gedeeltelijk (50%)' bij trede 4."
     )
+    recovery_days: Annotated[
+        int | None,
+        Field(ge=1, le=120),
+        WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 120}),
+    ] = Field(
+        None,
+        title="Hersteltermijn in werkdagen (trede 3)",
+        description="De redelijke termijn voor dit geval. Leeg: de termijn uit de "
+        "regioconfiguratie.",
+    )
+    skip_reason: str = Field(
+        "",
+        max_length=2000,
+        title="Reden om de ingebrekestelling over te slaan (trede 4)",
+        description="Alleen als trede 4 komt zonder ingebrekestelling waarvan de hersteltermijn "
+        "verstreken is; deze reden komt in de brief.",
+    )
 
 
 class Approval(RunInput):
@@ -127,6 +144,8 @@ def escalation(params: EscalationInput) -> dict:
             fine=params.fine,
             reclaim=params.reclaim,
             measure=params.measure,
+            recovery_days=params.recovery_days,
+            skip_reason=params.skip_reason,
         ),
         as_of,
     )

@@ -73,6 +73,45 @@ class StepRequest:
     fine: Decimal | None = None
     reclaim: Decimal | None = None
     measure: str = ""
+    recovery_days: int | None = None  # step 3: the reasonable term of this case (config default)
+    skip_reason: str = ""  # step 4 without a passed notice of default: why
+
+
+def _notice_of_default_passed(
+    session: Session, escalation: Escalation | None, as_of: date
+) -> list[InputProblem]:
+    """Seed 004, step 4: payments are suspended "indien herstel uitblijft na
+    ingebrekestelling": a notice of default (step 3) must have been taken and its recovery
+    term passed. Without it, step 4 needs a recorded reason (skip_reason)."""
+    notices = (
+        []
+        if escalation is None
+        else session.scalars(
+            select(EscalationStep).where(
+                EscalationStep.escalation_id == escalation.id,
+                EscalationStep.step == 3,
+                EscalationStep.status.in_(("active", "superseded", "suspended")),
+            )
+        ).all()
+    )
+    due = [
+        date.fromisoformat(n.terms["recovery_due"]) for n in notices if n.terms.get("recovery_due")
+    ]
+    if any(d < as_of for d in due):
+        return []
+    why = (
+        f"de hersteltermijn van de ingebrekestelling loopt nog tot en met {max(due):%d-%m-%Y}"
+        if due
+        else "er is geen ingebrekestelling (trede 3) verstuurd"
+    )
+    return [
+        InputProblem(
+            "parameters",
+            f"trede 4 (opschorting) volgt als herstel uitblijft na een ingebrekestelling; {why}. "
+            "Wacht die af, of leg vast waarom deze stap wordt overgeslagen (skip_reason)",
+            column="skip_reason",
+        )
+    ]
 
 
 def _same_amount(column: InstrumentedAttribute, value: Decimal | None) -> ColumnElement[bool]:
@@ -167,6 +206,8 @@ def request_step(uow: UnitOfWork, cfg: RegionConfig, req: StepRequest, as_of: da
             pending = None
         if pending:
             problems.append(InputProblem("parameters", "er wacht al een trede op goedkeuring"))
+        if req.step == 4 and not req.skip_reason.strip():
+            problems += _notice_of_default_passed(session, escalation, as_of)
         if problems:
             raise InvalidInput(problems, "Trede geweigerd, er is niets vastgelegd")
         if escalation is None:
@@ -216,6 +257,8 @@ def request_step(uow: UnitOfWork, cfg: RegionConfig, req: StepRequest, as_of: da
             fine=req.fine,
             reclaim=req.reclaim,
             measure=req.measure,
+            recovery_days=req.recovery_days if req.step == 3 else None,
+            skip_reason=req.skip_reason.strip() if req.step == 4 else "",
         )
         session.add(step)
         session.flush()
@@ -380,7 +423,14 @@ def _take(
         )
     ):
         earlier.status = "superseded"
-    terms = step_terms(step.step, as_of, cfg.escalation, cfg.calendar, acute=step.acute)
+    terms = step_terms(
+        step.step,
+        as_of,
+        cfg.escalation,
+        cfg.calendar,
+        acute=step.acute,
+        recovery_days=step.recovery_days,
+    )
     if step.step == 1:
         _raise_contact_frequency(session, cfg, provider, as_of, step.requested_by)
     step.taken_on = as_of

@@ -151,13 +151,17 @@ def test_from_signal_to_payment_suspension_with_approval(demo: Path) -> None:
 
     # a wrong first answer (the requester themself, a typo in the key) is asked again in the
     # same run, with the reason above the form; the step never stays stuck
-    for step, wrong, approver in ((3, "cm-visser", "cm-jansen"), (4, "cm-bakerr", "cm-bakker")):
+    # step 4 only once the notice of default's recovery term (20 working days) has passed
+    for step, wrong, approver, on in (
+        (3, "cm-visser", "cm-jansen", date(2027, 4, 9)),
+        (4, "cm-bakerr", "cm-bakker", date(2027, 6, 1)),
+    ):
         params = EscalationInput(
             provider_code=code,
             step=step,
             requested_by="cm-visser",
             reason="Geen herstel na de eerdere stap",
-            as_of=date(2027, 4, 6 + step),
+            as_of=on,
         )
         thread, box = _run_in_thread(escalation, params)
         first_form = _resume_when_paused(

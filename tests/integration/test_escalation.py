@@ -339,3 +339,60 @@ def test_the_same_request_with_another_fine_is_checked_again(cfg: RegionConfig, 
             UnitOfWork(), cfg, _request(code, 6, fine=Decimal("99999999"), **common), AS_OF
         )
     assert "ten hoogste" in str(err.value)
+
+
+def _letter_text(step_id: int) -> str:
+    """The text of the step's letter (the PDF attached to its mail), one line."""
+    import io
+
+    from pypdf import PdfReader
+
+    with UnitOfWork() as uow:
+        pdf = uow.session.scalar(
+            select(OutboxAttachment.content)
+            .join(OutboxMessage, OutboxMessage.id == OutboxAttachment.message_id)
+            .where(OutboxMessage.key == f"escalation-step:{step_id}:letter")
+        )
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    return " ".join(text.split())
+
+
+def test_step_four_follows_a_notice_of_default_whose_term_has_passed(
+    cfg: RegionConfig, code: str
+) -> None:
+    """Seed 004, step 4: "Indien herstel uitblijft na ingebrekestelling". A notice of default
+    taken on Wednesday 10 March 2027 with a reasonable term of 10 working days (set for this
+    case) runs to Wednesday 24 March; step 4 is refused before and on that day, allowed on
+    the 25th, and its letter then says that recovery failed after the notice."""
+    heard = {"heard_on": date(2027, 3, 1), "hearing_summary": "Gesprek met het bestuur"}
+    svc.request_step(UnitOfWork(), cfg, _request(code, 1, **heard), date(2027, 3, 2))
+    before = table_counts()
+    with pytest.raises(InvalidInput, match="geen ingebrekestelling"):
+        svc.request_step(UnitOfWork(), cfg, _request(code, 4), date(2027, 3, 10))
+    assert table_counts() == before
+
+    notice = svc.request_step(
+        UnitOfWork(), cfg, _request(code, 3, recovery_days=10), date(2027, 3, 10)
+    )
+    svc.decide_step(UnitOfWork(), cfg, notice, True, "cm-bakker", "", date(2027, 3, 10))
+    assert _step(notice).terms["recovery_due"] == "2027-03-24"
+    with pytest.raises(InvalidInput, match="loopt nog tot en met 24-03-2027"):
+        svc.request_step(UnitOfWork(), cfg, _request(code, 4), date(2027, 3, 24))
+    suspension = svc.request_step(UnitOfWork(), cfg, _request(code, 4), date(2027, 3, 25))
+    svc.decide_step(UnitOfWork(), cfg, suspension, True, "cm-bakker", "", date(2027, 3, 25))
+    assert "Omdat herstel na de ingebrekestelling uitblijft" in _letter_text(suspension)
+
+
+def test_step_four_without_a_notice_needs_a_reason_that_goes_in_the_letter(
+    cfg: RegionConfig, code: str
+) -> None:
+    heard = {"heard_on": date(2027, 3, 1), "hearing_summary": "Gesprek met het bestuur"}
+    reason = "Acuut financieel risico: declaraties zonder geleverde zorg, onderzoek loopt"
+    step = svc.request_step(
+        UnitOfWork(), cfg, _request(code, 4, skip_reason=reason, **heard), date(2027, 3, 2)
+    )
+    svc.decide_step(UnitOfWork(), cfg, step, True, "cm-bakker", "", date(2027, 3, 2))
+    letter = _letter_text(step)
+    assert reason in letter and "zonder de gebruikelijke ingebrekestelling" in letter
+    assert "Omdat herstel na de ingebrekestelling uitblijft" not in letter
+    assert _step(step).skip_reason == reason
