@@ -27,3 +27,15 @@ def test_the_declarations_index_migrates_down_and_up(db: str) -> None:
     assert indexes() == {"ix_declarations_period_provider"}
     migrate(db)
     assert indexes() == {"ix_declarations_period_figures"}
+
+
+def test_the_escalation_columns_migrate_down_and_up(db: str) -> None:
+    def columns() -> set[str]:
+        engine = get_engine(db)
+        engine.dispose()
+        return {c["name"] for c in inspect(engine).get_columns("escalation_steps")}
+
+    command.downgrade(alembic_config(db), "0006")
+    assert not {"recovery_days", "skip_reason"} & columns()
+    migrate(db)
+    assert {"recovery_days", "skip_reason"} <= columns()
