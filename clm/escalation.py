@@ -36,6 +36,15 @@ class Step:
         return self.number >= 3
 
 
+class Termination(StrEnum):
+    """Step 7's two measures (seed 004: "verlengt de overeenkomst voor optiejaren niet of
+    ontbindt per direct de overeenkomst ingeval van vastgestelde fraude of ernstige
+    misstanden"): each has its own letter, and only dissolution needs that evidence."""
+
+    NO_RENEWAL = "geen verlenging"  # the option years are not taken up
+    DISSOLUTION = "ontbinding per direct"
+
+
 STEPS: dict[int, Step] = {
     s.number: s
     for s in (
@@ -92,6 +101,7 @@ def check_move(
     heard_on: date | None,
     urgency: str,
     evidence: list[Evidence],
+    termination: Termination | None = None,
 ) -> list[InputProblem]:
     """Why a move to step ``target`` is refused (empty: allowed).
 
@@ -122,7 +132,17 @@ def check_move(
                 column="heard_on",
             )
         )
-    if STEPS[target].needs_evidence:
+    if target == 7 and termination is None:
+        problems.append(
+            InputProblem(
+                where,
+                "kies bij trede 7 de maatregel: geen verlenging voor de optiejaren, of "
+                "ontbinding per direct (alleen bij vastgestelde fraude of ernstige misstanden)",
+                column="termination",
+            )
+        )
+    # not renewing is the region's right at the end of a term; dissolution needs the proof
+    if STEPS[target].needs_evidence and termination != Termination.NO_RENEWAL:
         complete = [e for e in evidence if e.source.strip() and e.document.strip()]
         if not complete:
             problems.append(

@@ -13,7 +13,7 @@ from prefect.input import RunInput
 from prefect.runtime import deployment
 from pydantic import Field, WithJsonSchema
 
-from clm.escalation import APPROVAL_WINDOW_DAYS, EvidenceKind
+from clm.escalation import APPROVAL_WINDOW_DAYS, EvidenceKind, Termination
 from clm.escalation import Evidence as EvidenceItem
 from clm.services.escalation import StepRequest
 from flows.common import FlowInput, FormModel, ProviderCode, StaffKey
@@ -86,6 +86,15 @@ class EscalationInput(FlowInput):
         description="De redelijke termijn voor dit geval. Leeg: de termijn uit de "
         "regioconfiguratie.",
     )
+    termination: Annotated[
+        Termination | None,
+        WithJsonSchema({"type": "string", "enum": [t.value for t in Termination]}),
+    ] = Field(
+        None,
+        title="Maatregel bij trede 7",
+        description="'geen verlenging' (de optiejaren niet) of 'ontbinding per direct' (alleen "
+        "bij vastgestelde fraude of ernstige misstanden, met bewijs).",
+    )
     skip_reason: str = Field(
         "",
         max_length=2000,
@@ -146,6 +155,7 @@ def escalation(params: EscalationInput) -> dict:
             measure=params.measure,
             recovery_days=params.recovery_days,
             skip_reason=params.skip_reason,
+            termination=params.termination,
         ),
         as_of,
     )

@@ -20,6 +20,7 @@ from clm.escalation import (
     APPROVAL_WINDOW_DAYS,
     EVIDENCE_LABELS,
     STEPS,
+    Termination,
     check_fine,
     check_move,
     judge_objection,
@@ -75,6 +76,14 @@ class StepRequest:
     measure: str = ""
     recovery_days: int | None = None  # step 3: the reasonable term of this case (config default)
     skip_reason: str = ""  # step 4 without a passed notice of default: why
+    termination: Termination | None = None  # step 7: not renewing, or dissolving at once
+
+
+def _measure(req: StepRequest) -> str:
+    """The measure as stored and shown: step 7 starts with its chosen termination."""
+    if req.step == 7 and req.termination is not None:
+        return req.termination.value + (f": {req.measure.strip()}" if req.measure.strip() else "")
+    return req.measure
 
 
 def _notice_of_default_passed(
@@ -177,6 +186,7 @@ def request_step(uow: UnitOfWork, cfg: RegionConfig, req: StepRequest, as_of: da
             heard_on=req.heard_on or (escalation.heard_on if escalation else None),
             urgency=req.urgency or (escalation.urgency if escalation else ""),
             evidence=[*known, *req.evidence],
+            termination=req.termination,
         )
         if req.heard_on is not None and req.heard_on > as_of:
             problems.append(
@@ -256,7 +266,7 @@ def request_step(uow: UnitOfWork, cfg: RegionConfig, req: StepRequest, as_of: da
             safety_or_fraud=req.safety_or_fraud,
             fine=req.fine,
             reclaim=req.reclaim,
-            measure=req.measure,
+            measure=_measure(req),
             recovery_days=req.recovery_days if req.step == 3 else None,
             skip_reason=req.skip_reason.strip() if req.step == 4 else "",
         )

@@ -396,3 +396,56 @@ def test_step_four_without_a_notice_needs_a_reason_that_goes_in_the_letter(
     assert reason in letter and "zonder de gebruikelijke ingebrekestelling" in letter
     assert "Omdat herstel na de ingebrekestelling uitblijft" not in letter
     assert _step(step).skip_reason == reason
+
+
+def test_step_seven_is_one_of_two_measures_each_with_its_own_letter(
+    cfg: RegionConfig, code: str
+) -> None:
+    """Seed 004, step 7: "verlengt de overeenkomst voor optiejaren niet of ontbindt per direct
+    de overeenkomst ingeval van vastgestelde fraude of ernstige misstanden"."""
+    from clm.escalation import Termination
+
+    heard = {"heard_on": date(2027, 3, 1), "hearing_summary": "Gesprek met het bestuur"}
+    with pytest.raises(InvalidInput, match="kies bij trede 7 de maatregel"):
+        svc.request_step(UnitOfWork(), cfg, _request(code, 7, **heard), date(2027, 3, 2))
+    with pytest.raises(InvalidInput, match="vraagt vastgelegd bewijs"):
+        svc.request_step(
+            UnitOfWork(),
+            cfg,
+            _request(code, 7, termination=Termination.DISSOLUTION, **heard),
+            date(2027, 3, 2),
+        )
+    # not renewing the option years needs no proof of fraud: it is the region's right
+    step = svc.request_step(
+        UnitOfWork(),
+        cfg,
+        _request(code, 7, termination=Termination.NO_RENEWAL, **heard),
+        date(2027, 3, 2),
+    )
+    svc.decide_step(UnitOfWork(), cfg, step, True, "cm-bakker", "", date(2027, 3, 2))
+    letter = _letter_text(step)
+    assert "Wij verlengen de overeenkomst niet voor de optiejaren" in letter
+    assert "ontbinden" not in letter
+
+
+def test_dissolution_with_evidence_says_so(cfg: RegionConfig, code: str) -> None:
+    from clm.escalation import Termination
+
+    proof = (EvidenceItem(EvidenceKind.FALSE_BILLING, "Materiële controle", "MC-2027-3"),)
+    step = svc.request_step(
+        UnitOfWork(),
+        cfg,
+        _request(
+            code,
+            7,
+            termination=Termination.DISSOLUTION,
+            evidence=proof,
+            heard_on=date(2027, 3, 1),
+            hearing_summary="Gesprek",
+        ),
+        date(2027, 3, 2),
+    )
+    svc.decide_step(UnitOfWork(), cfg, step, True, "cm-bakker", "", date(2027, 3, 2))
+    letter = _letter_text(step)
+    assert "Wij ontbinden de overeenkomst per direct" in letter and "MC-2027-3" in letter
+    assert "verlengen" not in letter

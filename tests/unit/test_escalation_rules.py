@@ -12,6 +12,7 @@ from clm.escalation import (
     STEPS,
     Evidence,
     EvidenceKind,
+    Termination,
     check_fine,
     check_move,
     fine_cap,
@@ -25,6 +26,8 @@ PROOF = [Evidence(EvidenceKind.UNSAFETY, "IGJ-rapport 2027-014", "dossier/igj-20
 
 def _problems(current, target, **kw) -> list[str]:  # noqa: ANN001
     args = {"reason": REASON, "heard_on": date(2027, 5, 3), "urgency": "", "evidence": []} | kw
+    if target == 7:  # step 7 is one of its two measures; dissolution is the one needing proof
+        args.setdefault("termination", Termination.DISSOLUTION)
     return [str(p) for p in check_move(current, target, args.pop("reason"), **args)]
 
 
