@@ -133,10 +133,14 @@ def test_reminder_once_signal_once_and_catch_up(classified: RegionConfig, tmp_pa
         data_signals = uow.session.scalars(
             select(Signal.key).where(Signal.key.like("%:data-signal"))
         ).all()
-        kpi_signals = uow.session.scalars(select(Signal.key).where(Signal.key.like("kpi:%"))).all()
+        kpi_signals = uow.session.scalars(
+            select(Signal.key).where(Signal.key.like("obligation:%") | Signal.key.like("kpi:%"))
+        ).all()
     assert len(data_signals) == len(late) - 1
-    # the delivered sheet (every figure 4) is far from several norms: one signal per KPI
-    assert kpi_signals and all(k.startswith(f"kpi:{provider.code}:2027-Q1:") for k in kpi_signals)
+    # the delivered sheet (every figure 4) misses several norms; from 2026 every KPI with a
+    # norm is a result obligation (seed 002): one obligation signal per KPI missed
+    prefix = f"obligation:{provider.code}:2027-Q1:"
+    assert kpi_signals and all(k.startswith(prefix) for k in kpi_signals)
     assert remind_missing_data(UnitOfWork(), classified, date(2027, 4, 6)) == (0, 0)
 
 
