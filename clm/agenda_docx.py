@@ -11,6 +11,7 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.shared import Pt
 
+from clm.agenda import AgendaItem
 from clm.clock import dutch_date
 from clm.ooxml import PackageBase
 
@@ -89,12 +90,18 @@ def agenda_docx(context: dict[str, Any]) -> bytes:
         cell.paragraphs[0].add_run(f"{item.number}. {item.title}").bold = True
         for letter, sub in zip("abcdefgh", item.subitems, strict=False):
             cell.add_paragraph(f"{letter}. {sub}")
-        for note in _notes(item.number, context):
+        for note in _notes(item, context):
             cell.add_paragraph(note)
     return writer.package()
 
 
-def _notes(number: str, context: dict[str, Any]) -> list[str]:
+def _notes(item: AgendaItem, context: dict[str, Any]) -> list[str]:
+    number = item.number
+    if item.figures_number:
+        return [
+            f"Bij {item.figures_number}: de gegevens die u aanlevert staan in de definitieve "
+            "agenda, naast de norm en de andere aanbieders in dezelfde zorgvorm."
+        ]
     if number == "2":
         previous = context["previous"]
         first = (

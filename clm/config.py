@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from clm.agenda import SEED_004_THEMES, AgendaItem, Theme, build_agenda
 from clm.errors import ConfigError
 
 MEETING_MONTHS = (4, 7, 10, 1)  # the quarterly cycle; January belongs to the year before it
@@ -368,6 +369,36 @@ class AdmissionRules(Strict):
     ]
 
 
+class AgendaTheme(Strict):
+    """A seed-004 theme on the meeting agenda, placed under a seed-002 item (1-8)."""
+
+    item: Annotated[str, Field(pattern=r"^[1-8]$")]
+    title: Annotated[str, Field(min_length=1, max_length=80)]
+    topics: Annotated[str, Field(max_length=400)] = ""
+    figures: bool = False  # the delivered figures and the benchmark are discussed here
+
+
+class AgendaRules(Strict):
+    """Seed 004: the opening (the shared ambition) and the themes, which 'kunnen worden
+    gewijzigd'. Empty ambition: the region's name fills in the seed's words."""
+
+    ambition: Annotated[str, Field(max_length=300)] = ""
+    themes: list[AgendaTheme] = [
+        AgendaTheme(item=t.item, title=t.title, topics=t.topics, figures=t.figures)
+        for t in SEED_004_THEMES
+    ]
+
+    @model_validator(mode="after")
+    def _fits(self) -> AgendaRules:
+        if sum(t.figures for t in self.themes) > 1:
+            raise ValueError("themes: 'figures: true' mag bij hoogstens één thema staan")
+        build_agenda(self.ambition or "x", self._themes())  # raises when an item overflows
+        return self
+
+    def _themes(self) -> list[Theme]:
+        return [Theme(t.item, t.title, t.topics, t.figures) for t in self.themes]
+
+
 class RegionConfig(Strict):
     """The whole configuration of one purchasing region."""
 
@@ -388,6 +419,7 @@ class RegionConfig(Strict):
     kpis: list[Kpi] = []
     group_meetings: GroupMeetingRules = GroupMeetingRules()
     admission: AdmissionRules = AdmissionRules()
+    agenda: AgendaRules = AgendaRules()
 
     @model_validator(mode="after")
     def _unique_and_staffed(self) -> RegionConfig:
@@ -439,6 +471,15 @@ class RegionConfig(Strict):
 
     def staff_with_role(self, role: Role) -> list[StaffMember]:
         return [s for s in self.staff if s.role == role]
+
+    @property
+    def agenda_items(self) -> tuple[AgendaItem, ...]:
+        """The meeting agenda: seed 002's items with the opening and the region's themes."""
+        ambition = self.agenda.ambition or (
+            "het realiseren van passende, effectieve en beschikbare jeugdhulp in "
+            + self.region.name
+        )
+        return build_agenda(ambition, self.agenda._themes())
 
     @property
     def sheet_kpis(self) -> list[Kpi]:

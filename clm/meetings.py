@@ -44,6 +44,11 @@ def previous_quarter(quarter: str) -> str:
     return f"{year - 1}-Q4" if q == 1 else f"{year}-Q{q - 1}"
 
 
+def quarter_label(quarter: str) -> str:
+    """'2027-Q1' → '1e kwartaal 2027', as a Dutch sentence says it."""
+    return f"{int(quarter[-1])}e kwartaal {int(quarter[:4])}"
+
+
 def optional_roles(meeting_month: date) -> tuple[Role, ...]:
     """Policy staff may join in April and October, control staff in July and January."""
     return (Role.POLICY,) if meeting_month.month in (4, 10) else (Role.CONTROL,)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from clm.agenda import AGENDA
+from clm.agenda import AGENDA, AgendaItem
 from clm.calendar import add_working_days
 from clm.config import CalendarConfig, MinutesRules
 from clm.errors import InputProblem
@@ -42,25 +42,29 @@ class MinutesDraft:
     actions: list[ActionDraft] = field(default_factory=list)
 
 
-def valid_item(number: str) -> bool:
-    """'4' or '4b': an item (and sub-item) of the seed-002 agenda."""
+def valid_item(number: str, agenda: tuple[AgendaItem, ...] = AGENDA) -> bool:
+    """'4' or '4b': an item (and sub-item) of the meeting's agenda."""
     match = _ITEM.match(number.strip())
     if not match:
         return False
-    item = next(i for i in AGENDA if i.number == match["number"])
+    item = next(i for i in agenda if i.number == match["number"])
     sub = match["sub"]
     return not sub or "abcdefgh".index(sub) < len(item.subitems)
 
 
 def check_minutes(
-    draft: MinutesDraft, meeting_day: date, staff_keys: set[str], source: str = "parameters"
+    draft: MinutesDraft,
+    meeting_day: date,
+    staff_keys: set[str],
+    source: str = "parameters",
+    agenda: tuple[AgendaItem, ...] = AGENDA,
 ) -> list[InputProblem]:
     """Every problem of a minutes record; an empty list means it may be stored."""
     problems = []
     if not [a for a in draft.attendees if a.strip()]:
         problems.append(InputProblem(source, "geen aanwezigen opgegeven", column="attendees"))
     for i, item in enumerate(draft.items, 1):
-        if not valid_item(item.number):
+        if not valid_item(item.number, agenda):
             problems.append(
                 InputProblem(
                     source, f"onbekend agendapunt '{item.number}'", row=i, column="items.number"
@@ -68,7 +72,7 @@ def check_minutes(
             )
     for i, action in enumerate(draft.actions, 1):
         where = {"row": action.row or i}
-        if not valid_item(action.agenda_item):
+        if not valid_item(action.agenda_item, agenda):
             problems.append(
                 InputProblem(
                     source,

@@ -10,7 +10,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from clm.agenda import AGENDA
+from clm.agenda import AGENDA, AgendaItem
 from clm.errors import InputProblem, InvalidInput
 from clm.inputs import check_date
 from clm.minutes import ActionDraft, ItemDraft, MinutesDraft
@@ -22,7 +22,12 @@ ACTION_HEADER = ("Agendapunt", "Wat", "Kant (aanbieder/regio)", "Actiehouder", "
 SIDES = {"aanbieder": "provider", "regio": "region", "provider": "provider", "region": "region"}
 
 
-def minutes_template(provider_code: str, provider_name: str, month: str) -> bytes:
+def minutes_template(
+    provider_code: str,
+    provider_name: str,
+    month: str,
+    agenda: tuple[AgendaItem, ...] = AGENDA,
+) -> bytes:
     """A blank minutes sheet for one meeting: every agenda (sub)item, and an actions sheet."""
     book = Workbook()
     ws = book.active
@@ -42,7 +47,7 @@ def minutes_template(provider_code: str, provider_name: str, month: str) -> byte
     for col, title in enumerate(ITEM_HEADER, 1):
         write_cell(ws, 6, col, title).font = bold
     row = 7
-    for item in AGENDA:
+    for item in agenda:
         write_cell(ws, row, 1, item.number)
         write_cell(ws, row, 2, item.title)
         row += 1

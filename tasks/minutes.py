@@ -99,7 +99,7 @@ def record_sheet(path: Path, recorded_by: str, as_of: date) -> str:
 def template(provider_code: str, month: date) -> str:
     """The blank minutes sheet of a meeting, in the intake folder's 'verslagen'."""
     folder = get_settings().intake_path / MINUTES_FOLDER
-    return str(service.write_template(UnitOfWork(), provider_code, month, folder))
+    return str(service.write_template(UnitOfWork(), region_config(), provider_code, month, folder))
 
 
 @task(name="export-dossier", cache_policy=NO_CACHE)

@@ -52,9 +52,10 @@ def filled_minutes_sheet(folder: Path, code: str, month: date, day: date, edit=N
     from openpyxl import load_workbook
 
     from clm.db import UnitOfWork
+    from clm.services.common import region_config
     from clm.services.minutes import write_template
 
-    path = write_template(UnitOfWork(), code, month, folder)
+    path = write_template(UnitOfWork(), region_config(), code, month, folder)
     book = load_workbook(path)
     ws, actions = book["Verslag"], book["Actiepunten"]
     ws["B4"] = "Eva de Vries, Marieke Jansen"

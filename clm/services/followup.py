@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,9 +14,9 @@ from clm.calendar import add_working_days
 from clm.config import RegionConfig
 from clm.db import UnitOfWork
 from clm.inputs import visible
-from clm.kpis import misses_norm, quarter_year
+from clm.kpis import VALUE_COLUMNS, benchmark, misses_norm, quarter_year
 from clm.mail import Attachment
-from clm.meetings import previous_quarter
+from clm.meetings import previous_quarter, quarter_label
 from clm.models import KpiValue, Meeting, Provider
 from clm.notify import mail_with_event
 from clm.pdf import html_to_pdf
@@ -31,8 +32,69 @@ class FollowUpSummary:
     signals: int = 0
 
 
-def figures(session: Session, cfg: RegionConfig, provider_id: int, quarter: str) -> list[dict]:
-    """The delivered figures of a quarter against the norm and the previous quarter."""
+# Seed 004: "benchmarking en prestaties ten opzichte van andere aanbieders". A median of fewer
+# providers than this would let a provider work out another's figure, so it is not shown.
+MIN_PEERS = 3
+_POSITION = {
+    1: "bij de beste 25%",
+    2: "beter dan de mediaan",
+    3: "minder dan de mediaan",
+    4: "bij de zwakste 25%",
+}
+
+
+def peer_benchmark(session: Session, cfg: RegionConfig, quarter: str) -> pd.DataFrame:
+    """Every provider's sheet figures of ``quarter`` against the providers in the same care
+    type (median, how many, the provider's quartile): one query for all agendas of a day."""
+    codes = [k.code for k in cfg.sheet_kpis]
+    rows = session.execute(
+        select(KpiValue.provider_id, KpiValue.quarter, KpiValue.kpi_code, KpiValue.value).where(
+            KpiValue.quarter == quarter, KpiValue.kpi_code.in_(codes)
+        )
+    ).all()
+    values = pd.DataFrame(rows, columns=VALUE_COLUMNS).astype(
+        {"provider_id": "int64", "value": "float64"}
+    )
+    lots = session.execute(select(Provider.id, Provider.care_types)).all()
+    memberships = pd.DataFrame(
+        [(pid, c.strip()) for pid, types in lots for c in (types or "").split(",") if c.strip()],
+        columns=["provider_id", "care_type"],
+    ).astype({"provider_id": "int64"})
+    if values.empty or memberships.empty:
+        return pd.DataFrame(columns=["provider_id", "care_type", "kpi_code", "n", "median"])
+    return benchmark(values, memberships, cfg.sheet_kpis, quarter)
+
+
+def _peer_text(rows: pd.DataFrame) -> str:
+    """'AMB: mediaan 72,0 (12 aanbieders), bij de beste 25%' per care type, or a dash."""
+    parts = []
+    for row in rows.itertuples():
+        if pd.isna(row.n) or row.n < MIN_PEERS:
+            parts.append(f"{row.care_type}: te weinig aanbieders om te vergelijken")
+            continue
+        text = f"{row.care_type}: mediaan {format_number(row.median)} ({int(row.n)} aanbieders)"
+        if pd.isna(row.value):
+            pass
+        elif row.value == row.median:  # ties are no ranking: 'best 25%' would mislead
+            text += ", gelijk aan de mediaan"
+        elif not pd.isna(row.quartile):
+            text += f", {_POSITION[int(row.quartile)]}"
+        parts.append(text)
+    return "; ".join(parts) or "—"
+
+
+def figures(
+    session: Session,
+    cfg: RegionConfig,
+    provider_id: int,
+    quarter: str,
+    peers: pd.DataFrame | None = None,
+) -> list[dict]:
+    """The delivered figures of a quarter against the norm, the previous quarter and the
+    other providers in the same care type (``peers``: :func:`peer_benchmark`)."""
+    if peers is None:
+        peers = peer_benchmark(session, cfg, quarter)
+    own = peers[peers["provider_id"] == provider_id]
     prev = previous_quarter(quarter)
     values = {
         (v.quarter, v.kpi_code): v.value
@@ -53,6 +115,8 @@ def figures(session: Session, cfg: RegionConfig, provider_id: int, quarter: str)
                 "value": format_number(value),
                 "norm": "—" if norm is None else format_number(norm),
                 "previous": format_number(before),
+                "delivered": value is not None,
+                "peers": _peer_text(own[own["kpi_code"] == kpi.code]),
                 "below_norm": bool(misses_norm(kpi, value, year)),
             }
         )
@@ -79,10 +143,15 @@ def send_due_final_agendas(
             )
             .order_by(Meeting.starts_at)
         ).all()
+        peers: dict[str, pd.DataFrame] = {}  # per quarter, for all agendas of the day
         for meeting, provider in due:
             label = f"{provider.code} {provider.name}"
             try:
-                sent += _send_final_agenda(session, cfg, meeting, provider, as_of)
+                if meeting.quarter not in peers:
+                    peers[meeting.quarter] = peer_benchmark(session, cfg, meeting.quarter)
+                sent += _send_final_agenda(
+                    session, cfg, meeting, provider, as_of, peers[meeting.quarter]
+                )
                 uow.commit()
             except Exception as exc:  # noqa: BLE001 - one provider never stops the sweep
                 uow.rollback()
@@ -92,14 +161,21 @@ def send_due_final_agendas(
 
 
 def _send_final_agenda(
-    session: Session, cfg: RegionConfig, meeting: Meeting, provider: Provider, as_of: date
+    session: Session,
+    cfg: RegionConfig,
+    meeting: Meeting,
+    provider: Provider,
+    as_of: date,
+    peers: pd.DataFrame,
 ) -> int:
     """The final agenda of one meeting (1 when a mail was put in the outbox)."""
     if meeting_day(meeting) < as_of:
         meeting.final_agenda_sent_on = as_of  # the meeting is past: nothing to send
         return 0
     context = meeting_context(session, cfg, meeting, provider, final=True)
-    context["figures"] = figures(session, cfg, provider.id, meeting.quarter)
+    rows = figures(session, cfg, provider.id, meeting.quarter, peers)
+    # nothing delivered: the agenda says so instead of a table of 'geen gegevens'
+    context["figures"] = rows if any(r["delivered"] for r in rows) else []
     context["previous_quarter"] = previous_quarter(meeting.quarter)
     key = f"meeting:{meeting.meeting_month:%Y-%m}:{provider.code}:final-agenda"
     subject = (
@@ -170,7 +246,7 @@ def remind_missing_data(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> tupl
                     context=context,
                     to=[provider.contact_email],
                     cc=[manager.email] if manager else [],
-                    subject=f"Herinnering: gegevens {meeting.quarter} voor het "
+                    subject=f"Herinnering: gegevens {quarter_label(meeting.quarter)} voor het "
                     "contractvoortgangsgesprek",
                     provider_id=provider.id,
                     kind="herinnering",

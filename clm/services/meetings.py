@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clm.agenda import AGENDA
+from clm.agenda import figures_number
 from clm.agenda_docx import agenda_docx
 from clm.calendar import add_working_days, working_days_before
 from clm.clock import REGION_TZ
@@ -25,7 +25,9 @@ from clm.meetings import (
     cycle_year,
     optional_roles,
     plan_slots,
+    previous_quarter,
     quarter_discussed,
+    quarter_label,
 )
 from clm.models import (
     ActionItem,
@@ -217,7 +219,8 @@ def meeting_context(
         "starts_local": as_utc(meeting.starts_at).astimezone(REGION_TZ),
         "ends_local": as_utc(meeting.ends_at).astimezone(REGION_TZ),
         "region_attendees": region_attendees,
-        "agenda": AGENDA,
+        "agenda": cfg.agenda_items,
+        "figures_number": figures_number(cfg.agenda_items),
         "final": final,
         "previous": as_utc(previous).astimezone(REGION_TZ).date() if previous else None,
         "open_actions": open_actions_text(
@@ -233,6 +236,8 @@ def meeting_context(
             )
         ],
         "quarter": meeting.quarter,
+        "quarter_label": quarter_label(meeting.quarter),
+        "previous_quarter_label": quarter_label(previous_quarter(meeting.quarter)),
         "kpis": [
             {"label": k.label, "unit": k.unit, "norm": k.norm_for(quarter_year(meeting.quarter))}
             for k in cfg.sheet_kpis

@@ -9,7 +9,6 @@ from pathlib import Path
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from clm.agenda import AGENDA
 from clm.calendar import add_working_days, working_days_before
 from clm.clock import REGION_TZ, dutch_date
 from clm.config import RegionConfig
@@ -63,7 +62,7 @@ def record_minutes(
             problems.append(InputProblem("parameters", "het gesprek is geannuleerd"))
         if day > as_of:
             problems.append(InputProblem("parameters", f"het gesprek is pas op {day:%d-%m-%Y}"))
-        problems += check_minutes(draft, day, {s.key for s in cfg.staff}, source)
+        problems += check_minutes(draft, day, {s.key for s in cfg.staff}, source, cfg.agenda_items)
         minutes = session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
         if minutes is not None and minutes.status == "final":
             problems.append(InputProblem("parameters", "het verslag is al definitief"))
@@ -154,24 +153,25 @@ def _context(
     ).all()
     staff = cfg.staff_by_key
     start = as_utc(meeting.starts_at).astimezone(REGION_TZ)
+    agenda = cfg.agenda_items
     return {
         "region": cfg.region,
         "provider": provider,
         "meeting": meeting,
         "minutes": minutes,
         "label": label,
-        "agenda": AGENDA,
+        "agenda": agenda,
         "actions": actions,
         "starts_local": start,
         "manager": staff.get(meeting.contract_manager),
         # entries and actions under their main item: '4b' is listed with item 4
         "entries_by_item": {
             item.number: [e for e in minutes.items if e["number"].rstrip("abcdefgh") == item.number]
-            for item in AGENDA
+            for item in agenda
         },
         "actions_by_item": {
             item.number: [a for a in actions if a.agenda_item.rstrip("abcdefgh") == item.number]
-            for item in AGENDA
+            for item in agenda
         },
     }
 
@@ -667,14 +667,17 @@ def record_minutes_sheet(
     )
 
 
-def write_template(uow: UnitOfWork, provider_code: str, month: date, folder: Path) -> Path:
+def write_template(
+    uow: UnitOfWork, cfg: RegionConfig, provider_code: str, month: date, folder: Path
+) -> Path:
     """Put the blank minutes sheet of a meeting in ``folder`` (never over an existing file)."""
     with uow:
         _meeting, provider = find_meeting(uow.session, provider_code, month)
     path = folder / f"verslag-{provider.code}-{month:%Y-%m}.xlsx"
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(minutes_template(provider.code, provider.name, f"{month:%Y-%m}"))
+        sheet = minutes_template(provider.code, provider.name, f"{month:%Y-%m}", cfg.agenda_items)
+        path.write_bytes(sheet)
     return path
 
 

@@ -97,12 +97,15 @@ def test_only_categories_meeting_that_month_and_control_in_july(classified: Regi
     assert all(set(m.optional_staff) == control for m, _ in _meetings(JULY))
 
 
-def _fill_sheet(tmp_path: Path, cfg: RegionConfig, code: str, quarter: str) -> Path:
+def _fill_sheet(
+    tmp_path: Path, cfg: RegionConfig, code: str, quarter: str, values: dict | None = None
+) -> Path:
+    """The provider's data sheet with every figure 4, or the value in ``values`` by KPI code."""
     path = tmp_path / f"gegevens-{code}.xlsx"
     path.write_bytes(data_sheet_template(code, "x", quarter, cfg.sheet_kpis))
     book = load_workbook(path)
-    for r in range(6, 6 + len(cfg.sheet_kpis)):
-        book["Gegevens"].cell(r, 5, 4)
+    for r, kpi in enumerate(cfg.sheet_kpis, 6):
+        book["Gegevens"].cell(r, 5, (values or {}).get(kpi.code, 4))
     book.save(path)
     return path
 
@@ -170,8 +173,87 @@ def test_final_agenda_with_points_and_figures(classified: RegionConfig, tmp_path
             )
         )
     assert "Uitbreiding naar &lt;Urk&gt;" in html
-    assert "Aangeleverde gegevens 2027-Q1" in html
+    assert "4f. Ontwikkelingen in cijfers: aangeleverde gegevens over het 1e kwartaal 2027" in html
     assert "Cliënttevredenheid (CTO)" in html
+    assert "Uw eigen bespreekpunten staan onder punt 3." in html
+    with UnitOfWork() as uow:
+        text = uow.session.scalar(
+            select(OutboxMessage.body_text).where(
+                OutboxMessage.key.like(f"%{provider.code}:final-agenda")
+            )
+        )
+    assert "Uw eigen bespreekpunten staan onder punt 3:\n- Uitbreiding naar <Urk>" in text
+
+
+def test_final_agenda_themes_and_benchmark(classified: RegionConfig, tmp_path: Path) -> None:
+    """Seed 004: the opening recalls the shared ambition, the five themes are on the agenda,
+    and the delivered figures stand against the other providers in the same care type.
+
+    Four providers of one care type deliver a client satisfaction of 6, 7, 8 and 9: their
+    median is 7,5; the quartiles are 6,75 and 8,25, so 9 is among the best quarter and 6
+    among the weakest (higher is better). A provider that delivered nothing is told so."""
+    prepare_month(UnitOfWork(), classified, APRIL, date(2027, 3, 1))
+    meetings = _meetings(APRIL)
+    lots: dict[str, list[Provider]] = {}
+    for _meeting, provider in meetings:
+        for lot in provider.care_types.split(","):
+            lots.setdefault(lot, []).append(provider)
+    lot, providers = max(lots.items(), key=lambda kv: len(kv[1]))
+    assert len(providers) >= 5, "the demo world needs five providers in one care type"
+    scored = providers[:4]
+    for provider, score in zip(scored, (6, 7, 8, 9), strict=True):
+        take_in_data_sheet(
+            UnitOfWork(),
+            classified,
+            _fill_sheet(
+                tmp_path, classified, provider.code, "2027-Q1", {"clienttevredenheid": score}
+            ),
+            date(2027, 3, 10),
+        )
+    silent = next(p for _m, p in meetings if p not in scored)
+    for day in sorted({m.final_agenda_due for m, _p in meetings}):  # the sweep, day by day
+        send_due_final_agendas(UnitOfWork(), classified, day)
+
+    def mail(code: str) -> str:
+        with UnitOfWork() as uow:
+            return uow.session.scalar(
+                select(OutboxMessage.body_text).where(
+                    OutboxMessage.key.like(f"%{code}:final-agenda")
+                )
+            )
+
+    best, weakest = mail(scored[3].code), mail(scored[0].code)
+    for text in (best, weakest):
+        assert (
+            "Onder 4f bespreken we de gegevens die u over het 1e kwartaal 2027 aanleverde" in text
+        )
+    with UnitOfWork() as uow:
+        html = uow.session.scalar(
+            select(OutboxMessage.body_html).where(
+                OutboxMessage.key.like(f"%{scored[3].code}:final-agenda")
+            )
+        )
+    # the opening and every theme of seed 004, in the seed-002 format
+    assert (
+        "Gedeelde ambitie: het realiseren van passende, effectieve en beschikbare jeugdhulp" in html
+    )
+    for theme in (
+        "Ontwikkelingen in cijfers",
+        "Financiële voortgang",
+        "Kwaliteit en risico&#39;s",
+        "Organisatie en samenwerking",
+        "Beleidscontext",
+    ):
+        assert theme in html, theme
+    assert f"{lot}: mediaan 7,5 (4 aanbieders), bij de beste 25%" in html
+    with UnitOfWork() as uow:
+        weak_html = uow.session.scalar(
+            select(OutboxMessage.body_html).where(
+                OutboxMessage.key.like(f"%{scored[0].code}:final-agenda")
+            )
+        )
+    assert f"{lot}: mediaan 7,5 (4 aanbieders), bij de zwakste 25%" in weak_html
+    assert "Wij hebben van u geen gegevens over het 1e kwartaal 2027 ontvangen" in mail(silent.code)
 
 
 def _ics(key_like: str) -> str:

@@ -309,7 +309,7 @@ def test_minutes_from_a_sheet(cfg: RegionConfig, meeting: tuple[str, date], tmp_
     code, day = meeting
     path = _filled_sheet(tmp_path, code, day)
     # the template is never written over: staff may be filling it in
-    assert svc.write_template(UnitOfWork(), code, APRIL, path.parent) == path
+    assert svc.write_template(UnitOfWork(), cfg, code, APRIL, path.parent) == path
     assert svc.record_minutes_sheet(UnitOfWork(), cfg, path, "os-mulder", day) == "recorded"
     assert svc.record_minutes_sheet(UnitOfWork(), cfg, path, "os-mulder", day) == "unchanged"
     with UnitOfWork() as uow:

@@ -170,3 +170,22 @@ def cfg_data() -> dict:
     from clm.settings import PROJECT_DIR
 
     return yaml.safe_load((PROJECT_DIR / "config" / "region.yaml").read_text(encoding="utf-8"))
+
+
+def test_peer_text_hides_a_median_of_too_few_providers() -> None:
+    """With two providers a median is their mean: it would give the other's figure away."""
+    from clm.services.followup import _peer_text
+
+    rows = pd.DataFrame(
+        [
+            {"care_type": "AMB", "n": 2, "median": 7.0, "quartile": 1, "value": 8.0},
+            {"care_type": "DAG", "n": 3, "median": 7.0, "quartile": 4, "value": 5.0},
+            {"care_type": "GGZ", "n": 5, "median": 4.0, "quartile": 1, "value": 4.0},
+        ]
+    )
+    assert _peer_text(rows) == (
+        "AMB: te weinig aanbieders om te vergelijken; "
+        "DAG: mediaan 7,0 (3 aanbieders), bij de zwakste 25%; "
+        "GGZ: mediaan 4,0 (5 aanbieders), gelijk aan de mediaan"
+    )
+    assert _peer_text(rows.iloc[0:0]) == "—"
