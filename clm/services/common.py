@@ -13,10 +13,23 @@ from clm.inputs import check_file_name
 from clm.models import Provider
 from clm.settings import get_settings
 
+_loaded: dict[Path, tuple[tuple[int, int], RegionConfig]] = {}
+
 
 def region_config() -> RegionConfig:
-    """The region configuration named by the settings."""
-    return load_config(get_settings().region_config)
+    """The region configuration named by the settings, read and validated once per version of
+    the file (its modification time and size): a run asks for it dozens of times, and a
+    region that edits the file gets the new version at the next call."""
+    path = Path(get_settings().region_config).resolve()
+    try:
+        stat = path.stat()
+    except OSError:
+        return load_config(path)  # names the missing file in its error
+    version = (stat.st_mtime_ns, stat.st_size)
+    cached = _loaded.get(path)
+    if cached is None or cached[0] != version:
+        cached = _loaded[path] = (version, load_config(path))
+    return cached[1]
 
 
 def provider_by_code(session: Session, code: str) -> Provider:

@@ -108,3 +108,26 @@ def test_unreadable_files(tmp_path: Path) -> None:
     bad.write_text("region: [unclosed", encoding="utf-8")
     with pytest.raises(ConfigError, match="geen geldige YAML"):
         load_config(bad)
+
+
+def test_region_config_is_read_once_per_version_of_the_file(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """Loaded once while the file stays the same; an edited file is read again."""
+    import os
+
+    from clm.services.common import region_config
+    from clm.settings import get_settings
+
+    path = _variant(tmp_path, lambda data: None)
+    monkeypatch.setenv("CLM_REGION_CONFIG", str(path))
+    get_settings.cache_clear()
+    try:
+        first = region_config()
+        assert region_config() is first
+        text = path.read_text(encoding="utf-8").replace("Flevoland (demo)", "Flevoland (test)", 1)
+        path.write_text(text, encoding="utf-8")
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+        second = region_config()
+        assert second is not first and second.region.name.endswith("(test)")
+    finally:
+        get_settings.cache_clear()
