@@ -2,8 +2,9 @@
 
 A region of 1,000 providers with 100,000 open actions (deadlines spread over the coming year,
 so a normal day finds a few hundred due), then the sweep's services in order, as the flow
-calls them, timed as plain calls: agendas, data reminders, minutes, actions, escalation
-terms, admissions. Usage: python bench/sweep.py [--deadlines N]
+calls them, timed as plain calls: the final agendas, and the one sweep over every deadline
+(data, minutes, reaction weeks, actions, escalation terms, admissions).
+Usage: python bench/sweep.py [--deadlines N]
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ def main() -> None:
     from clm.config import load_config
     from clm.db import UnitOfWork, migrate
     from clm.demo import demo_providers, upsert_providers
-    from clm.models import ActionItem, Provider
-    from clm.services import admission, escalation, followup, minutes
+    from clm.models import ActionItem, Deadline, Provider
+    from clm.services import followup
+    from clm.services.deadline_sweep import sweep_deadlines
     from clm.settings import PROJECT_DIR
 
     cfg = load_config(PROJECT_DIR / "config" / "region.yaml")
@@ -57,16 +59,31 @@ def main() -> None:
             for n in range(args.deadlines)
         ]
         uow.session.execute(insert(ActionItem), rows)
+        actions = uow.session.execute(
+            select(ActionItem.id, ActionItem.provider_id, ActionItem.deadline)
+        ).all()
+        uow.session.execute(
+            insert(Deadline),
+            [
+                {
+                    "kind": "action",
+                    "subject": "action",
+                    "subject_id": action_id,
+                    "provider_id": provider_id,
+                    "owner": "eva@zorg.example.org",
+                    "due_on": due,
+                    "first_due_on": due,
+                    "remind_before": [cfg.minutes.action_reminder_working_days],
+                    "reminded": [],
+                }
+                for action_id, provider_id, due in actions
+            ],
+        )
         uow.commit()
 
     steps = {
         "final agendas": lambda: followup.send_due_final_agendas(UnitOfWork(), cfg, AS_OF),
-        "data reminders": lambda: followup.remind_missing_data(UnitOfWork(), cfg, AS_OF),
-        "finalise minutes": lambda: minutes.finalise_due_minutes(UnitOfWork(), cfg, AS_OF),
-        "late minutes": lambda: minutes.signal_late_minutes(UnitOfWork(), cfg, AS_OF),
-        "action reminders": lambda: minutes.remind_actions(UnitOfWork(), cfg, AS_OF),
-        "escalation terms": lambda: escalation.sweep_escalation_terms(UnitOfWork(), cfg, AS_OF),
-        "admissions": lambda: admission.remind_admissions(UnitOfWork(), cfg, AS_OF),
+        "every deadline": lambda: sweep_deadlines(UnitOfWork(), cfg, AS_OF),
     }
     timings = {}
     for name, step in steps.items():
@@ -76,7 +93,7 @@ def main() -> None:
         print(f"  {name:<20} {timings[name]:6.2f} s  {outcome}")
     total = sum(timings.values())
     t0 = time.perf_counter()
-    again = minutes.remind_actions(UnitOfWork(), cfg, AS_OF)
+    again = sweep_deadlines(UnitOfWork(), cfg, AS_OF)["action_reminders"]
     rerun = round(time.perf_counter() - t0, 2)
     print(
         f"sweep over {args.deadlines:,} open deadlines: {total:.2f} s; "

@@ -234,8 +234,6 @@ class Meeting(Base):
     data_deadline: Mapped[date] = mapped_column(Date)
     final_agenda_due: Mapped[date] = mapped_column(Date)
     data_received_on: Mapped[date | None] = mapped_column(Date)
-    data_reminder_sent_on: Mapped[date | None] = mapped_column(Date)
-    data_signal_on: Mapped[date | None] = mapped_column(Date)
     final_agenda_sent_on: Mapped[date | None] = mapped_column(Date)
     planned_on: Mapped[date] = mapped_column(Date)
 
@@ -396,8 +394,6 @@ class ActionItem(Base):
     status: Mapped[str] = mapped_column(String(10), default="open")  # open, done
     closed_on: Mapped[date | None] = mapped_column(Date)
     close_remark: Mapped[str] = mapped_column(Text, default="")
-    reminder_sent_on: Mapped[date | None] = mapped_column(Date)
-    overdue_sent_on: Mapped[date | None] = mapped_column(Date)
 
 
 class DossierDocument(Base):
@@ -432,7 +428,8 @@ class Escalation(Base):
 
 
 class EscalationStep(Base):
-    """A (requested) step: its reason, approval, terms, letter and objection."""
+    """A (requested) step: its reason, approval, letter and objection (its terms are
+    deadlines, ``clm.services.deadlines.step_terms``)."""
 
     __tablename__ = "escalation_steps"
 
@@ -455,8 +452,6 @@ class EscalationStep(Base):
     recovery_days: Mapped[int | None] = mapped_column(Integer)  # step 3: this case's term
     skip_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     taken_on: Mapped[date | None] = mapped_column(Date)
-    terms: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # name -> ISO date
-    reminders: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # sent, per term
     registered_mail: Mapped[str] = mapped_column(String(100), default="")
 
 
@@ -545,6 +540,37 @@ class Report(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class Deadline(Base):
+    """A term someone must meet (``clm.deadlines``): one row per kind and subject.
+
+    ``due_on`` may move (a meeting moved, data given a last chance after a reminder);
+    ``first_due_on`` keeps the term as first set. ``remind_before`` are the reminders in
+    working days before ``due_on``; ``reminded`` those sent. ``lapsed_on``: the day the sweep
+    handled the passed term (signal, overdue notice, final minutes). ``closed_on``: the
+    obligation was met or fell away (data delivered, action done, step superseded)."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        UniqueConstraint("kind", "subject", "subject_id", name="uq_deadlines_kind_subject"),
+        Index("ix_deadlines_open", "closed_on", "lapsed_on", "due_on"),
+        Index("ix_deadlines_subject", "subject", "subject_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    subject: Mapped[str] = mapped_column(String(20))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
+    owner: Mapped[str] = mapped_column(String(254), default="")  # a staff key, or 'provider'
+    due_on: Mapped[date] = mapped_column(Date)
+    first_due_on: Mapped[date] = mapped_column(Date)
+    remind_before: Mapped[list[int]] = mapped_column(JSON, default=list)
+    reminded: Mapped[list[int]] = mapped_column(JSON, default=list)
+    reminded_on: Mapped[date | None] = mapped_column(Date)
+    lapsed_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+
+
 class Admission(Base):
     """A provider's application to join mid-term (seed 003: assessed within six months)."""
 
@@ -559,5 +585,3 @@ class Admission(Base):
     decided_on: Mapped[date | None] = mapped_column(Date)
     decided_by: Mapped[str] = mapped_column(String(50), default="")
     decision_remark: Mapped[str] = mapped_column(Text, default="")
-    reminders: Mapped[list[int]] = mapped_column(JSON, default=list)  # working days sent
-    overdue_sent_on: Mapped[date | None] = mapped_column(Date)

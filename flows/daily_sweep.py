@@ -7,11 +7,10 @@ from prefect import flow
 
 from clm.services.signals import TABLE_LABELS as SIGNAL_LABELS
 from flows.common import FlowInput
-from tasks.admission import deadlines as admission_deadlines
 from tasks.artifacts import publish_table
-from tasks.escalation import load_open_signals, terms
-from tasks.meetings import data_reminders, final_agendas, pick_up_sheets
-from tasks.minutes import action_reminders, finalise_due, late_minutes
+from tasks.deadlines import deadlines
+from tasks.escalation import load_open_signals
+from tasks.meetings import final_agendas, pick_up_sheets
 from tasks.outbox import deliver_outbox
 
 
@@ -33,12 +32,7 @@ def daily_sweep(params: DailySweepInput = DailySweepInput()) -> dict:  # noqa: B
     as_of = params.effective_as_of()
     sheets = pick_up_sheets(as_of)
     agendas = final_agendas(as_of)
-    reminders = data_reminders(as_of)
-    finalised = finalise_due(as_of)
-    late = late_minutes(as_of)
-    actions = action_reminders(as_of)
-    escalations = terms(as_of)
-    admissions = admission_deadlines(as_of)
+    due = deadlines(as_of)
     signals = load_open_signals()
     publish_table(
         pd.DataFrame(signals),
@@ -52,13 +46,8 @@ def daily_sweep(params: DailySweepInput = DailySweepInput()) -> dict:  # noqa: B
         "sheets_accepted": len(sheets["accepted"]),
         "sheets_refused": len(sheets["refused"]),
         "final_agendas": agendas,
-        "minutes_finalised": finalised,
-        "minutes_late": late,
-        **actions,
-        **escalations,
-        **admissions,
+        **due,
         "open_signals": len(signals),
-        **reminders,
         **delivered,
     }
 

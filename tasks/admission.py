@@ -24,10 +24,3 @@ def decide(
 ) -> dict[str, object]:
     """Record the outcome; admitted: classify at once and plan from the next meeting month."""
     return service.decide(UnitOfWork(), region_config(), code, admitted, remark, decided_by, as_of)
-
-
-@task(name="admission-deadlines", cache_policy=NO_CACHE)
-def deadlines(as_of: date) -> dict[str, int]:
-    """Reminders before the six-month deadline and a notice once it has passed."""
-    reminders, overdue = service.remind_admissions(UnitOfWork(), region_config(), as_of)
-    return {"admission_reminders": reminders, "admissions_overdue": overdue}

@@ -75,13 +75,6 @@ def close(provider_code: str, reason: str, closed_by: str, as_of: date) -> bool:
     return service.close_escalation(UnitOfWork(), provider_code, reason, closed_by, as_of)
 
 
-@task(name="sweep-escalation-terms", retries=2, retry_delay_seconds=5)
-def terms(as_of: date) -> dict[str, int]:
-    """Reminders before and signals after every term of an active step, each once."""
-    reminders, signals = service.sweep_escalation_terms(UnitOfWork(), region_config(), as_of)
-    return {"escalation_reminders": reminders, "escalation_signals": signals}
-
-
 @task(name="record-signal")
 def signal(
     provider_code: str, kind: str, source: str, description: str, recorded_by: str, as_of: date

@@ -22,7 +22,7 @@ from clm.services.data_intake import (
     record_refusal,
     take_in_data_sheet,
 )
-from clm.services.followup import remind_missing_data, send_due_final_agendas
+from clm.services.followup import send_due_final_agendas
 from clm.services.meeting_changes import (
     add_agenda_point,
     cancel_meeting,
@@ -117,13 +117,6 @@ def final_agendas(as_of: date) -> int:
     if set_aside:
         report_set_aside(cfg, "de definitieve agenda's", set_aside, as_of)
     return sent
-
-
-@task(name="remind-missing-data", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
-def data_reminders(as_of: date) -> dict[str, int]:
-    """One reminder per missed data deadline, then one signal to the contract manager."""
-    reminders, signals = remind_missing_data(UnitOfWork(), region_config(), as_of)
-    return {"reminders": reminders, "signals": signals}
 
 
 @task(name="move-meeting", cache_policy=NO_CACHE)

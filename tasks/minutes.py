@@ -11,6 +11,7 @@ from prefect.cache_policies import NO_CACHE
 
 from clm.db import UnitOfWork
 from clm.minutes import MinutesDraft
+from clm.services import actions
 from clm.services import minutes as service
 from clm.services.common import region_config
 from clm.services.dossier_export import export_dossier
@@ -65,28 +66,9 @@ def close(
     provider_code: str, month: date, number: int, remark: str, closed_by: str, as_of: date
 ) -> bool:
     """Close an action with a remark."""
-    return service.close_action(
+    return actions.close_action(
         UnitOfWork(), provider_code, month, number, remark, closed_by, as_of
     )
-
-
-@task(name="finalise-minutes", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
-def finalise_due(as_of: date) -> int:
-    """Minutes whose reaction week passed without open comments become final."""
-    return service.finalise_due_minutes(UnitOfWork(), region_config(), as_of)
-
-
-@task(name="signal-late-minutes", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
-def late_minutes(as_of: date) -> int:
-    """One signal per held meeting whose minutes were not sent in time."""
-    return service.signal_late_minutes(UnitOfWork(), region_config(), as_of)
-
-
-@task(name="remind-actions", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
-def action_reminders(as_of: date) -> dict[str, int]:
-    """Reminders before and after action deadlines, each once."""
-    before, overdue = service.remind_actions(UnitOfWork(), region_config(), as_of)
-    return {"action_reminders": before, "actions_overdue": overdue}
 
 
 @task(name="record-minutes-sheet", cache_policy=NO_CACHE)

@@ -16,22 +16,25 @@ from datetime import date, timedelta
 
 import pandas as pd
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from clm.calendar import is_working_day, working_days_before
+from clm.calendar import is_working_day
 from clm.clock import dutch_date
 from clm.config import RegionConfig, Role
 from clm.db import UnitOfWork
+from clm.deadlines import DeadlineKind, Subject
 from clm.dossier import record_event
 from clm.errors import InputProblem, InvalidInput
 from clm.inputs import ascii_digits, required_text
 from clm.meetings import cycle_year, next_meeting_month
-from clm.models import Admission, JudgedScore, Meeting, Provider
+from clm.models import Admission, Deadline, JudgedScore, Meeting, Provider
 from clm.notify import mail_with_event
 from clm.services.classification import (
     ReferencePeriod,
     compute_classification,
     store_classification,
 )
+from clm.services.deadlines import KindRules, close_deadlines, set_deadline, sweep
 from clm.services.judged import JudgedInput, record_judged_scores
 from clm.services.meetings import prepare_month
 
@@ -180,15 +183,24 @@ def register_application(uow: UnitOfWork, cfg: RegionConfig, app: Application, a
         session.add(provider)
         session.flush()
         deadline = assessment_deadline(cfg, app.applied_on)
-        session.add(
-            Admission(
-                provider_id=provider.id,
-                applied_on=app.applied_on,
-                deadline=deadline,
-                checklist=checklist,
-                status="pending",
-                reminders=[],
-            )
+        admission = Admission(
+            provider_id=provider.id,
+            applied_on=app.applied_on,
+            deadline=deadline,
+            checklist=checklist,
+            status="pending",
+        )
+        session.add(admission)
+        session.flush()
+        set_deadline(
+            session,
+            DeadlineKind.ADMISSION,
+            Subject.ADMISSION,
+            admission.id,
+            deadline,
+            provider_id=provider.id,
+            owner=Role.CONTRACT_ADMINISTRATION.value,
+            remind_before=cfg.admission.reminder_working_days,
         )
         record_event(
             session,
@@ -295,6 +307,7 @@ def decide(
                 title="Motivering ontbreekt",
             )
         admission.status, admission.decided_on = outcome, as_of
+        close_deadlines(session, Subject.ADMISSION, [admission.id], as_of)
         admission.decided_by, admission.decision_remark = decided_by, remark.strip()
         provider.active = admitted
         in_time = as_of <= admission.deadline
@@ -366,68 +379,90 @@ def decide(
     }
 
 
+def _admission_subject(session: Session, deadline: Deadline) -> tuple[Admission, Provider] | None:
+    admission = session.get(Admission, deadline.subject_id)
+    if admission is None or admission.status != "pending":
+        return None
+    return admission, session.get(Provider, admission.provider_id)
+
+
+def _admission_reminder(
+    session: Session,
+    cfg: RegionConfig,
+    _deadline: Deadline,
+    subject: tuple[Admission, Provider],
+    offset: int,
+    as_of: date,
+) -> None:
+    """A reminder to contract administration ``offset`` working days before the term."""
+    admission, provider = subject
+    mail_with_event(
+        session,
+        cfg,
+        key=f"admission:{provider.code}:reminder:{offset}",
+        template="admission_reminder",
+        context={
+            "provider": provider,
+            "admission": admission,
+            "region": cfg.region,
+            "overdue": False,
+        },
+        to=[s.email for s in cfg.staff_with_role(Role.CONTRACT_ADMINISTRATION)],
+        subject=f"Herinnering: besluit over aanmelding {provider.name} uiterlijk "
+        f"{dutch_date(admission.deadline)}",
+        provider_id=provider.id,
+        kind="toetreding-herinnering",
+        actor="daily-sweep",
+        as_of=as_of,
+        summary=f"Herinnering beoordeling aanmelding ({offset} werkdagen vóór de termijn)",
+    )
+
+
+def _admission_overdue(
+    session: Session,
+    cfg: RegionConfig,
+    _deadline: Deadline,
+    subject: tuple[Admission, Provider],
+    as_of: date,
+) -> bool:
+    """The six months passed without a decision: contract administration hears it once, the
+    contract manager and the functional administrator in copy."""
+    admission, provider = subject
+    manager = cfg.staff_by_key.get(provider.contract_manager)
+    admins = cfg.staff_with_role(Role.FUNCTIONAL_ADMINISTRATOR)
+    mail_with_event(
+        session,
+        cfg,
+        key=f"admission:{provider.code}:overdue",
+        template="admission_reminder",
+        context={
+            "provider": provider,
+            "admission": admission,
+            "region": cfg.region,
+            "overdue": True,
+        },
+        to=[s.email for s in cfg.staff_with_role(Role.CONTRACT_ADMINISTRATION)],
+        cc=[m.email for m in [manager, *admins] if m],
+        subject=f"Termijn verstreken: aanmelding {provider.name}",
+        provider_id=provider.id,
+        kind="toetreding-termijn-verstreken",
+        actor="daily-sweep",
+        as_of=as_of,
+        summary="Beoordelingstermijn van de aanmelding verstreken "
+        f"({dutch_date(admission.deadline)})",
+    )
+    return True
+
+
+ADMISSION_RULES = KindRules(
+    load=_admission_subject, remind=_admission_reminder, lapse=_admission_overdue
+)
+
+
 def remind_admissions(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> tuple[int, int]:
     """Pending applications: a reminder to contract administration at each configured number
     of working days before the deadline (one mail when several fall due at once), and one
     notice when the deadline has passed. Returns (reminders, overdue notices)."""
-    reminders = overdue = 0
-    admin = [s.email for s in cfg.staff_with_role(Role.CONTRACT_ADMINISTRATION)]
-    with uow:
-        session = uow.session
-        rows = session.execute(
-            select(Admission, Provider)
-            .join(Provider, Provider.id == Admission.provider_id)
-            .where(Admission.status == "pending", Admission.overdue_sent_on.is_(None))
-        ).all()
-        for admission, provider in rows:
-            context = {"provider": provider, "admission": admission, "region": cfg.region}
-            if as_of > admission.deadline:
-                manager = cfg.staff_by_key.get(provider.contract_manager)
-                admins = cfg.staff_with_role(Role.FUNCTIONAL_ADMINISTRATOR)
-                mail_with_event(
-                    session,
-                    cfg,
-                    key=f"admission:{provider.code}:overdue",
-                    template="admission_reminder",
-                    context={**context, "overdue": True},
-                    to=admin,
-                    cc=[m.email for m in [manager, *admins] if m],
-                    subject=f"Termijn verstreken: aanmelding {provider.name}",
-                    provider_id=provider.id,
-                    kind="toetreding-termijn-verstreken",
-                    actor="daily-sweep",
-                    as_of=as_of,
-                    summary="Beoordelingstermijn van de aanmelding verstreken "
-                    f"({dutch_date(admission.deadline)})",
-                )
-                admission.overdue_sent_on = as_of
-                overdue += 1
-                continue
-            due = [
-                n
-                for n in cfg.admission.reminder_working_days
-                if n not in admission.reminders
-                and as_of >= working_days_before(admission.deadline, n, cfg.calendar)
-            ]
-            if not due:
-                continue
-            n = min(due)  # catching up: the nearest term only, one mail
-            mail_with_event(
-                session,
-                cfg,
-                key=f"admission:{provider.code}:reminder:{n}",
-                template="admission_reminder",
-                context={**context, "overdue": False},
-                to=admin,
-                subject=f"Herinnering: besluit over aanmelding {provider.name} uiterlijk "
-                f"{dutch_date(admission.deadline)}",
-                provider_id=provider.id,
-                kind="toetreding-herinnering",
-                actor="daily-sweep",
-                as_of=as_of,
-                summary=f"Herinnering beoordeling aanmelding ({n} werkdagen vóór de termijn)",
-            )
-            admission.reminders = sorted({*admission.reminders, *due})
-            reminders += 1
-        uow.commit()
-    return reminders, overdue
+    return sweep(uow, cfg, as_of, {DeadlineKind.ADMISSION: ADMISSION_RULES}).of(
+        DeadlineKind.ADMISSION
+    )

@@ -13,10 +13,12 @@ from sqlalchemy import delete, select
 from clm.config import RegionConfig
 from clm.datasheet import parse_data_sheet
 from clm.db import UnitOfWork
+from clm.deadlines import DeadlineKind, Subject
 from clm.dossier import record_event
 from clm.errors import InvalidInput
 from clm.models import IntakeFile, KpiValue, Meeting, Provider
 from clm.services.common import inside_intake, provider_ids
+from clm.services.deadlines import close_deadlines
 from clm.services.kpi_signals import raise_kpi_signals
 
 DATA_FOLDER = "gegevens"  # subfolder of the intake folder that the daily sweep watches
@@ -85,6 +87,7 @@ def take_in_data_sheet(
             )
         ):
             meeting.data_received_on = as_of
+            close_deadlines(session, Subject.MEETING, [meeting.id], as_of, [DeadlineKind.DATA])
         provider = session.get(Provider, provider_id)
         raise_kpi_signals(
             session, cfg, provider, sheet.quarter, sheet.values, as_of, "intake: gegevensblad"

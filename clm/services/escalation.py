@@ -10,16 +10,17 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, Float, cast, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from clm.calendar import working_days_before
 from clm.clock import REGION_TZ, dutch_month
 from clm.config import RegionConfig
 from clm.db import UnitOfWork
+from clm.deadlines import STEP_TERMS, DeadlineKind, Subject
 from clm.dossier import record_event
 from clm.errors import InputProblem, InvalidInput
 from clm.escalation import (
     APPROVAL_WINDOW_DAYS,
     EVIDENCE_LABELS,
     STEPS,
+    StepTerms,
     Termination,
     check_fine,
     check_move,
@@ -34,6 +35,7 @@ from clm.mail import Attachment
 from clm.models import (
     CategoryOverride,
     ClassificationRow,
+    Deadline,
     Declaration,
     DossierDocument,
     Escalation,
@@ -46,6 +48,14 @@ from clm.notify import mail_with_event
 from clm.pdf import html_to_pdf
 from clm.rendering import format_euro, render
 from clm.services.common import provider_by_code
+from clm.services.deadlines import (
+    WAIT,
+    KindRules,
+    close_deadlines,
+    set_deadline,
+    sweep,
+)
+from clm.services.deadlines import step_terms as deadline_terms
 from clm.signals import raise_signal
 
 TERM_LABELS = {
@@ -103,9 +113,8 @@ def _notice_of_default_passed(
             )
         ).all()
     )
-    due = [
-        date.fromisoformat(n.terms["recovery_due"]) for n in notices if n.terms.get("recovery_due")
-    ]
+    terms = [deadline_terms(session, n.id) for n in notices]
+    due = [t["recovery_due"] for t in terms if "recovery_due" in t]
     if any(d < as_of for d in due):
         return []
     why = (
@@ -433,6 +442,7 @@ def _take(
         )
     ):
         earlier.status = "superseded"
+        close_deadlines(session, Subject.ESCALATION_STEP, [earlier.id], as_of)
     terms = step_terms(
         step.step,
         as_of,
@@ -444,7 +454,7 @@ def _take(
     if step.step == 1:
         _raise_contact_frequency(session, cfg, provider, as_of, step.requested_by)
     step.taken_on = as_of
-    step.terms = {k: v.isoformat() for k, v in vars(terms).items() if v is not None}
+    _set_term_deadlines(session, cfg, step, provider, terms)
     escalation.current_step = step.step
     evidence = session.scalars(
         select(Evidence).where(Evidence.escalation_id == escalation.id)
@@ -561,79 +571,127 @@ def register_objection(
         return objection
 
 
+def _set_term_deadlines(
+    session: Session,
+    cfg: RegionConfig,
+    step: EscalationStep,
+    provider: Provider,
+    terms: StepTerms,
+) -> None:
+    """The step's terms as deadlines. The objection term is the provider's right, not an
+    obligation: it is kept (the objection check reads it) but never reminded or signalled;
+    the review of a plan is the contract manager's own term."""
+    days = cfg.escalation.reminder_working_days
+    for name, due in vars(terms).items():
+        if due is None:
+            continue
+        kind = DeadlineKind(name)
+        set_deadline(
+            session,
+            kind,
+            Subject.ESCALATION_STEP,
+            step.id,
+            due,
+            provider_id=provider.id,
+            owner=provider.contract_manager if kind == DeadlineKind.REVIEW else "provider",
+            remind_before=[] if kind == DeadlineKind.OBJECTION else [days],
+        )
+
+
+def _step_subject(session: Session, deadline: Deadline) -> object:
+    step = session.get(EscalationStep, deadline.subject_id)
+    escalation = session.get(Escalation, step.escalation_id) if step else None
+    if step is None or escalation is None or escalation.status != "open":
+        return None
+    if step.status == "suspended":
+        return WAIT  # an objection holds the measure; it may stand again
+    if step.status != "active":
+        return None
+    return step, session.get(Provider, escalation.provider_id)
+
+
+def _term_reminder(
+    session: Session,
+    cfg: RegionConfig,
+    deadline: Deadline,
+    subject: tuple[EscalationStep, Provider],
+    _offset: int,
+    as_of: date,
+) -> None:
+    step, provider = subject
+    name, due = deadline.kind, deadline.due_on
+    region_term = name == DeadlineKind.REVIEW  # the region's own work: to the manager
+    manager = cfg.staff_by_key.get(provider.contract_manager)
+    label = TERM_LABELS[name]
+    mail_with_event(
+        session,
+        cfg,
+        key=f"escalation-step:{step.id}:{name}:reminder",
+        template="escalation_reminder",
+        context={
+            "provider": provider,
+            "step": step,
+            "info": STEPS[step.step],
+            "label": label,
+            "due": due,
+            "region": cfg.region,
+            "manager": manager,
+            "to_staff": region_term,
+        },
+        to=[manager.email]
+        if region_term and manager
+        else [provider.board_email or provider.contact_email],
+        cc=[] if region_term else [provider.contact_email],
+        provider_id=provider.id,
+        subject=f"Herinnering: termijn {label} {due:%d-%m-%Y}",
+        kind="herinnering",
+        actor="daily-sweep",
+        as_of=as_of,
+        summary=f"Herinnering termijn {label} (trede {step.step}), uiterlijk {due:%d-%m-%Y}",
+    )
+
+
+def _term_passed(
+    session: Session,
+    cfg: RegionConfig,
+    deadline: Deadline,
+    subject: tuple[EscalationStep, Provider],
+    as_of: date,
+) -> bool:
+    """A provider's term passed: one signal. The region's review and the provider's right
+    to object raise none."""
+    if deadline.kind in (DeadlineKind.REVIEW, DeadlineKind.OBJECTION):
+        return True
+    step, provider = subject
+    label = TERM_LABELS[deadline.kind]
+    raise_signal(
+        session,
+        cfg,
+        key=f"escalation-step:{step.id}:{deadline.kind}:signal",
+        provider=provider,
+        kind="timeliness",
+        source="daily-sweep: escalatie",
+        description=f"Termijn {label} bij trede {step.step} verstreken "
+        f"({deadline.due_on:%d-%m-%Y})",
+        as_of=as_of,
+        subject=f"Signaal: termijn {label} {provider.name} verstreken",
+    )
+    return True
+
+
+TERM_RULES = KindRules(load=_step_subject, remind=_term_reminder, lapse=_term_passed)
+STEP_TERM_RULES = {kind: TERM_RULES for kind in STEP_TERMS}
+
+
 def sweep_escalation_terms(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> tuple[int, int]:
     """Before each term of an active step a reminder, after it a signal; each once.
     Returns (reminders, signals) sent now."""
-    reminders = signals = 0
-    with uow:
-        session = uow.session
-        rows = session.execute(
-            select(EscalationStep, Escalation, Provider)
-            .join(Escalation, Escalation.id == EscalationStep.escalation_id)
-            .join(Provider, Provider.id == Escalation.provider_id)
-            .where(EscalationStep.status == "active", Escalation.status == "open")
-        ).all()
-        for step, _escalation, provider in rows:
-            manager = cfg.staff_by_key.get(provider.contract_manager)
-            sent = dict(step.reminders)
-            for name, iso in step.terms.items():
-                if name == "objection_due":
-                    continue  # the provider's right, not an obligation: nothing to chase
-                region_term = name == "review_due"  # the region's own work: no signal
-                due = date.fromisoformat(iso)
-                before = (
-                    working_days_before(due, cfg.escalation.reminder_working_days, cfg.calendar)
-                    if cfg.escalation.reminder_working_days
-                    else due
-                )
-                label = TERM_LABELS[name]
-                if as_of > due and f"{name}:signal" not in sent and not region_term:
-                    raise_signal(
-                        session,
-                        cfg,
-                        key=f"escalation-step:{step.id}:{name}:signal",
-                        provider=provider,
-                        kind="timeliness",
-                        source="daily-sweep: escalatie",
-                        description=f"Termijn {label} bij trede {step.step} verstreken "
-                        f"({due:%d-%m-%Y})",
-                        as_of=as_of,
-                        subject=f"Signaal: termijn {label} {provider.name} verstreken",
-                    )
-                    sent[f"{name}:signal"] = as_of.isoformat()
-                    signals += 1
-                elif before <= as_of <= due and f"{name}:reminder" not in sent:
-                    mail_with_event(
-                        session,
-                        cfg,
-                        key=f"escalation-step:{step.id}:{name}:reminder",
-                        template="escalation_reminder",
-                        context={
-                            "provider": provider,
-                            "step": step,
-                            "info": STEPS[step.step],
-                            "label": label,
-                            "due": due,
-                            "region": cfg.region,
-                            "manager": manager,
-                            "to_staff": region_term,
-                        },
-                        to=[manager.email]
-                        if region_term and manager
-                        else [provider.board_email or provider.contact_email],
-                        cc=[] if region_term else [provider.contact_email],
-                        provider_id=provider.id,
-                        subject=f"Herinnering: termijn {label} {due:%d-%m-%Y}",
-                        kind="herinnering",
-                        actor="daily-sweep",
-                        as_of=as_of,
-                        summary=f"Herinnering termijn {label} (trede {step.step}), uiterlijk "
-                        f"{due:%d-%m-%Y}",
-                    )
-                    sent[f"{name}:reminder"] = as_of.isoformat()
-                    reminders += 1
-            step.reminders = sent
-        uow.commit()
+    count = sweep(uow, cfg, as_of, STEP_TERM_RULES)
+    reminders, _ = count.of(*STEP_TERMS)
+    # the lapse of a review or objection term is silent: only signals are counted
+    signals = sum(
+        n for k, n in count.lapsed.items() if k not in (DeadlineKind.REVIEW, DeadlineKind.OBJECTION)
+    )
     return reminders, signals
 
 
@@ -652,6 +710,10 @@ def close_escalation(
         if escalation is None:
             return False
         escalation.status, escalation.closed_on, escalation.close_reason = ("closed", as_of, reason)
+        steps = session.scalars(
+            select(EscalationStep.id).where(EscalationStep.escalation_id == escalation.id)
+        ).all()
+        close_deadlines(session, Subject.ESCALATION_STEP, steps, as_of)
         record_event(
             session,
             key=f"escalation:{escalation.id}:closed",

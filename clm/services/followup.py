@@ -13,14 +13,16 @@ from sqlalchemy.orm import Session
 from clm.calendar import add_working_days
 from clm.config import RegionConfig
 from clm.db import UnitOfWork
+from clm.deadlines import DeadlineKind
 from clm.inputs import visible
 from clm.kpis import VALUE_COLUMNS, benchmark, misses_norm, quarter_year
 from clm.mail import Attachment
 from clm.meetings import previous_quarter, quarter_label
-from clm.models import KpiValue, Meeting, Provider
+from clm.models import Deadline, KpiValue, Meeting, Provider
 from clm.notify import mail_with_event
 from clm.pdf import html_to_pdf
 from clm.rendering import format_number, render
+from clm.services.deadlines import KindRules, sweep
 from clm.services.meetings import meeting_context, meeting_day, region_copy
 from clm.signals import raise_signal
 
@@ -209,73 +211,86 @@ def _send_final_agenda(
     return int(added)
 
 
+def _data_subject(session: Session, deadline: Deadline) -> tuple[Meeting, Provider] | None:
+    meeting = session.get(Meeting, deadline.subject_id)
+    if meeting is None or meeting.status != "planned" or meeting.data_received_on is not None:
+        return None
+    return meeting, session.get(Provider, meeting.provider_id)
+
+
+def _data_new_term(cfg: RegionConfig, as_of: date) -> date:
+    assert cfg.meetings is not None
+    return add_working_days(as_of, cfg.meetings.reminder_grace_working_days, cfg.calendar)
+
+
+def _data_reminder(
+    session: Session,
+    cfg: RegionConfig,
+    deadline: Deadline,
+    subject: tuple[Meeting, Provider],
+    _offset: int,
+    as_of: date,
+) -> None:
+    """Data not delivered by its deadline: one reminder with a last term."""
+    meeting, provider = subject
+    context = meeting_context(session, cfg, meeting, provider, final=False)
+    context["new_deadline"] = _data_new_term(cfg, as_of)
+    manager = cfg.staff_by_key.get(meeting.contract_manager)
+    mail_with_event(
+        session,
+        cfg,
+        key=f"meeting:{meeting.meeting_month:%Y-%m}:{provider.code}:data-reminder",
+        template="data_reminder",
+        context=context,
+        to=[provider.contact_email],
+        cc=[manager.email] if manager else [],
+        subject=f"Herinnering: gegevens {quarter_label(meeting.quarter)} voor het "
+        "contractvoortgangsgesprek",
+        provider_id=provider.id,
+        kind="herinnering",
+        actor="daily-sweep",
+        as_of=as_of,
+        summary=f"Herinnering gegevens {meeting.quarter} verstuurd "
+        f"(termijn was {meeting.data_deadline:%d-%m-%Y})",
+    )
+
+
+def _data_signal(
+    session: Session,
+    cfg: RegionConfig,
+    deadline: Deadline,
+    subject: tuple[Meeting, Provider],
+    as_of: date,
+) -> bool:
+    """Still nothing after the last term: one signal to the contract manager."""
+    meeting, provider = subject
+    raise_signal(
+        session,
+        cfg,
+        key=f"meeting:{meeting.meeting_month:%Y-%m}:{provider.code}:data-signal",
+        provider=provider,
+        kind="timeliness",
+        source="daily-sweep: gegevens",
+        description=(
+            f"Gegevens {meeting.quarter} niet aangeleverd: termijn "
+            f"{deadline.first_due_on:%d-%m-%Y}, herinnering {deadline.reminded_on:%d-%m-%Y}"
+        ),
+        as_of=as_of,
+        subject=f"Signaal: {provider.name} heeft gegevens {meeting.quarter} niet aangeleverd",
+    )
+    return True
+
+
+DATA_RULES = KindRules(
+    load=_data_subject, remind=_data_reminder, lapse=_data_signal, last_chance=_data_new_term
+)
+
+
 def remind_missing_data(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> tuple[int, int]:
     """Data not delivered after its deadline: one reminder; still nothing after the grace
     period counted from the day the reminder went out: one signal to the contract manager.
 
-    Returns (reminders, signals) sent now.
-    """
+    Returns (reminders, signals) sent now."""
     assert cfg.meetings is not None
-    grace = cfg.meetings.reminder_grace_working_days
-    reminders = signals = 0
-    staff = cfg.staff_by_key
-    with uow:
-        session = uow.session
-        open_rows = session.execute(
-            select(Meeting, Provider)
-            .join(Provider, Provider.id == Meeting.provider_id)
-            .where(
-                Meeting.status == "planned",
-                Meeting.data_received_on.is_(None),
-                Meeting.data_deadline < as_of,
-                Meeting.data_signal_on.is_(None),
-            )
-            .order_by(Meeting.id)
-        ).all()
-        for meeting, provider in open_rows:
-            base = f"meeting:{meeting.meeting_month:%Y-%m}:{provider.code}"
-            context = meeting_context(session, cfg, meeting, provider, final=False)
-            if meeting.data_reminder_sent_on is None:
-                context["new_deadline"] = add_working_days(as_of, grace, cfg.calendar)
-                manager = staff.get(meeting.contract_manager)
-                mail_with_event(
-                    session,
-                    cfg,
-                    key=f"{base}:data-reminder",
-                    template="data_reminder",
-                    context=context,
-                    to=[provider.contact_email],
-                    cc=[manager.email] if manager else [],
-                    subject=f"Herinnering: gegevens {quarter_label(meeting.quarter)} voor het "
-                    "contractvoortgangsgesprek",
-                    provider_id=provider.id,
-                    kind="herinnering",
-                    actor="daily-sweep",
-                    as_of=as_of,
-                    summary=f"Herinnering gegevens {meeting.quarter} verstuurd "
-                    f"(termijn was {meeting.data_deadline:%d-%m-%Y})",
-                )
-                meeting.data_reminder_sent_on = as_of
-                reminders += 1
-            elif add_working_days(meeting.data_reminder_sent_on, grace, cfg.calendar) < as_of:
-                description = (
-                    f"Gegevens {meeting.quarter} niet aangeleverd: termijn "
-                    f"{meeting.data_deadline:%d-%m-%Y}, herinnering "
-                    f"{meeting.data_reminder_sent_on:%d-%m-%Y}"
-                )
-                raise_signal(
-                    session,
-                    cfg,
-                    key=f"{base}:data-signal",
-                    provider=provider,
-                    kind="timeliness",
-                    source="daily-sweep: gegevens",
-                    description=description,
-                    as_of=as_of,
-                    subject=f"Signaal: {provider.name} heeft gegevens "
-                    f"{meeting.quarter} niet aangeleverd",
-                )
-                meeting.data_signal_on = as_of
-                signals += 1
-        uow.commit()
-    return reminders, signals
+    count = sweep(uow, cfg, as_of, {DeadlineKind.DATA: DATA_RULES})
+    return count.of(DeadlineKind.DATA)

@@ -29,6 +29,7 @@ from clm.models import ActionItem, GroupMeeting, GroupTopic, Provider, Signal
 from clm.notify import KnownKeys, mail_with_event
 from clm.pdf import html_to_pdf
 from clm.rendering import render
+from clm.services.actions import drop_action_deadlines, set_action_deadlines
 from clm.services.meetings import as_utc, meeting_day
 from clm.services.signals import KINDS
 
@@ -402,13 +403,15 @@ def record_report(
                 "er zijn al actiepunten afgerond",
                 title="Verslag niet meer te wijzigen",
             )
+        drop_action_deadlines(session, existing)
         for old in existing:
             session.delete(old)
         session.flush()
+        added = []
         for number, action in enumerate(actions, 1):
             holder = providers.get(action.holder)
             staff = cfg.staff_by_key.get(action.holder)
-            session.add(
+            added.append(
                 ActionItem(
                     group_meeting_id=meeting.id,
                     provider_id=holder.id if holder else None,
@@ -421,6 +424,9 @@ def record_report(
                     deadline=action.deadline,
                 )
             )
+        session.add_all(added)
+        session.flush()
+        set_action_deadlines(session, cfg, added)
         meeting.report = {**report, "digest": digest}
         meeting.framework_change = report["framework_change"]
         meeting.report_recorded_on, meeting.status = as_of, "held"

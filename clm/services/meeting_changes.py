@@ -12,13 +12,21 @@ from sqlalchemy.orm import Session
 from clm.clock import REGION_TZ
 from clm.config import RegionConfig
 from clm.db import UnitOfWork
+from clm.deadlines import Subject
 from clm.dossier import record_event
 from clm.errors import InvalidInput
 from clm.meetings import optional_roles
 from clm.models import AgendaPoint, AttendeeRequest, Meeting, Provider
 from clm.notify import mail_with_event
 from clm.services.common import provider_by_code
-from clm.services.meetings import as_utc, invite, meeting_context, region_copy
+from clm.services.deadlines import close_deadlines
+from clm.services.meetings import (
+    as_utc,
+    invite,
+    meeting_context,
+    region_copy,
+    set_meeting_deadlines,
+)
 
 
 def find_meeting(session: Session, provider_code: str, month: date) -> tuple[Meeting, Provider]:
@@ -117,6 +125,7 @@ def move_meeting(
         meeting.starts_at, meeting.ends_at = start, end
         meeting.location, meeting.location_url = place, known.get(place, meeting.location_url)
         meeting.sequence += 1
+        set_meeting_deadlines(session, cfg, meeting)  # the minutes' two weeks move along
         local = start.astimezone(REGION_TZ)
         _notify(
             session,
@@ -149,6 +158,7 @@ def cancel_meeting(
             return False
         meeting.status = "cancelled"
         meeting.sequence += 1
+        close_deadlines(session, Subject.MEETING, [meeting.id], as_of)
         _notify(
             session,
             cfg,

@@ -16,6 +16,7 @@ from clm.clock import REGION_TZ
 from clm.config import ROLE_LABELS, RegionConfig
 from clm.datasheet import data_sheet_template
 from clm.db import UnitOfWork
+from clm.deadlines import DeadlineKind, Subject
 from clm.ics import meeting_invite, meeting_uid
 from clm.inputs import visible
 from clm.kpis import quarter_year
@@ -29,6 +30,7 @@ from clm.meetings import (
     quarter_discussed,
     quarter_label,
 )
+from clm.minutes import minutes_due
 from clm.models import (
     ActionItem,
     AgendaPoint,
@@ -39,6 +41,7 @@ from clm.models import (
     Signal,
 )
 from clm.notify import KnownKeys, mail_with_event
+from clm.services.deadlines import set_deadline
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -52,6 +55,29 @@ def as_utc(moment: datetime) -> datetime:
 def meeting_day(meeting: Meeting | GroupMeeting) -> date:
     """The date of a meeting as the region sees it (Europe/Amsterdam)."""
     return as_utc(meeting.starts_at).astimezone(REGION_TZ).date()
+
+
+def set_meeting_deadlines(session: Session, cfg: RegionConfig, meeting: Meeting) -> None:
+    """The meeting's terms as deadlines: the provider's data, and the minutes shared within
+    two weeks of the meeting (the support officer's). Moving the meeting moves the second."""
+    set_deadline(
+        session,
+        DeadlineKind.DATA,
+        Subject.MEETING,
+        meeting.id,
+        meeting.data_deadline,
+        provider_id=meeting.provider_id,
+        owner="provider",
+    )
+    set_deadline(
+        session,
+        DeadlineKind.MINUTES_SHARED,
+        Subject.MEETING,
+        meeting.id,
+        minutes_due(meeting_day(meeting), cfg.minutes),
+        provider_id=meeting.provider_id,
+        owner=meeting.support_officer,
+    )
 
 
 @dataclass
@@ -166,6 +192,7 @@ def prepare_month(
             try:
                 session.add(meeting)
                 session.flush()
+                set_meeting_deadlines(session, cfg, meeting)
                 sent = _send_data_request(session, cfg, meeting, provider, as_of, known)
                 uow.commit()
             except Exception as exc:  # noqa: BLE001 - one provider never stops the month

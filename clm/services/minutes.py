@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from clm.calendar import add_working_days, working_days_before
-from clm.clock import REGION_TZ, dutch_date
+from clm.clock import REGION_TZ
 from clm.config import RegionConfig
 from clm.db import UnitOfWork
+from clm.deadlines import DeadlineKind, Subject
 from clm.dossier import record_event
 from clm.errors import InputProblem, InvalidInput
 from clm.mail import Attachment
@@ -20,19 +20,20 @@ from clm.minutes import MinutesDraft, check_minutes, minutes_due, reaction_deadl
 from clm.minutes_sheet import minutes_template, parse_minutes_sheet
 from clm.models import (
     ActionItem,
+    Deadline,
     DossierDocument,
     DossierEvent,
-    GroupMeeting,
     Meeting,
     Minutes,
     MinutesReaction,
     MinutesVersion,
     Provider,
-    Signal,
 )
-from clm.notify import KnownKeys, mail_with_event
+from clm.notify import mail_with_event
 from clm.pdf import html_to_pdf
 from clm.rendering import render
+from clm.services.actions import drop_action_deadlines, set_action_deadlines
+from clm.services.deadlines import KindRules, close_deadlines, set_deadline, sweep
 from clm.services.meeting_changes import find_meeting
 from clm.services.meetings import as_utc, meeting_day, region_copy
 from clm.signals import raise_signal
@@ -108,9 +109,15 @@ def record_minutes(
         minutes.recorded_by, minutes.recorded_on = recorded_by, as_of
         # a new record replaces the meeting's actions (closed ones are recorded anew too,
         # which can only happen while the provider's comments are open)
+        replaced = session.scalars(
+            select(ActionItem).where(ActionItem.meeting_id == meeting.id)
+        ).all()
+        drop_action_deadlines(session, replaced)
         session.execute(delete(ActionItem).where(ActionItem.meeting_id == meeting.id))
         session.flush()
         session.add_all(actions)
+        session.flush()
+        set_action_deadlines(session, cfg, actions)
         drafts = session.scalar(
             select(func.count())
             .select_from(DossierEvent)
@@ -206,6 +213,18 @@ def release_minutes(
             minutes.reaction_due = reaction_deadline(as_of, cfg.minutes, cfg.calendar)
         minutes.first_sent_on = minutes.first_sent_on or as_of
         minutes.status, minutes.open_comments = "sent", False
+        close_deadlines(
+            session, Subject.MEETING, [meeting.id], as_of, [DeadlineKind.MINUTES_SHARED]
+        )
+        set_deadline(
+            session,
+            DeadlineKind.REACTION,
+            Subject.MINUTES,
+            minutes.id,
+            minutes.reaction_due,
+            provider_id=provider.id,
+            owner="provider",
+        )
         label = f"versie {minutes.version}" + (" (herzien)" if revision else "")
         context = _context(session, cfg, meeting, provider, minutes, label)
         pdf = _pdf(context)
@@ -317,6 +336,7 @@ def _finalise(
     actor: str,
 ) -> None:
     minutes.status, minutes.finalised_on = "final", as_of
+    close_deadlines(session, Subject.MINUTES, [minutes.id], as_of, [DeadlineKind.REACTION])
     context = _context(session, cfg, meeting, provider, minutes, "definitief")
     pdf = _pdf(context)
     key = f"minutes:{meeting.uid}:final"
@@ -359,83 +379,101 @@ def _finalise(
     )
 
 
+def _reaction_subject(
+    session: Session, deadline: Deadline
+) -> tuple[Minutes, Meeting, Provider] | None:
+    minutes = session.get(Minutes, deadline.subject_id)
+    if minutes is None or minutes.status != "sent":
+        return None
+    meeting = session.get(Meeting, minutes.meeting_id)
+    return minutes, meeting, session.get(Provider, meeting.provider_id)
+
+
+def _reaction_week_over(
+    session: Session,
+    cfg: RegionConfig,
+    _deadline: Deadline,
+    subject: tuple[Minutes, Meeting, Provider],
+    as_of: date,
+) -> bool:
+    """The reaction week passed: without open comments the minutes become final (and, when
+    the region wants it, no reaction at all is a signal); open comments wait for staff."""
+    minutes, meeting, provider = subject
+    if minutes.open_comments:
+        return False
+    reacted = session.scalar(
+        select(MinutesReaction.id).where(MinutesReaction.minutes_id == minutes.id)
+    )
+    if cfg.minutes.signal_missing_reaction and reacted is None:
+        raise_signal(
+            session,
+            cfg,
+            key=f"minutes-noreaction:{meeting.uid}",
+            provider=provider,
+            kind="timeliness",
+            source="daily-sweep: verslag",
+            as_of=as_of,
+            description=f"Geen reactie op het verslag van het gesprek van "
+            f"{meeting_day(meeting):%d-%m-%Y} (termijn {minutes.reaction_due:%d-%m-%Y})",
+            subject=f"Signaal: geen reactie van {provider.name} op het verslag",
+        )
+    _finalise(session, cfg, minutes, meeting, provider, as_of, "daily-sweep")
+    return True
+
+
+REACTION_RULES = KindRules(load=_reaction_subject, lapse=_reaction_week_over)
+
+
 def finalise_due_minutes(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> int:
     """Minutes whose reaction term passed without open comments become final."""
-    done = 0
-    with uow:
-        session = uow.session
-        rows = session.execute(
-            select(Minutes, Meeting, Provider)
-            .join(Meeting, Meeting.id == Minutes.meeting_id)
-            .join(Provider, Provider.id == Meeting.provider_id)
-            .where(
-                Minutes.status == "sent",
-                Minutes.open_comments.is_(False),
-                Minutes.reaction_due < as_of,
-            )
-        ).all()
-        for minutes, meeting, provider in rows:
-            reacted = session.scalar(
-                select(MinutesReaction.id).where(MinutesReaction.minutes_id == minutes.id)
-            )
-            if cfg.minutes.signal_missing_reaction and reacted is None:
-                raise_signal(
-                    session,
-                    cfg,
-                    key=f"minutes-noreaction:{meeting.uid}",
-                    provider=provider,
-                    kind="timeliness",
-                    source="daily-sweep: verslag",
-                    as_of=as_of,
-                    description=f"Geen reactie op het verslag van het gesprek van "
-                    f"{meeting_day(meeting):%d-%m-%Y} (termijn {minutes.reaction_due:%d-%m-%Y})",
-                    subject=f"Signaal: geen reactie van {provider.name} op het verslag",
-                )
-            _finalise(session, cfg, minutes, meeting, provider, as_of, "daily-sweep")
-            done += 1
-        uow.commit()
-    return done
+    return sweep(uow, cfg, as_of, {DeadlineKind.REACTION: REACTION_RULES}).of(
+        DeadlineKind.REACTION
+    )[1]
+
+
+def _shared_subject(session: Session, deadline: Deadline) -> tuple[Meeting, Provider] | None:
+    meeting = session.get(Meeting, deadline.subject_id)
+    if meeting is None or meeting.status != "planned":
+        return None
+    sent = session.scalar(select(Minutes.first_sent_on).where(Minutes.meeting_id == meeting.id))
+    return None if sent is not None else (meeting, session.get(Provider, meeting.provider_id))
+
+
+def _minutes_late(
+    session: Session,
+    cfg: RegionConfig,
+    deadline: Deadline,
+    subject: tuple[Meeting, Provider],
+    as_of: date,
+) -> bool:
+    """Minutes not shared within two weeks (seed 004): one signal to the contract manager."""
+    meeting, provider = subject
+    raise_signal(
+        session,
+        cfg,
+        key=f"minutes-late:{meeting.uid}",
+        provider=provider,
+        kind="timeliness",
+        source="daily-sweep: verslag",
+        description=(
+            f"Verslag van het gesprek van {meeting_day(meeting):%d-%m-%Y} niet gedeeld binnen "
+            f"{cfg.minutes.share_within_days} dagen (uiterlijk {deadline.due_on:%d-%m-%Y})"
+        ),
+        as_of=as_of,
+        subject=f"Signaal: verslag {provider.name} te laat",
+    )
+    return True
+
+
+MINUTES_SHARED_RULES = KindRules(load=_shared_subject, lapse=_minutes_late)
 
 
 def signal_late_minutes(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> int:
     """A held meeting whose minutes were not shared within two weeks (seed 004): one signal
     to the contract manager, the day after the last day."""
-    count = 0
-    with uow:
-        session = uow.session
-        signalled = set(
-            session.scalars(select(Signal.key).where(Signal.key.startswith("minutes-late:")))
-        )
-        rows = session.execute(
-            select(Meeting, Provider)
-            .join(Provider, Provider.id == Meeting.provider_id)
-            .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
-            .where(Meeting.status == "planned", Minutes.first_sent_on.is_(None))
-        ).all()
-        for meeting, provider in rows:
-            day = meeting_day(meeting)
-            due = minutes_due(day, cfg.minutes)
-            key = f"minutes-late:{meeting.uid}"
-            if day >= as_of or due >= as_of or key in signalled:
-                continue
-            description = (
-                f"Verslag van het gesprek van {day:%d-%m-%Y} niet gedeeld binnen "
-                f"{cfg.minutes.share_within_days} dagen (uiterlijk {due:%d-%m-%Y})"
-            )
-            raise_signal(
-                session,
-                cfg,
-                key=key,
-                provider=provider,
-                kind="timeliness",
-                source="daily-sweep: verslag",
-                description=description,
-                as_of=as_of,
-                subject=f"Signaal: verslag {provider.name} te laat",
-            )
-            count += 1
-        uow.commit()
-    return count
+    return sweep(uow, cfg, as_of, {DeadlineKind.MINUTES_SHARED: MINUTES_SHARED_RULES}).of(
+        DeadlineKind.MINUTES_SHARED
+    )[1]
 
 
 def send_copy(
@@ -491,153 +529,6 @@ def send_copy(
         )
         uow.commit()
         return kind if added else "unchanged"
-
-
-def remind_actions(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> tuple[int, int]:
-    """Owners of open actions: a reminder some working days before the deadline and one when
-    it has passed, each once; an overdue action of the provider is also a signal."""
-    before = overdue = 0
-    days = cfg.minutes.action_reminder_working_days
-    # A reminder is due once as_of reaches the day `days` working days before the deadline,
-    # so no deadline after this horizon (a week's slack for days off) can need anything today;
-    # the database leaves the far future out instead of handing every open action over.
-    horizon = add_working_days(as_of, days, cfg.calendar) + timedelta(days=7)
-    with uow:
-        session = uow.session
-        rows = session.execute(
-            select(ActionItem, Provider)
-            .outerjoin(Provider, Provider.id == ActionItem.provider_id)
-            .where(
-                ActionItem.status == "open",
-                ActionItem.overdue_sent_on.is_(None),
-                ActionItem.deadline <= horizon,
-                or_(ActionItem.reminder_sent_on.is_(None), ActionItem.deadline < as_of),
-            )
-        ).all()
-        known = KnownKeys.load(session, "action:")
-        group = KnownKeys.load(session, "group-action:")
-        known.outbox |= group.outbox
-        known.dossier |= group.dossier
-        for action, provider in rows:
-            base = action_key(action)
-            provider_id = provider.id if provider else None
-            context = {
-                "action": action,
-                "origin": action_origin(session, action, provider),
-                "region": cfg.region,
-            }
-            if as_of > action.deadline:
-                mail_with_event(
-                    session,
-                    cfg,
-                    key=f"{base}:overdue",
-                    template="action_overdue",
-                    context=context,
-                    to=[action.owner_email],
-                    provider_id=provider_id,
-                    subject=f"Actiepunt over de deadline: {action.description[:60]}",
-                    kind="actie-te-laat",
-                    actor="daily-sweep",
-                    as_of=as_of,
-                    summary=f"Actiepunt {action.agenda_item} over de deadline "
-                    f"({action.deadline:%d-%m-%Y}): {action.description}",
-                    known=known,
-                )
-                if action.owner_side == "provider" and provider is not None:
-                    raise_signal(
-                        session,
-                        cfg,
-                        key=f"{base}:signal",
-                        provider=provider,
-                        kind="timeliness",
-                        source="daily-sweep: actiepunt",
-                        as_of=as_of,
-                        description=f"Actiepunt van de aanbieder over de deadline "
-                        f"({action.deadline:%d-%m-%Y}): {action.description}",
-                        subject=f"Signaal: actiepunt {provider.name} over de deadline",
-                    )
-                action.overdue_sent_on = as_of
-                overdue += 1
-            elif action.reminder_sent_on is None and as_of >= _reminder_day(cfg, action):
-                mail_with_event(
-                    session,
-                    cfg,
-                    key=f"{base}:reminder",
-                    template="action_reminder",
-                    context=context,
-                    to=[action.owner_email],
-                    provider_id=provider_id,
-                    subject=f"Herinnering actiepunt, deadline {action.deadline:%d-%m-%Y}",
-                    kind="actie-herinnering",
-                    actor="daily-sweep",
-                    as_of=as_of,
-                    summary=f"Herinnering actiepunt {action.agenda_item} aan {action.owner_name}",
-                    known=known,
-                )
-                action.reminder_sent_on = as_of
-                before += 1
-        uow.commit()
-    return before, overdue
-
-
-def action_origin(session: Session, action: ActionItem, provider: Provider | None) -> str:
-    """Where the action was agreed, as a phrase for the reminder ('uit …')."""
-    if action.group_meeting_id is not None:
-        group = session.get(GroupMeeting, action.group_meeting_id)
-        return f"het groepsoverleg contractmanagement van {dutch_date(meeting_day(group))}"
-    return f"het contractvoortgangsgesprek met {provider.name if provider else ''}"
-
-
-def action_key(action: ActionItem) -> str:
-    """The key of an action's mails and events: by its meeting, individual or group."""
-    if action.group_meeting_id is not None:
-        return f"group-action:{action.group_meeting_id}:{action.number}"
-    return f"action:{action.meeting_id}:{action.number}"
-
-
-def _reminder_day(cfg: RegionConfig, action: ActionItem) -> date:
-    days = cfg.minutes.action_reminder_working_days
-    return working_days_before(action.deadline, days, cfg.calendar) if days else action.deadline
-
-
-def close_action(
-    uow: UnitOfWork,
-    provider_code: str,
-    month: date,
-    number: int,
-    remark: str,
-    closed_by: str,
-    as_of: date,
-) -> bool:
-    """Close an action with a remark; False if it was closed already."""
-    with uow:
-        session = uow.session
-        meeting, provider = find_meeting(session, provider_code, month)
-        action = session.scalar(
-            select(ActionItem).where(
-                ActionItem.meeting_id == meeting.id, ActionItem.number == number
-            )
-        )
-        if action is None:
-            raise InvalidInput.one(
-                "parameter number",
-                f"geen actiepunt {number} bij dit gesprek",
-                title="Onbekend actiepunt",
-            )
-        if action.status == "done":
-            return False
-        action.status, action.closed_on, action.close_remark = "done", as_of, remark
-        record_event(
-            session,
-            key=f"action:{action.meeting_id}:{number}:closed",
-            provider_id=provider.id,
-            kind="actie-afgerond",
-            actor=closed_by,
-            as_of=as_of,
-            summary=f"Actiepunt {action.agenda_item} afgerond: {remark}",
-        )
-        uow.commit()
-        return True
 
 
 def record_minutes_sheet(

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from clm.db import UnitOfWork
 from clm.models import EscalationStep, Provider
+from clm.services.deadlines import step_terms
 from flows.close_escalation import CloseEscalationInput, close_escalation
 from flows.daily_sweep import DailySweepInput, daily_sweep
 from flows.escalation import EscalationInput, escalation
@@ -44,8 +45,7 @@ def test_signal_step_two_and_the_sweep(demo: Path) -> None:
     )
     assert out["status"] == "active"
     with UnitOfWork() as uow:
-        step = uow.session.get(EscalationStep, out["step_id"])
-    assert "plan_due" in step.terms
+        assert "plan_due" in step_terms(uow.session, out["step_id"])
     sweep = daily_sweep(DailySweepInput(as_of=AS_OF))
     assert sweep["open_signals"] == 1
     table = artifact_markdown("open-signalen")
@@ -136,9 +136,7 @@ def test_from_signal_to_payment_suspension_with_approval(demo: Path) -> None:
     )
     answer_due = date(2027, 3, 25)  # 15 working days after 4 March
     with UnitOfWork() as uow:
-        assert uow.session.get(EscalationStep, first["step_id"]).terms == {
-            "answer_due": answer_due.isoformat()
-        }
+        assert step_terms(uow.session, first["step_id"]) == {"answer_due": answer_due}
     # the sweep: a reminder before the term, a signal after it, each once, also after a gap
     assert daily_sweep(DailySweepInput(as_of=date(2027, 3, 22)))["escalation_reminders"] == 1
     assert daily_sweep(DailySweepInput(as_of=date(2027, 3, 22)))["escalation_reminders"] == 0

@@ -24,6 +24,7 @@ from clm.models import (
     Signal,
 )
 from clm.services import escalation as svc
+from clm.services.deadlines import step_terms
 from tests.conftest import AS_OF, table_counts
 
 REASON = "Wachttijden ruim boven de norm, twee kwartalen op rij"
@@ -40,6 +41,12 @@ def _request(code: str, step: int, **kw) -> svc.StepRequest:  # noqa: ANN003
     return svc.StepRequest(
         provider_code=code, step=step, reason=REASON, requested_by="cm-jansen", **kw
     )
+
+
+def _terms(step_id: int) -> dict[str, str]:
+    """The step's terms as the deadlines table holds them, by name, as ISO dates."""
+    with UnitOfWork() as uow:
+        return {k: v.isoformat() for k, v in step_terms(uow.session, step_id).items()}
 
 
 def _step(step_id: int) -> EscalationStep:
@@ -63,7 +70,7 @@ def test_from_step_one_to_a_notice_of_default(cfg: RegionConfig, code: str) -> N
     )
     step = _step(first)
     assert step.status == "active"
-    assert step.terms == {"answer_due": "2027-01-18"}  # 15 working days over Christmas
+    assert _terms(step.id) == {"answer_due": "2027-01-18"}  # 15 working days over Christmas
     with UnitOfWork() as uow:
         letter = uow.session.scalar(
             select(OutboxMessage).where(OutboxMessage.key == f"escalation-step:{first}:letter")
@@ -88,7 +95,7 @@ def test_from_step_one_to_a_notice_of_default(cfg: RegionConfig, code: str) -> N
         == "active"
     )
     assert _step(first).status == "superseded"
-    terms = _step(third).terms
+    terms = _terms(third)
     assert terms == {"recovery_due": "2027-05-26", "objection_due": "2027-04-30"}
     with UnitOfWork() as uow:
         assert uow.session.scalar(
@@ -185,7 +192,7 @@ def test_term_reminders_and_signals_once_with_catch_up(cfg: RegionConfig, code: 
         _request(code, 2, heard_on=date(2027, 3, 1), hearing_summary="gesprek"),
         date(2027, 4, 22),
     )
-    due = date.fromisoformat(_step(step_id).terms["plan_due"])  # 26 May 2027
+    due = date.fromisoformat(_terms(step_id)["plan_due"])  # 26 May 2027
     assert svc.sweep_escalation_terms(UnitOfWork(), cfg, date(2027, 5, 3)) == (0, 0)
     assert svc.sweep_escalation_terms(UnitOfWork(), cfg, date(2027, 5, 21)) == (1, 0)
     before = table_counts()
@@ -197,7 +204,7 @@ def test_term_reminders_and_signals_once_with_catch_up(cfg: RegionConfig, code: 
     with UnitOfWork() as uow:
         assert "verbeterplan" in uow.session.scalar(select(Signal.description))
     # the plan's review is the region's own term: a reminder to the contract manager, no signal
-    review = date.fromisoformat(_step(step_id).terms["review_due"])
+    review = date.fromisoformat(_terms(step_id)["review_due"])
     assert svc.sweep_escalation_terms(UnitOfWork(), cfg, review) == (1, 0)
     assert svc.sweep_escalation_terms(UnitOfWork(), cfg, review + timedelta(days=3)) == (0, 0)
     with UnitOfWork() as uow:
@@ -375,7 +382,7 @@ def test_step_four_follows_a_notice_of_default_whose_term_has_passed(
         UnitOfWork(), cfg, _request(code, 3, recovery_days=10), date(2027, 3, 10)
     )
     svc.decide_step(UnitOfWork(), cfg, notice, True, "cm-bakker", "", date(2027, 3, 10))
-    assert _step(notice).terms["recovery_due"] == "2027-03-24"
+    assert _terms(notice)["recovery_due"] == "2027-03-24"
     with pytest.raises(InvalidInput, match="loopt nog tot en met 24-03-2027"):
         svc.request_step(UnitOfWork(), cfg, _request(code, 4), date(2027, 3, 24))
     suspension = svc.request_step(UnitOfWork(), cfg, _request(code, 4), date(2027, 3, 25))

@@ -26,6 +26,7 @@ from clm.models import (
     Provider,
     Signal,
 )
+from clm.services import actions as actions_svc
 from clm.services import minutes as svc
 from clm.services.classification import (
     ReferencePeriod,
@@ -259,12 +260,12 @@ def test_action_reminders_once_each_and_on_the_next_agenda(
     remind_on = working_days_before(
         deadline, cfg.minutes.action_reminder_working_days, cfg.calendar
     )
-    assert svc.remind_actions(UnitOfWork(), cfg, remind_on - timedelta(days=1)) == (0, 0)
-    assert svc.remind_actions(UnitOfWork(), cfg, remind_on) == (1, 0)
-    assert svc.remind_actions(UnitOfWork(), cfg, remind_on) == (0, 0)
-    assert svc.remind_actions(UnitOfWork(), cfg, deadline) == (0, 0)
-    assert svc.remind_actions(UnitOfWork(), cfg, deadline + timedelta(days=1)) == (0, 1)
-    assert svc.remind_actions(UnitOfWork(), cfg, deadline + timedelta(days=9)) == (0, 0)
+    assert actions_svc.remind_actions(UnitOfWork(), cfg, remind_on - timedelta(days=1)) == (0, 0)
+    assert actions_svc.remind_actions(UnitOfWork(), cfg, remind_on) == (1, 0)
+    assert actions_svc.remind_actions(UnitOfWork(), cfg, remind_on) == (0, 0)
+    assert actions_svc.remind_actions(UnitOfWork(), cfg, deadline) == (0, 0)
+    assert actions_svc.remind_actions(UnitOfWork(), cfg, deadline + timedelta(days=1)) == (0, 1)
+    assert actions_svc.remind_actions(UnitOfWork(), cfg, deadline + timedelta(days=9)) == (0, 0)
     with UnitOfWork() as uow:
         signal = uow.session.scalar(
             select(Signal.description).where(Signal.key.like("action:%:signal"))
@@ -281,10 +282,10 @@ def test_action_reminders_once_each_and_on_the_next_agenda(
         )
     if html is not None:  # the provider meets in July (category 1 or 2)
         assert "Plan van aanpak wachtlijst" in html and "te laat" in html
-    assert svc.close_action(
+    assert actions_svc.close_action(
         UnitOfWork(), code, APRIL, 1, "Plan ontvangen", "cm-jansen", deadline + timedelta(days=10)
     )
-    assert not svc.close_action(
+    assert not actions_svc.close_action(
         UnitOfWork(), code, APRIL, 1, "Plan ontvangen", "cm-jansen", deadline + timedelta(days=10)
     )
     with UnitOfWork() as uow:
@@ -298,7 +299,7 @@ def test_gap_in_sweeps_skips_to_overdue(cfg: RegionConfig, meeting: tuple[str, d
         UnitOfWork(), cfg, code, APRIL, _draft(day, deadline=deadline), "os-mulder", day
     )
     # the sweep did not run between before the reminder day and after the deadline
-    assert svc.remind_actions(UnitOfWork(), cfg, deadline + timedelta(days=3)) == (0, 1)
+    assert actions_svc.remind_actions(UnitOfWork(), cfg, deadline + timedelta(days=3)) == (0, 1)
 
 
 def _filled_sheet(tmp_path: Path, code: str, day: date, edit=None) -> Path:  # noqa: ANN001
