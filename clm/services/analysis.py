@@ -23,6 +23,7 @@ from sqlalchemy import Float, cast, func, select
 from clm.clock import dutch_date
 from clm.config import RegionConfig
 from clm.db import UnitOfWork
+from clm.deadlines import DeadlineKind
 from clm.dossier import record_event
 from clm.kpis import (
     VALUE_COLUMNS,
@@ -34,8 +35,8 @@ from clm.kpis import (
 )
 from clm.meetings import cycle_year
 from clm.models import (
-    ActionItem,
     ClassificationRow,
+    Deadline,
     Declaration,
     DossierDocument,
     Escalation,
@@ -53,7 +54,7 @@ from clm.plots import escalations_over_time, kpi_trends, provider_distribution
 from clm.rendering import format_number, render
 from clm.services.kpi_signals import raise_kpi_signals
 from clm.services.meetings import meeting_day
-from clm.services.minutes import timeliness_counts
+from clm.services.minutes import shared_terms, timeliness_counts
 from clm.services.signals import KINDS
 
 TREND_QUARTERS = 6
@@ -146,6 +147,9 @@ def gather(uow: UnitOfWork, cfg: RegionConfig, quarter: str, as_of: date) -> Ana
                 .where(Meeting.meeting_month.between(start, end))
             ).all()
         ]
+        shared = session.execute(
+            shared_terms().where(Meeting.meeting_month.between(start, end))
+        ).all()
         first_reactions = dict(
             session.execute(
                 select(MinutesReaction.minutes_id, func.min(MinutesReaction.received_on)).group_by(
@@ -154,8 +158,10 @@ def gather(uow: UnitOfWork, cfg: RegionConfig, quarter: str, as_of: date) -> Ana
             ).all()
         )
         minutes_ids = dict(session.execute(select(Minutes.meeting_id, Minutes.id)).all())
-        actions = session.scalars(
-            select(ActionItem).where(ActionItem.deadline.between(start, end))
+        actions = session.execute(
+            select(Deadline.due_on, Deadline.closed_on).where(
+                Deadline.kind == DeadlineKind.ACTION, Deadline.due_on.between(start, end)
+            )
         ).all()
         signals = pd.read_sql(
             select(Signal.provider_id, Signal.kind).where(Signal.status == "open"), conn
@@ -223,7 +229,7 @@ def gather(uow: UnitOfWork, cfg: RegionConfig, quarter: str, as_of: date) -> Ana
         as_of=as_of,
         providers=providers.drop(columns=["meeting_months"]),
         meetings=_meeting_counts(providers, [m for m, _, _ in meetings], start, end, as_of),
-        minutes=timeliness_counts(cfg, [(m, sent) for m, sent, _ in meetings], start, end, as_of),
+        minutes=timeliness_counts(shared, start, end, as_of),
         reactions=_reaction_counts(meetings, minutes_ids, first_reactions),
         actions=_action_counts(actions, as_of),
         signals=signals.groupby("kind").size().rename("open").reset_index(),
@@ -285,13 +291,13 @@ def _reaction_counts(meetings: list, minutes_ids: dict, first: dict) -> dict[str
     return counts
 
 
-def _action_counts(actions: list[ActionItem], as_of: date) -> dict[str, int]:
-    """Actions with their deadline in the quarter: done on time, done late, open."""
+def _action_counts(actions: list[tuple[date, date | None]], as_of: date) -> dict[str, int]:
+    """Action deadlines (due, closed on) in the quarter: done on time, done late, open."""
     counts = {"due": 0, "on_time": 0, "late": 0, "open": 0}
-    for action in actions:
+    for due, closed_on in actions:
         counts["due"] += 1
-        if action.status == "done" and action.closed_on is not None:
-            counts["on_time" if action.closed_on <= action.deadline else "late"] += 1
+        if closed_on is not None:
+            counts["on_time" if closed_on <= due else "late"] += 1
         else:
             counts["open"] += 1
     return counts

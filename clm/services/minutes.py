@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from clm.clock import REGION_TZ
@@ -16,7 +16,7 @@ from clm.deadlines import DeadlineKind, Subject
 from clm.dossier import record_event
 from clm.errors import InputProblem, InvalidInput
 from clm.mail import Attachment
-from clm.minutes import MinutesDraft, check_minutes, minutes_due, reaction_deadline
+from clm.minutes import MinutesDraft, check_minutes, reaction_deadline
 from clm.minutes_sheet import minutes_template, parse_minutes_sheet
 from clm.models import (
     ActionItem,
@@ -578,30 +578,35 @@ def minutes_timeliness(
     """For meetings held in [start, end]: minutes sent within the term, sent late, and not
     sent (yet); the figures the regional analysis reports (seed 004: within two weeks)."""
     with uow:
-        rows = uow.session.execute(
-            select(Meeting, Minutes.first_sent_on)
-            .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
-            .where(Meeting.status == "planned")
-        ).all()
-    return timeliness_counts(cfg, rows, start, end, as_of)
+        rows = uow.session.execute(shared_terms().where(Meeting.status == "planned")).all()
+    return timeliness_counts(rows, start, end, as_of)
+
+
+def shared_terms() -> Select:
+    """Each meeting with its two weeks for the minutes from the deadlines: (meeting, due,
+    the day the minutes were shared or None)."""
+    return select(Meeting, Deadline.due_on, Deadline.closed_on).join(
+        Deadline,
+        (Deadline.subject == Subject.MEETING)
+        & (Deadline.subject_id == Meeting.id)
+        & (Deadline.kind == DeadlineKind.MINUTES_SHARED),
+    )
 
 
 def timeliness_counts(
-    cfg: RegionConfig,
-    rows: Iterable[tuple[Meeting, date | None]],
+    rows: Iterable[tuple[Meeting, date, date | None]],
     start: date,
     end: date,
     as_of: date,
 ) -> dict[str, int]:
-    """Count (meeting, first sent on) pairs: held in [start, end] before ``as_of``, minutes
-    sent by :func:`clm.minutes.minutes_due` (two weeks), sent later, or not sent."""
+    """Count (meeting, due, shared on) rows: held in [start, end] before ``as_of``, minutes
+    shared by the due date of their deadline (two weeks), shared later, or not shared."""
     counts = {"held": 0, "on_time": 0, "late": 0, "not_sent": 0}
-    for meeting, sent_on in rows:
+    for meeting, due, sent_on in rows:
         day = meeting_day(meeting)
         if meeting.status != "planned" or not start <= day <= end or day >= as_of:
             continue
         counts["held"] += 1
-        due = minutes_due(day, cfg.minutes)
         if sent_on is None:
             counts["not_sent"] += 1
         else:
