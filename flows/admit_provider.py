@@ -7,9 +7,10 @@ from datetime import date
 from prefect import flow
 from pydantic import EmailStr, Field
 
-from clm.services.admission import Application, CheckItem
+from clm.services.admission import Application, CheckItem, admission_cycle
 from flows.common import FlowInput, FormModel, ProviderCode, StaffKey
-from tasks.admission import decide, register
+from tasks.admission import carry_judged, decide, plan, register
+from tasks.classification import compute, store
 from tasks.outbox import deliver_outbox
 
 Score = Field(..., ge=1, le=10)
@@ -81,8 +82,32 @@ def admit_provider(params: AdmitProviderInput) -> dict:
     )
     result: dict = {"application": register(application, as_of)}
     if params.admit_now:
-        result.update(decide(params.provider_code, True, "", params.contract_manager, as_of))
+        result.update(
+            _decide_and_admit(params.provider_code, True, "", params.contract_manager, as_of)
+        )
     return {**result, **deliver_outbox()}
+
+
+def _decide_and_admit(
+    code: str, admitted: bool, remark: str, decided_by: str, as_of: date
+) -> dict[str, object]:
+    """The decision, and for an admitted provider the steps after it, each a task in the run
+    history: classify it now, carry its judged scores to next year, plan its meeting. Every
+    step is safe to repeat, so a rerun after a crash completes what was left."""
+    outcome = decide(code, admitted, remark, decided_by, as_of)
+    if not outcome["admitted"]:
+        return outcome
+    cycle = admission_cycle(as_of)
+    result = compute(cycle.year, cycle.period, [code])
+    store(cycle.year, cycle.period, result, as_of, actor="admit-provider")
+    carry_judged(code, cycle.year, decided_by, as_of)
+    return {
+        **outcome,
+        "category": int(result.iloc[0]["category"]),
+        "year": cycle.year,
+        "meetings_planned": plan(code, as_of),
+        "from_month": f"{cycle.month:%Y-%m}",
+    }
 
 
 @flow(name="decide-admission")
@@ -91,7 +116,7 @@ def decide_admission(params: DecideAdmissionInput) -> dict:
     voldaan): de aanbieder wordt actief, meteen geclassificeerd met de beoordeelde criteria en
     vanaf de eerstvolgende gespreksmaand ingepland. Afgewezen: met motivering. Beide gaan als
     brief naar de aanbieder; hetzelfde besluit nog eens verandert niets."""
-    outcome = decide(
+    outcome = _decide_and_admit(
         params.provider_code,
         params.admitted,
         params.remark,

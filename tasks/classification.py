@@ -21,15 +21,26 @@ from clm.services.common import region_config
 
 
 @task(name="compute-classification", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
-def compute(year: int, period: ReferencePeriod) -> pd.DataFrame:
-    """Factual figures from the declarations, judged scores, score and category per provider."""
-    return compute_classification(UnitOfWork(), region_config(), year, period)
+def compute(
+    year: int, period: ReferencePeriod, provider_codes: list[str] | None = None
+) -> pd.DataFrame:
+    """Factual figures from the declarations, judged scores, score and category per provider
+    (every active one, or those of ``provider_codes``)."""
+    return compute_classification(UnitOfWork(), region_config(), year, period, provider_codes)
 
 
 @task(name="store-classification", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
-def store(year: int, period: ReferencePeriod, result: pd.DataFrame, as_of: date) -> dict:
+def store(
+    year: int,
+    period: ReferencePeriod,
+    result: pd.DataFrame,
+    as_of: date,
+    actor: str = "yearly-classification",
+) -> dict:
     """Write changed classifications with their letters and dossier events in one commit."""
-    summary = store_classification(UnitOfWork(), region_config(), year, period, result, as_of)
+    summary = store_classification(
+        UnitOfWork(), region_config(), year, period, result, as_of, actor
+    )
     return asdict(summary)
 
 

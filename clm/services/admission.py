@@ -31,8 +31,6 @@ from clm.models import Admission, Deadline, JudgedScore, Meeting, Provider
 from clm.notify import mail_with_event
 from clm.services.classification import (
     ReferencePeriod,
-    compute_classification,
-    store_classification,
 )
 from clm.services.deadlines import KindRules, close_deadlines, set_deadline, sweep
 from clm.services.judged import JudgedInput, record_judged_scores
@@ -266,9 +264,11 @@ def decide(
     decided_by: str,
     as_of: date,
 ) -> dict[str, object]:
-    """Record the outcome. Admitted (every requirement met): the provider becomes active, is
-    classified at once for the current cycle and, when the next meeting month is prepared
-    already, gets its meeting in it; later months follow from the quarterly preparation."""
+    """Record the outcome and write the letter; nothing else. Admitted (every requirement
+    met): the provider becomes active, and the flow then classifies it
+    (:func:`admission_cycle`), carries its judged scores over (:func:`carry_judged_scores`)
+    and plans it (:func:`plan_admitted`), each its own task. The same decision again is
+    'unchanged', so a rerun after a crash half-way goes on with those steps."""
     cfg.staff_member(decided_by)
     with uow:
         session = uow.session
@@ -286,7 +286,7 @@ def decide(
             )
         outcome = "admitted" if admitted else "refused"
         if admission.status == outcome:
-            return {"status": "unchanged"}
+            return {"status": "unchanged", "admitted": admitted}
         if admission.status != "pending":
             raise InvalidInput.one(
                 "parameter admitted",
@@ -335,48 +335,65 @@ def decide(
             + (f": {remark.strip()}" if remark.strip() else ""),
         )
         uow.commit()
-    if not admitted:
-        return {"status": "refused"}
+    return {"status": outcome, "admitted": admitted}
+
+
+@dataclass(frozen=True)
+class AdmissionCycle:
+    """Where an admitted provider comes in: the next meeting month, the classification year
+    it belongs to, and the reference period of that classification."""
+
+    month: date
+    year: int
+    period: ReferencePeriod
+
+
+def admission_cycle(as_of: date) -> AdmissionCycle:
+    """The cycle a provider admitted on ``as_of`` joins."""
     month = next_meeting_month(as_of)
-    year = cycle_year(month)
-    period = ReferencePeriod.calendar_year(as_of.year - 1)
-    result = compute_classification(uow, cfg, year, period, provider_codes=[code])
-    store_classification(uow, cfg, year, period, result, as_of, actor="admit-provider")
+    return AdmissionCycle(month, cycle_year(month), ReferencePeriod.calendar_year(as_of.year - 1))
+
+
+def carry_judged_scores(
+    uow: UnitOfWork, cfg: RegionConfig, code: str, year: int, decided_by: str, as_of: date
+) -> bool:
+    """The judged scores of the admission count for the next yearly classification too,
+    until staff redo them. False when that year has scores already (reruns)."""
     with uow:
-        prepared = uow.session.scalar(
-            select(Meeting.id).where(Meeting.meeting_month == month).limit(1)
-        )
-        has_judged = uow.session.scalar(
+        has_next = uow.session.scalar(
             select(JudgedScore.id)
             .join(Provider, Provider.id == JudgedScore.provider_id)
             .where(Provider.code == code, JudgedScore.year == year + 1)
         )
-    if has_judged is None:
-        # the same judged scores count for the next yearly classification until staff redo them
-        with uow:
-            current = uow.session.scalar(
-                select(JudgedScore)
-                .join(Provider, Provider.id == JudgedScore.provider_id)
-                .where(Provider.code == code, JudgedScore.year == year)
-            )
-            judged = JudgedInput(
-                code,
-                current.specialisation,
-                current.information,
-                current.political_importance,
-                "overgenomen van de toelating",
-            )
-        record_judged_scores(uow, cfg, [judged], year + 1, decided_by, as_of)
-    planned = 0
-    if prepared is not None and cfg.meetings is not None:
-        planned = prepare_month(uow, cfg, month, as_of, provider_code=code).planned
-    return {
-        "status": "admitted",
-        "category": int(result.iloc[0]["category"]),
-        "year": year,
-        "meetings_planned": planned,
-        "from_month": f"{month:%Y-%m}",
-    }
+        if has_next is not None:
+            return False
+        current = uow.session.scalar(
+            select(JudgedScore)
+            .join(Provider, Provider.id == JudgedScore.provider_id)
+            .where(Provider.code == code, JudgedScore.year == year)
+        )
+        judged = JudgedInput(
+            code,
+            current.specialisation,
+            current.information,
+            current.political_importance,
+            "overgenomen van de toelating",
+        )
+    record_judged_scores(uow, cfg, [judged], year + 1, decided_by, as_of)
+    return True
+
+
+def plan_admitted(uow: UnitOfWork, cfg: RegionConfig, code: str, as_of: date) -> int:
+    """The admitted provider's meeting in the next meeting month when that month is prepared
+    already (later months follow from the quarterly preparation). Returns meetings planned."""
+    month = admission_cycle(as_of).month
+    with uow:
+        prepared = uow.session.scalar(
+            select(Meeting.id).where(Meeting.meeting_month == month).limit(1)
+        )
+    if prepared is None or cfg.meetings is None:
+        return 0
+    return prepare_month(uow, cfg, month, as_of, provider_code=code).planned
 
 
 def _admission_subject(session: Session, deadline: Deadline) -> tuple[Admission, Provider] | None:

@@ -322,3 +322,19 @@ def test_admitted_at_once_is_classified_and_planned(demo: Path) -> None:
     assert any(k.startswith("admission:99000002:decision") for k in letters)
     # the daily sweep no longer watches a decided application
     assert daily_sweep(DailySweepInput(as_of="2027-09-30"))["admissions_overdue"] == 0
+    # the same decision again (a rerun after a crash between its steps) completes what was
+    # left and adds nothing: one classification, one meeting, one letter
+    again = decide_admission(
+        DecideAdmissionInput(
+            as_of="2027-03-15", provider_code="99000002", admitted=True, decided_by="cm-jansen"
+        )
+    )
+    assert again["status"] == "unchanged" and again["meetings_planned"] == 0
+    with UnitOfWork() as uow:
+        rows = uow.session.scalars(
+            select(ClassificationRow).where(ClassificationRow.provider_id == provider.id)
+        ).all()
+        meetings = uow.session.scalars(
+            select(Meeting).where(Meeting.provider_id == provider.id)
+        ).all()
+    assert len(rows) == 1 and len(meetings) == 1
