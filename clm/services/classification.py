@@ -473,3 +473,50 @@ def _table_record(
         }
     )
     return record
+
+
+def raise_contact_frequency(
+    session: Session, cfg: RegionConfig, provider: Provider, as_of: date, actor: str
+) -> None:
+    """Escalation step 1 means more meetings: the provider meets in every meeting month of
+    this year's cycle. Kept as a category override with its reason, so a recomputation keeps
+    it too. (The escalation calls this; the classification's tables are written here only.)"""
+    year = as_of.year  # April to January of this year's cycle are still to come
+    row = session.scalar(
+        select(ClassificationRow).where(
+            ClassificationRow.provider_id == provider.id, ClassificationRow.year == year
+        )
+    )
+    top = cfg.classification.categories[0]
+    if row is None or row.category == top.number:
+        return
+    reason = "Trede 1 van de escalatieladder: verhoogde intensiteit van het contractmanagement"
+    override = session.scalar(
+        select(CategoryOverride).where(
+            CategoryOverride.provider_id == provider.id, CategoryOverride.year == year
+        )
+    )
+    if override is None:
+        session.add(
+            CategoryOverride(
+                provider_id=provider.id,
+                year=year,
+                category=top.number,
+                reason=reason,
+                decided_by=actor,
+            )
+        )
+    else:
+        override.category, override.reason, override.decided_by = top.number, reason, actor
+    row.category, row.meeting_months = top.number, top.meeting_months
+    row.revision += 1
+    record_event(
+        session,
+        key=f"classification:{year}:{provider.code}:r{row.revision}",
+        provider_id=provider.id,
+        kind="contactfrequentie",
+        actor=actor,
+        as_of=as_of,
+        summary=f"Contactfrequentie verhoogd: gesprekken in "
+        f"{', '.join(dutch_month(m) for m in top.meeting_months)} ({reason})",
+    )

@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, Float, cast, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from clm.clock import REGION_TZ, dutch_month
+from clm.clock import REGION_TZ
 from clm.config import RegionConfig
 from clm.db import UnitOfWork
 from clm.deadlines import STEP_TERMS, DeadlineKind, Subject
@@ -33,8 +33,6 @@ from clm.escalation import Evidence as EvidenceItem
 from clm.ics import meeting_invite
 from clm.mail import Attachment
 from clm.models import (
-    CategoryOverride,
-    ClassificationRow,
     Deadline,
     Declaration,
     DossierDocument,
@@ -47,6 +45,7 @@ from clm.models import (
 from clm.notify import mail_with_event
 from clm.pdf import html_to_pdf
 from clm.rendering import format_euro, render
+from clm.services.classification import raise_contact_frequency
 from clm.services.common import provider_by_code
 from clm.services.deadlines import (
     WAIT,
@@ -452,7 +451,7 @@ def _take(
         recovery_days=step.recovery_days,
     )
     if step.step == 1:
-        _raise_contact_frequency(session, cfg, provider, as_of, step.requested_by)
+        raise_contact_frequency(session, cfg, provider, as_of, step.requested_by)
     step.taken_on = as_of
     _set_term_deadlines(session, cfg, step, provider, terms)
     escalation.current_step = step.step
@@ -839,50 +838,4 @@ def _invite_director_talk(
         as_of=as_of,
         summary=f"Gesprek op directieniveau gepland, uiterlijk {due:%d-%m-%Y}",
         attachments=[Attachment("directiegesprek.ics", "text/calendar; method=REQUEST", invite)],
-    )
-
-
-def _raise_contact_frequency(
-    session: Session, cfg: RegionConfig, provider: Provider, as_of: date, actor: str
-) -> None:
-    """Step 1 means more meetings: the provider meets in every meeting month of this year's
-    cycle. Kept as a category override with its reason, so a recomputation keeps it too."""
-    year = as_of.year  # April to January of this year's cycle are still to come
-    row = session.scalar(
-        select(ClassificationRow).where(
-            ClassificationRow.provider_id == provider.id, ClassificationRow.year == year
-        )
-    )
-    top = cfg.classification.categories[0]
-    if row is None or row.category == top.number:
-        return
-    reason = "Trede 1 van de escalatieladder: verhoogde intensiteit van het contractmanagement"
-    override = session.scalar(
-        select(CategoryOverride).where(
-            CategoryOverride.provider_id == provider.id, CategoryOverride.year == year
-        )
-    )
-    if override is None:
-        session.add(
-            CategoryOverride(
-                provider_id=provider.id,
-                year=year,
-                category=top.number,
-                reason=reason,
-                decided_by=actor,
-            )
-        )
-    else:
-        override.category, override.reason, override.decided_by = top.number, reason, actor
-    row.category, row.meeting_months = top.number, top.meeting_months
-    row.revision += 1
-    record_event(
-        session,
-        key=f"classification:{year}:{provider.code}:r{row.revision}",
-        provider_id=provider.id,
-        kind="contactfrequentie",
-        actor=actor,
-        as_of=as_of,
-        summary=f"Contactfrequentie verhoogd: gesprekken in "
-        f"{', '.join(dutch_month(m) for m in top.meeting_months)} ({reason})",
     )
