@@ -12,6 +12,7 @@ from clm.db import claim_key
 from clm.inputs import visible
 from clm.models import Provider, Signal
 from clm.notify import mail_with_event
+from clm.vocabulary import SignalKind, signal_label
 
 
 def raise_signal(
@@ -20,7 +21,7 @@ def raise_signal(
     *,
     key: str,
     provider: Provider,
-    kind: str,
+    kind: SignalKind,
     source: str,
     description: str,
     as_of: date,
@@ -46,7 +47,12 @@ def raise_signal(
         cfg,
         key=key,
         template="staff_signal",
-        context={"manager": manager, "provider": provider, "description": description},
+        context={
+            "manager": manager,
+            "provider": provider,
+            "description": description,
+            "kind_label": signal_label(kind),
+        },
         to=[manager.email] if manager else [cfg.mail.sender_email],
         subject=subject,
         provider_id=provider.id,

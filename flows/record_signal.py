@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from prefect import flow
 from pydantic import Field
 
+from clm.vocabulary import SignalKind
 from flows.common import FlowInput, ProviderCode, StaffKey
 from tasks.escalation import signal
 
@@ -15,7 +14,7 @@ class RecordSignalInput(FlowInput):
     """Signaal vastleggen."""
 
     provider_code: ProviderCode
-    kind: Literal["quality", "continuity", "lawfulness", "timeliness"] = Field(
+    kind: SignalKind = Field(
         ..., title="Soort", description="kwaliteit, continuïteit, rechtmatigheid, tijdigheid"
     )
     source: str = Field(

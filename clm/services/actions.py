@@ -21,6 +21,7 @@ from clm.services.deadlines import KindRules, close_deadlines, delete_deadlines,
 from clm.services.meeting_changes import find_meeting
 from clm.services.meetings import meeting_day
 from clm.signals import raise_signal
+from clm.vocabulary import SignalKind
 
 
 def set_action_deadlines(
@@ -133,7 +134,7 @@ def _overdue(
             cfg,
             key=f"{base}:signal",
             provider=provider,
-            kind="timeliness",
+            kind=SignalKind.TIMELINESS,
             source="daily-sweep: actiepunt",
             as_of=as_of,
             description=f"Actiepunt van de aanbieder over de deadline "

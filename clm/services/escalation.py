@@ -56,6 +56,7 @@ from clm.services.deadlines import (
 )
 from clm.services.deadlines import step_terms as deadline_terms
 from clm.signals import raise_signal
+from clm.vocabulary import SignalKind
 
 TERM_LABELS = {
     "answer_due": "verklaring en herstelmaatregelen",
@@ -668,7 +669,7 @@ def _term_passed(
         cfg,
         key=f"escalation-step:{step.id}:{deadline.kind}:signal",
         provider=provider,
-        kind="timeliness",
+        kind=SignalKind.TIMELINESS,
         source="daily-sweep: escalatie",
         description=f"Termijn {label} bij trede {step.step} verstreken "
         f"({deadline.due_on:%d-%m-%Y})",

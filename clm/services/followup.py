@@ -25,6 +25,7 @@ from clm.rendering import format_number, render
 from clm.services.deadlines import KindRules, sweep
 from clm.services.meetings import meeting_context, meeting_day, region_copy
 from clm.signals import raise_signal
+from clm.vocabulary import SignalKind
 
 
 @dataclass
@@ -269,7 +270,7 @@ def _data_signal(
         cfg,
         key=f"meeting:{meeting.meeting_month:%Y-%m}:{provider.code}:data-signal",
         provider=provider,
-        kind="timeliness",
+        kind=SignalKind.TIMELINESS,
         source="daily-sweep: gegevens",
         description=(
             f"Gegevens {meeting.quarter} niet aangeleverd: termijn "

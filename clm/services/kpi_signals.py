@@ -12,6 +12,7 @@ from clm.kpis import misses_norm
 from clm.models import Provider
 from clm.rendering import format_number
 from clm.signals import raise_signal
+from clm.vocabulary import SignalKind
 
 
 def far_from_norm(
@@ -70,7 +71,7 @@ def raise_kpi_signals(
             cfg,
             key=f"obligation:{provider.code}:{quarter}:{kpi.code}",
             provider=provider,
-            kind="quality",
+            kind=SignalKind.QUALITY,
             source=source,
             description=f"Resultaatverplichting niet gehaald: {kpi.label} {quarter} "
             f"{format_number(value)} tegen een norm van {norm} ({kpi.unit})",
@@ -86,7 +87,7 @@ def raise_kpi_signals(
             cfg,
             key=f"kpi:{provider.code}:{quarter}:{kpi.code}",
             provider=provider,
-            kind="quality",
+            kind=SignalKind.QUALITY,
             source=source,
             description=f"{kpi.label} {quarter}: {format_number(value)} tegen een "
             f"norm van {format_number(kpi.norm_for(year))} ({kpi.unit})",

@@ -37,6 +37,7 @@ from clm.services.deadlines import KindRules, close_deadlines, set_deadline, swe
 from clm.services.meeting_changes import find_meeting
 from clm.services.meetings import as_utc, meeting_day, region_copy
 from clm.signals import raise_signal
+from clm.vocabulary import SignalKind
 
 ACTOR = "minutes"
 
@@ -410,7 +411,7 @@ def _reaction_week_over(
             cfg,
             key=f"minutes-noreaction:{meeting.uid}",
             provider=provider,
-            kind="timeliness",
+            kind=SignalKind.TIMELINESS,
             source="daily-sweep: verslag",
             as_of=as_of,
             description=f"Geen reactie op het verslag van het gesprek van "
@@ -453,7 +454,7 @@ def _minutes_late(
         cfg,
         key=f"minutes-late:{meeting.uid}",
         provider=provider,
-        kind="timeliness",
+        kind=SignalKind.TIMELINESS,
         source="daily-sweep: verslag",
         description=(
             f"Verslag van het gesprek van {meeting_day(meeting):%d-%m-%Y} niet gedeeld binnen "

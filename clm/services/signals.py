@@ -14,13 +14,9 @@ from clm.dossier import record_event
 from clm.errors import InvalidInput
 from clm.models import Provider, Signal
 from clm.services.common import provider_by_code
+from clm.vocabulary import SIGNAL_LABELS
 
-KINDS = {
-    "quality": "kwaliteit",
-    "continuity": "continuïteit",
-    "lawfulness": "rechtmatigheid",
-    "timeliness": "tijdigheid",
-}
+KINDS = {str(k): label for k, label in SIGNAL_LABELS.items()}  # code -> Dutch word
 
 
 def record_signal(

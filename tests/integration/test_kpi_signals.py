@@ -11,7 +11,7 @@ from sqlalchemy import select
 from clm.config import RegionConfig
 from clm.datasheet import data_sheet_template
 from clm.db import UnitOfWork
-from clm.models import Provider, Signal
+from clm.models import OutboxMessage, Provider, Signal
 from clm.services.analysis import gather, raise_obligation_signals
 from clm.services.data_intake import take_in_data_sheet
 
@@ -65,6 +65,12 @@ def test_missed_obligation_is_one_signal(db: str, cfg: RegionConfig, tmp_path: P
             select(Signal.description).where(Signal.key.like("obligation:%"))
         ).all()
     assert any("Resultaatverplichting niet gehaald: Cliënttevredenheid" in t for t in texts)
+    # the contract manager's mail names the signal's kind as open-signalen and the dossier do
+    with UnitOfWork() as uow:
+        mails = uow.session.scalars(
+            select(OutboxMessage.body_text).where(OutboxMessage.key.like("obligation:%"))
+        ).all()
+    assert mails and all("Signaal (kwaliteit) voor Zorg Test" in m for m in mails)
 
     take_in_data_sheet(UnitOfWork(), cfg, sheet, as_of)  # the same file again
     corrected = _sheet(tmp_path, cfg, "2026-Q3", clienttevredenheid=6.5, uitval=20)
