@@ -436,8 +436,7 @@ class EscalationStep(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     escalation_id: Mapped[int] = mapped_column(ForeignKey("escalations.id"), index=True)
     step: Mapped[int] = mapped_column(Integer)
-    # awaiting_approval, rejected, active, suspended, superseded
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))  # clm.vocabulary.StepStatus
     reason: Mapped[str] = mapped_column(Text)
     requested_by: Mapped[str] = mapped_column(String(50))
     requested_on: Mapped[date] = mapped_column(Date)
@@ -453,6 +452,8 @@ class EscalationStep(Base):
     skip_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     taken_on: Mapped[date | None] = mapped_column(Date)
     registered_mail: Mapped[str] = mapped_column(String(100), default="")
+    # the run waiting for the second person's decision (its Resume dialog), for the work list
+    approval_run: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class Evidence(Base):
@@ -569,6 +570,23 @@ class Deadline(Base):
     reminded_on: Mapped[date | None] = mapped_column(Date)
     lapsed_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
+
+
+class WorkItem(Base):
+    """Something a staff member must do that no other table holds: a run they started that
+    crashed (the work list shows the rest from the deadlines, steps, minutes and signals)."""
+
+    __tablename__ = "work_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    staff_key: Mapped[str] = mapped_column(String(50), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(300))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str] = mapped_column(String(500), default="")
+    created_on: Mapped[date] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date)
 
 
 class Admission(Base):

@@ -33,3 +33,64 @@ def signal_label(kind: str) -> str:
         return SignalKind(kind).label
     except ValueError:
         return kind
+
+
+class MeetingStatus(StrEnum):
+    PLANNED = "planned"
+    CANCELLED = "cancelled"
+
+
+class MinutesStatus(StrEnum):
+    DRAFT = "draft"
+    SENT = "sent"  # released to the provider, the reaction week runs
+    FINAL = "final"
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+
+class EscalationStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class StepStatus(StrEnum):
+    """An escalation step from request to its end."""
+
+    AWAITING_APPROVAL = "awaiting_approval"
+    REJECTED = "rejected"
+    EXPIRED = "expired"  # no valid decision within the approval window
+    ACTIVE = "active"
+    SUSPENDED = "suspended"  # an objection holds the measure
+    WITHDRAWN = "withdrawn"  # the director-level talk withdrew it
+    SUPERSEDED = "superseded"  # a later step took its place
+
+
+class AdmissionStatus(StrEnum):
+    PENDING = "pending"
+    ADMITTED = "admitted"
+    REFUSED = "refused"
+
+
+class SignalStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class IntakeStatus(StrEnum):
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+
+
+class GroupMeetingStatus(StrEnum):
+    OPEN = "open"
+    INVITED = "invited"
+    HELD = "held"
+
+
+class AttendeeStatus(StrEnum):
+    REQUESTED = "requested"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"

@@ -12,6 +12,7 @@ from tasks.deadlines import deadlines
 from tasks.escalation import load_open_signals
 from tasks.meetings import final_agendas, pick_up_sheets
 from tasks.outbox import deliver_outbox
+from tasks.worklist import refresh_work_lists
 
 
 class DailySweepInput(FlowInput):
@@ -40,6 +41,7 @@ def daily_sweep(params: DailySweepInput = DailySweepInput()) -> dict:  # noqa: B
         labels=SIGNAL_LABELS,
         description=f"Open signalen per contractmanager ({len(signals)})",
     )
+    work = refresh_work_lists(as_of, mail=True)
     delivered = deliver_outbox()
     return {
         "as_of": as_of.isoformat(),
@@ -48,6 +50,7 @@ def daily_sweep(params: DailySweepInput = DailySweepInput()) -> dict:  # noqa: B
         "final_agendas": agendas,
         **due,
         "open_signals": len(signals),
+        **work,
         **delivered,
     }
 

@@ -10,22 +10,25 @@ from typing import Annotated, Literal
 from prefect import flow, get_run_logger
 from prefect.flow_runs import pause_flow_run, suspend_flow_run
 from prefect.input import RunInput
-from prefect.runtime import deployment
+from prefect.runtime import deployment, flow_run
 from pydantic import Field, WithJsonSchema
 
 from clm.escalation import APPROVAL_WINDOW_DAYS, EvidenceKind, Termination
 from clm.escalation import Evidence as EvidenceItem
 from clm.services.escalation import StepRequest
+from clm.vocabulary import StepStatus
 from flows.common import FlowInput, FormModel, ProviderCode, StaffKey
 from tasks.escalation import (
     approval_context,
     approver_problem,
     decide,
     lapse,
+    remember_approval_run,
     request,
     status_of,
 )
 from tasks.outbox import deliver_outbox
+from tasks.worklist import refresh_work_lists
 
 APPROVAL_WAIT_SECONDS = APPROVAL_WINDOW_DAYS * 24 * 3600  # the run holds no worker meanwhile
 MAX_APPROVAL_ATTEMPTS = 10  # wrong answers asked again; a typo costs no new request
@@ -160,8 +163,11 @@ def escalation(params: EscalationInput) -> dict:
         as_of,
     )
     status = status_of(step_id)
-    if status == "awaiting_approval":
+    if status == StepStatus.AWAITING_APPROVAL:
         get_run_logger().info("Trede %s wacht op goedkeuring door een tweede persoon", params.step)
+        if flow_run.id:
+            remember_approval_run(step_id, str(flow_run.id))
+        refresh_work_lists(as_of)  # the approvers see it on their work list
         context, refusal = approval_context(step_id), ""
         for attempt in range(1, MAX_APPROVAL_ATTEMPTS + 1):
             approval = _wait_for_approval(step_id, attempt, context, refusal)
@@ -175,5 +181,6 @@ def escalation(params: EscalationInput) -> dict:
             status = decide(
                 step_id, approval.decision == "approve", approval.decided_by, approval.remark, as_of
             )
+    refresh_work_lists(as_of)
     deliver_outbox()
     return {"step_id": step_id, "step": params.step, "status": status}

@@ -8,6 +8,7 @@ from typing import Literal
 from prefect import flow
 from pydantic import Field
 
+from clm.services.worklist import CrashedRun
 from flows.common import FlowInput
 from tasks.outbox import deliver_outbox
 from tasks.recovery import (
@@ -17,9 +18,11 @@ from tasks.recovery import (
     mark_crashed,
     read_run,
     staff_emails,
+    staff_keys,
     start_again,
     tell_administrator,
 )
+from tasks.worklist import add_crashed_run, refresh_work_lists
 
 # The flows the automations start: their own failures are not recovered (no loop).
 OWN_FLOWS = {"recover-run", "notify-administrator"}
@@ -59,7 +62,8 @@ def recover_run(params: RecoverRunInput) -> dict:
     mislukt wordt één keer opnieuw gestart met dezelfde parameters (elke flow is veilig om
     opnieuw te draaien); functioneel beheer hoort één keer wat er misging en of de herstart
     voltooid is. Een gecrashte run die een medewerker startte wordt niet vanzelf herhaald:
-    beheer en de medewerker krijgen bericht om hem na controle opnieuw te starten."""
+    beheer en de medewerker krijgen bericht, en de run staat op de werkvoorraad van de
+    medewerker tot die hem na controle opnieuw start en afvinkt (close-work-item)."""
     as_of = params.effective_as_of()
     run = read_run(params.flow_run_id)
     if run["flow"] in OWN_FLOWS:
@@ -112,7 +116,14 @@ def recover_run(params: RecoverRunInput) -> dict:
         as_of,
         staff_emails(run["parameters"]),
     )
-    return {"action": "reported", "alerted": alerted, **deliver_outbox()}
+    # on the work list of whoever started it, until they mark it done (close-work-item)
+    listed = add_crashed_run(
+        staff_keys(run["parameters"]),
+        CrashedRun(run["id"], run["flow"], run["link"] or "", "\n".join(_describe(run))),
+        as_of,
+    )
+    refresh_work_lists(as_of)
+    return {"action": "reported", "alerted": alerted, "work_list": listed, **deliver_outbox()}
 
 
 if __name__ == "__main__":

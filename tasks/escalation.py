@@ -28,6 +28,12 @@ def status_of(step_id: int) -> str:
     return service.step_status(UnitOfWork(), step_id)
 
 
+@task(name="remember-approval-run", cache_policy=NO_CACHE)
+def remember_approval_run(step_id: int, run_id: str) -> None:
+    """The run a step's approval waits in, for the approvers' work lists."""
+    service.set_approval_run(UnitOfWork(), step_id, run_id)
+
+
 @task(name="check-approver", cache_policy=NO_CACHE)
 def approver_problem(step_id: int, decided_by: str) -> str:
     """Why this person cannot decide the step ('' when they can)."""

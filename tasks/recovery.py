@@ -88,6 +88,12 @@ def start_again(run: dict[str, Any]) -> str:
 
 def staff_emails(parameters: dict[str, Any]) -> list[str]:
     """The addresses of the staff members named in a run's form (whoever started it)."""
+    staff = region_config().staff_by_key
+    return [staff[k].email for k in staff_keys(parameters)]
+
+
+def staff_keys(parameters: dict[str, Any]) -> list[str]:
+    """The keys of the staff members named in a run's form."""
     cfg = region_config()
     found: list[str] = []
 
@@ -99,7 +105,7 @@ def staff_emails(parameters: dict[str, Any]) -> list[str]:
             for item in value:
                 walk(item)
         elif isinstance(value, str) and value in cfg.staff_by_key:
-            found.append(cfg.staff_by_key[value].email)
+            found.append(value)
 
     walk(parameters)
     return list(dict.fromkeys(found))

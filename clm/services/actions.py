@@ -21,7 +21,7 @@ from clm.services.deadlines import KindRules, close_deadlines, delete_deadlines,
 from clm.services.meeting_changes import find_meeting
 from clm.services.meetings import meeting_day
 from clm.signals import raise_signal
-from clm.vocabulary import SignalKind
+from clm.vocabulary import ActionStatus, SignalKind
 
 
 def set_action_deadlines(
@@ -64,7 +64,7 @@ def action_key(action: ActionItem) -> str:
 
 def _load(session: Session, deadline: Deadline) -> tuple[ActionItem, Provider | None] | None:
     action = session.get(ActionItem, deadline.subject_id)
-    if action is None or action.status != "open":
+    if action is None or action.status != ActionStatus.OPEN:
         return None
     provider = session.get(Provider, action.provider_id) if action.provider_id else None
     return action, provider
@@ -178,9 +178,9 @@ def close_action(
                 f"geen actiepunt {number} bij dit gesprek",
                 title="Onbekend actiepunt",
             )
-        if action.status == "done":
+        if action.status == ActionStatus.DONE:
             return False
-        action.status, action.closed_on, action.close_remark = "done", as_of, remark
+        action.status, action.closed_on, action.close_remark = ActionStatus.DONE, as_of, remark
         close_deadlines(session, Subject.ACTION, [action.id], as_of)
         record_event(
             session,

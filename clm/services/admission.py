@@ -35,6 +35,7 @@ from clm.services.classification import (
 from clm.services.deadlines import KindRules, close_deadlines, set_deadline, sweep
 from clm.services.judged import JudgedInput, record_judged_scores
 from clm.services.meetings import prepare_month
+from clm.vocabulary import AdmissionStatus
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ def register_application(uow: UnitOfWork, cfg: RegionConfig, app: Application, a
                 )
             if admission.checklist == checklist and admission.applied_on == app.applied_on:
                 return "unchanged"
-            if admission.status != "pending":
+            if admission.status != AdmissionStatus.PENDING:
                 raise InvalidInput.one(
                     "parameter code",
                     "over deze aanmelding is al besloten",
@@ -186,7 +187,7 @@ def register_application(uow: UnitOfWork, cfg: RegionConfig, app: Application, a
             applied_on=app.applied_on,
             deadline=deadline,
             checklist=checklist,
-            status="pending",
+            status=AdmissionStatus.PENDING,
         )
         session.add(admission)
         session.flush()
@@ -284,10 +285,10 @@ def decide(
                 f"geen aanmelding van '{code}'",
                 title="Onbekende aanmelding",
             )
-        outcome = "admitted" if admitted else "refused"
+        outcome = AdmissionStatus.ADMITTED if admitted else AdmissionStatus.REFUSED
         if admission.status == outcome:
             return {"status": "unchanged", "admitted": admitted}
-        if admission.status != "pending":
+        if admission.status != AdmissionStatus.PENDING:
             raise InvalidInput.one(
                 "parameter admitted",
                 "over deze aanmelding is al anders besloten",
@@ -335,7 +336,7 @@ def decide(
             + (f": {remark.strip()}" if remark.strip() else ""),
         )
         uow.commit()
-    return {"status": outcome, "admitted": admitted}
+    return {"status": outcome.value, "admitted": admitted}
 
 
 @dataclass(frozen=True)
@@ -398,7 +399,7 @@ def plan_admitted(uow: UnitOfWork, cfg: RegionConfig, code: str, as_of: date) ->
 
 def _admission_subject(session: Session, deadline: Deadline) -> tuple[Admission, Provider] | None:
     admission = session.get(Admission, deadline.subject_id)
-    if admission is None or admission.status != "pending":
+    if admission is None or admission.status != AdmissionStatus.PENDING:
         return None
     return admission, session.get(Provider, admission.provider_id)
 

@@ -56,6 +56,7 @@ from clm.services.kpi_signals import raise_kpi_signals
 from clm.services.meetings import meeting_day
 from clm.services.minutes import shared_terms, timeliness_counts
 from clm.services.signals import KINDS
+from clm.vocabulary import EscalationStatus, MeetingStatus, SignalStatus
 
 TREND_QUARTERS = 6
 REPORT_KIND = "regioanalyse"
@@ -164,11 +165,11 @@ def gather(uow: UnitOfWork, cfg: RegionConfig, quarter: str, as_of: date) -> Ana
             )
         ).all()
         signals = pd.read_sql(
-            select(Signal.provider_id, Signal.kind).where(Signal.status == "open"), conn
+            select(Signal.provider_id, Signal.kind).where(Signal.status == SignalStatus.OPEN), conn
         )
         escalations = pd.read_sql(
             select(Escalation.provider_id, Escalation.current_step).where(
-                Escalation.status == "open"
+                Escalation.status == EscalationStatus.OPEN
             ),
             conn,
         )
@@ -258,8 +259,10 @@ def _meeting_counts(
         {
             "category": [category_of.get(m.provider_id) for m in meetings],
             "scheduled": 1,
-            "cancelled": [int(m.status == "cancelled") for m in meetings],
-            "held": [int(m.status == "planned" and meeting_day(m) < as_of) for m in meetings],
+            "cancelled": [int(m.status == MeetingStatus.CANCELLED) for m in meetings],
+            "held": [
+                int(m.status == MeetingStatus.PLANNED and meeting_day(m) < as_of) for m in meetings
+            ],
         },
         columns=["category", "scheduled", "cancelled", "held"],
     )
@@ -328,7 +331,7 @@ def _page_facts(
     }
     for m in meetings:
         if m.provider_id in facts:
-            status = "geannuleerd" if m.status == "cancelled" else "gepland"
+            status = "geannuleerd" if m.status == MeetingStatus.CANCELLED else "gepland"
             facts[m.provider_id]["meetings"].append(f"{dutch_date(meeting_day(m))} ({status})")
     for pid, n in signals.groupby("provider_id").size().items():
         if pid in facts:

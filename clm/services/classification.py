@@ -29,6 +29,7 @@ from clm.models import (
 from clm.notify import KnownKeys, mail_with_event
 from clm.rendering import format_euro
 from clm.services.common import provider_by_code
+from clm.vocabulary import EscalationStatus
 
 
 @dataclass(frozen=True)
@@ -443,7 +444,7 @@ def _escalation_texts(session: Session) -> dict[int, str]:
     for esc in session.scalars(select(Escalation).order_by(Escalation.opened_on)):
         texts[esc.provider_id] = (
             f"trede {esc.current_step} (open sinds {esc.opened_on:%d-%m-%Y})"
-            if esc.status == "open"
+            if esc.status == EscalationStatus.OPEN
             else f"gesloten {esc.closed_on:%d-%m-%Y}: {esc.close_reason}"
         )
     return texts

@@ -20,6 +20,7 @@ from clm.models import IntakeFile, KpiValue, Meeting, Provider
 from clm.services.common import inside_intake, provider_ids
 from clm.services.deadlines import close_deadlines
 from clm.services.kpi_signals import raise_kpi_signals
+from clm.vocabulary import IntakeStatus
 
 DATA_FOLDER = "gegevens"  # subfolder of the intake folder that the daily sweep watches
 
@@ -52,7 +53,7 @@ def take_in_data_sheet(
         ids = provider_ids(session)
         sheet = parse_data_sheet(path, cfg.sheet_kpis, set(ids), source)
         seen = session.scalar(select(IntakeFile).where(IntakeFile.content_hash == digest))
-        if seen is not None and seen.status == "accepted":
+        if seen is not None and seen.status == IntakeStatus.ACCEPTED:
             return IntakeResult(
                 "unchanged", source, sheet.provider_code, sheet.quarter, len(sheet.values)
             )
@@ -150,7 +151,7 @@ def record_refusal(
             IntakeFile(
                 file_name=path.name[:300],
                 content_hash=intake_identity(path, folder or path.parent),
-                status="refused",
+                status=IntakeStatus.REFUSED,
                 errors=[str(p)[:2000] for p in error.problems[:100]],
                 as_of=as_of,
             )

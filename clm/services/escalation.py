@@ -56,7 +56,7 @@ from clm.services.deadlines import (
 )
 from clm.services.deadlines import step_terms as deadline_terms
 from clm.signals import raise_signal
-from clm.vocabulary import SignalKind
+from clm.vocabulary import EscalationStatus, SignalKind, StepStatus
 
 TERM_LABELS = {
     "answer_due": "verklaring en herstelmaatregelen",
@@ -109,7 +109,9 @@ def _notice_of_default_passed(
             select(EscalationStep).where(
                 EscalationStep.escalation_id == escalation.id,
                 EscalationStep.step == 3,
-                EscalationStep.status.in_(("active", "superseded", "suspended")),
+                EscalationStep.status.in_(
+                    (StepStatus.ACTIVE, StepStatus.SUPERSEDED, StepStatus.SUSPENDED)
+                ),
             )
         ).all()
     )
@@ -160,7 +162,7 @@ def request_step(uow: UnitOfWork, cfg: RegionConfig, req: StepRequest, as_of: da
         provider = provider_by_code(session, req.provider_code)
         escalation = session.scalar(
             select(Escalation).where(
-                Escalation.provider_id == provider.id, Escalation.status == "open"
+                Escalation.provider_id == provider.id, Escalation.status == EscalationStatus.OPEN
             )
         )
         if escalation is not None:
@@ -216,7 +218,7 @@ def request_step(uow: UnitOfWork, cfg: RegionConfig, req: StepRequest, as_of: da
         pending = escalation and session.scalar(
             select(EscalationStep).where(
                 EscalationStep.escalation_id == escalation.id,
-                EscalationStep.status == "awaiting_approval",
+                EscalationStep.status == StepStatus.AWAITING_APPROVAL,
             )
         )
         if pending and (as_of - pending.requested_on).days > APPROVAL_WINDOW_DAYS:
@@ -270,7 +272,9 @@ def request_step(uow: UnitOfWork, cfg: RegionConfig, req: StepRequest, as_of: da
             reason=req.reason,
             requested_by=req.requested_by,
             requested_on=as_of,
-            status="awaiting_approval" if STEPS[req.step].needs_approval else "active",
+            status=StepStatus.AWAITING_APPROVAL
+            if STEPS[req.step].needs_approval
+            else StepStatus.ACTIVE,
             acute=req.acute,
             safety_or_fraud=req.safety_or_fraud,
             fine=req.fine,
@@ -290,7 +294,7 @@ def request_step(uow: UnitOfWork, cfg: RegionConfig, req: StepRequest, as_of: da
             as_of=as_of,
             summary=f"Trede {req.step} ({STEPS[req.step].name}) aangevraagd: {req.reason}",
         )
-        if step.status == "active":
+        if step.status == StepStatus.ACTIVE:
             _take(session, cfg, escalation, step, provider, as_of, req.requested_by)
         uow.commit()
         return step.id
@@ -303,10 +307,19 @@ def step_status(uow: UnitOfWork, step_id: int) -> str:
         return step.status if step else "unknown"
 
 
+def set_approval_run(uow: UnitOfWork, step_id: int, run_id: str) -> None:
+    """Remember the run whose Resume dialog decides this step (the work list links it)."""
+    with uow:
+        step = uow.session.get(EscalationStep, step_id)
+        if step is not None and step.approval_run != run_id:
+            step.approval_run = run_id
+            uow.commit()
+
+
 def _lapse(
     session: Session, step: EscalationStep, provider: Provider, as_of: date, why: str
 ) -> None:
-    step.status = "expired"
+    step.status = StepStatus.EXPIRED
     record_event(
         session,
         key=f"escalation-step:{step.id}:expired",
@@ -323,7 +336,7 @@ def lapse_step(uow: UnitOfWork, step_id: int, why: str, as_of: date) -> str:
     blocks the next request; returns the step's status afterwards."""
     with uow:
         step = uow.session.get(EscalationStep, step_id)
-        if step is None or step.status != "awaiting_approval":
+        if step is None or step.status != StepStatus.AWAITING_APPROVAL:
             return step.status if step else "unknown"
         escalation = uow.session.get(Escalation, step.escalation_id)
         _lapse(uow.session, step, uow.session.get(Provider, escalation.provider_id), as_of, why)
@@ -394,7 +407,7 @@ def decide_step(
             raise InvalidInput.one(
                 "parameters", f"onbekende trede {step_id}", title="Onbekende trede"
             )
-        if step.status != "awaiting_approval":
+        if step.status != StepStatus.AWAITING_APPROVAL:
             return step.status  # decided before: a rerun changes nothing
         if decided_by == step.requested_by:
             raise InvalidInput.one(
@@ -416,10 +429,10 @@ def decide_step(
             summary=f"Trede {step.step} {word}" + (f": {remark}" if remark else ""),
         )
         if approve:
-            step.status = "active"
+            step.status = StepStatus.ACTIVE
             _take(session, cfg, escalation, step, provider, as_of, decided_by)
         else:
-            step.status = "rejected"
+            step.status = StepStatus.REJECTED
         uow.commit()
         return step.status
 
@@ -438,10 +451,10 @@ def _take(
         select(EscalationStep).where(
             EscalationStep.escalation_id == escalation.id,
             EscalationStep.id != step.id,
-            EscalationStep.status.in_(("active", "suspended")),
+            EscalationStep.status.in_((StepStatus.ACTIVE, StepStatus.SUSPENDED)),
         )
     ):
-        earlier.status = "superseded"
+        earlier.status = StepStatus.SUPERSEDED
         close_deadlines(session, Subject.ESCALATION_STEP, [earlier.id], as_of)
     terms = step_terms(
         step.step,
@@ -523,7 +536,11 @@ def register_objection(
     with uow:
         session = uow.session
         step = session.get(EscalationStep, step_id)
-        if step is None or step.status not in ("active", "suspended") or step.taken_on is None:
+        if (
+            step is None
+            or step.status not in (StepStatus.ACTIVE, StepStatus.SUSPENDED)
+            or step.taken_on is None
+        ):
             raise InvalidInput.one(
                 "parameters", "geen genomen trede met dit nummer", title="Bezwaar niet mogelijk"
             )
@@ -551,7 +568,7 @@ def register_objection(
         )
         session.add(objection)
         if outcome.suspends_measure:
-            step.status = "suspended"
+            step.status = StepStatus.SUSPENDED
         escalation = session.get(Escalation, step.escalation_id)
         provider = session.get(Provider, escalation.provider_id)
         _invite_director_talk(session, cfg, step, provider, outcome.director_talk_due, as_of)
@@ -601,11 +618,11 @@ def _set_term_deadlines(
 def _step_subject(session: Session, deadline: Deadline) -> object:
     step = session.get(EscalationStep, deadline.subject_id)
     escalation = session.get(Escalation, step.escalation_id) if step else None
-    if step is None or escalation is None or escalation.status != "open":
+    if step is None or escalation is None or escalation.status != EscalationStatus.OPEN:
         return None
-    if step.status == "suspended":
+    if step.status == StepStatus.SUSPENDED:
         return WAIT  # an objection holds the measure; it may stand again
-    if step.status != "active":
+    if step.status != StepStatus.ACTIVE:
         return None
     return step, session.get(Provider, escalation.provider_id)
 
@@ -704,12 +721,16 @@ def close_escalation(
         provider = provider_by_code(session, provider_code)
         escalation = session.scalar(
             select(Escalation).where(
-                Escalation.provider_id == provider.id, Escalation.status == "open"
+                Escalation.provider_id == provider.id, Escalation.status == EscalationStatus.OPEN
             )
         )
         if escalation is None:
             return False
-        escalation.status, escalation.closed_on, escalation.close_reason = ("closed", as_of, reason)
+        escalation.status, escalation.closed_on, escalation.close_reason = (
+            EscalationStatus.CLOSED,
+            as_of,
+            reason,
+        )
         steps = session.scalars(
             select(EscalationStep.id).where(EscalationStep.escalation_id == escalation.id)
         ).all()
@@ -774,8 +795,8 @@ def record_talk_outcome(
         if objection.outcome_on is not None:
             return step.status
         objection.outcome, objection.outcome_on = outcome, as_of
-        if step.status == "suspended" or not measure_stands:
-            step.status = "active" if measure_stands else "withdrawn"
+        if step.status == StepStatus.SUSPENDED or not measure_stands:
+            step.status = StepStatus.ACTIVE if measure_stands else StepStatus.WITHDRAWN
         escalation = session.get(Escalation, step.escalation_id)
         record_event(
             session,

@@ -25,7 +25,7 @@ from clm.rendering import format_number, render
 from clm.services.deadlines import KindRules, sweep
 from clm.services.meetings import meeting_context, meeting_day, region_copy
 from clm.signals import raise_signal
-from clm.vocabulary import SignalKind
+from clm.vocabulary import MeetingStatus, SignalKind
 
 
 @dataclass
@@ -140,7 +140,7 @@ def send_due_final_agendas(
             select(Meeting, Provider)
             .join(Provider, Provider.id == Meeting.provider_id)
             .where(
-                Meeting.status == "planned",
+                Meeting.status == MeetingStatus.PLANNED,
                 Meeting.final_agenda_sent_on.is_(None),
                 Meeting.final_agenda_due <= as_of,
             )
@@ -214,7 +214,11 @@ def _send_final_agenda(
 
 def _data_subject(session: Session, deadline: Deadline) -> tuple[Meeting, Provider] | None:
     meeting = session.get(Meeting, deadline.subject_id)
-    if meeting is None or meeting.status != "planned" or meeting.data_received_on is not None:
+    if (
+        meeting is None
+        or meeting.status != MeetingStatus.PLANNED
+        or meeting.data_received_on is not None
+    ):
         return None
     return meeting, session.get(Provider, meeting.provider_id)
 

@@ -32,6 +32,7 @@ from clm.rendering import render
 from clm.services.actions import drop_action_deadlines, set_action_deadlines
 from clm.services.meetings import as_utc, meeting_day
 from clm.services.signals import KINDS
+from clm.vocabulary import ActionStatus, GroupMeetingStatus
 
 OPENING = "Opening, mededelingen en verslag van de vorige bijeenkomst"
 CLOSING = "Rondvraag en sluiting"
@@ -77,7 +78,7 @@ def ensure_meeting(
         care_type=care_type,
         uid=f"groep-{key.replace(':', '-')}@{domain}",
         sequence=0,
-        status="open",
+        status=GroupMeetingStatus.OPEN,
         starts_at=starts.astimezone(UTC),
         ends_at=(starts + timedelta(minutes=rules.duration_minutes)).astimezone(UTC),
         location=rules.location,
@@ -274,7 +275,11 @@ def set_agenda(
             return 0
         if meeting.agenda_set_on is not None:
             meeting.sequence += 1
-        meeting.agenda, meeting.agenda_set_on, meeting.status = items, as_of, "invited"
+        meeting.agenda, meeting.agenda_set_on, meeting.status = (
+            items,
+            as_of,
+            GroupMeetingStatus.INVITED,
+        )
         day = meeting_day(meeting)
         prefix = f"group:{meeting.key}:invite:{meeting.sequence}:"
         known = KnownKeys.load(session, prefix)
@@ -397,7 +402,7 @@ def record_report(
         existing = session.scalars(
             select(ActionItem).where(ActionItem.group_meeting_id == meeting.id)
         ).all()
-        if any(a.status == "done" for a in existing):
+        if any(a.status == ActionStatus.DONE for a in existing):
             raise InvalidInput.one(
                 "parameter actions",
                 "er zijn al actiepunten afgerond",
@@ -429,7 +434,7 @@ def record_report(
         set_action_deadlines(session, cfg, added)
         meeting.report = {**report, "digest": digest}
         meeting.framework_change = report["framework_change"]
-        meeting.report_recorded_on, meeting.status = as_of, "held"
+        meeting.report_recorded_on, meeting.status = as_of, GroupMeetingStatus.HELD
         day = meeting_day(meeting)
         context = {
             "meeting": meeting,

@@ -27,6 +27,7 @@ from clm.services.meetings import (
     region_copy,
     set_meeting_deadlines,
 )
+from clm.vocabulary import AttendeeStatus, MeetingStatus
 
 
 def find_meeting(session: Session, provider_code: str, month: date) -> tuple[Meeting, Provider]:
@@ -98,7 +99,7 @@ def move_meeting(
     with uow:
         session = uow.session
         meeting, provider = find_meeting(session, provider_code, month)
-        if meeting.status != "planned":
+        if meeting.status != MeetingStatus.PLANNED:
             raise InvalidInput.one(
                 "parameters", "het gesprek is geannuleerd", title="Verplaatsen niet mogelijk"
             )
@@ -109,7 +110,7 @@ def move_meeting(
         clash = session.scalar(
             select(Meeting.id).where(
                 Meeting.id != meeting.id,
-                Meeting.status == "planned",
+                Meeting.status == MeetingStatus.PLANNED,
                 Meeting.contract_manager == meeting.contract_manager,
                 Meeting.starts_at < end,
                 Meeting.ends_at > start,
@@ -154,9 +155,9 @@ def cancel_meeting(
     with uow:
         session = uow.session
         meeting, provider = find_meeting(session, provider_code, month)
-        if meeting.status == "cancelled":
+        if meeting.status == MeetingStatus.CANCELLED:
             return False
-        meeting.status = "cancelled"
+        meeting.status = MeetingStatus.CANCELLED
         meeting.sequence += 1
         close_deadlines(session, Subject.MEETING, [meeting.id], as_of)
         _notify(
@@ -235,7 +236,10 @@ def request_extra_attendee(
             return answer
         if request is None:
             request = AttendeeRequest(
-                meeting_id=meeting.id, staff_key=staff_key, requested_on=as_of, status="requested"
+                meeting_id=meeting.id,
+                staff_key=staff_key,
+                requested_on=as_of,
+                status=AttendeeStatus.REQUESTED,
             )
             session.add(request)
         request.status, request.remark = answer, remark

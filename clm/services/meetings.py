@@ -42,6 +42,7 @@ from clm.models import (
 )
 from clm.notify import KnownKeys, mail_with_event
 from clm.services.deadlines import set_deadline
+from clm.vocabulary import ActionStatus, MeetingStatus, SignalStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -129,7 +130,7 @@ def prepare_month(
         taken = Agenda()
         names = [loc.name for loc in cfg.meetings.locations]
         for m in existing.values():
-            if m.status == "planned":
+            if m.status == MeetingStatus.PLANNED:
                 place = f"loc:{names.index(m.location)}" if m.location in names else m.location
                 taken.take(
                     as_utc(m.starts_at),
@@ -168,7 +169,7 @@ def prepare_month(
                 quarter=quarter_discussed(month),
                 uid=meeting_uid(provider.code, f"{month:%Y-%m}", cfg),
                 sequence=0,
-                status="planned",
+                status=MeetingStatus.PLANNED,
                 starts_at=start.astimezone(UTC),
                 ends_at=booking.slot.ends_at.astimezone(UTC),
                 location=location.name,
@@ -215,7 +216,7 @@ def meeting_context(
         .where(
             Meeting.provider_id == provider.id,
             Meeting.meeting_month < meeting.meeting_month,
-            Meeting.status == "planned",
+            Meeting.status == MeetingStatus.PLANNED,
         )
         .order_by(Meeting.meeting_month.desc())
     )
@@ -258,7 +259,7 @@ def meeting_context(
             f"{s.as_of:%d-%m-%Y} ({s.source}): {s.description}"
             for s in session.scalars(
                 select(Signal)
-                .where(Signal.provider_id == provider.id, Signal.status == "open")
+                .where(Signal.provider_id == provider.id, Signal.status == SignalStatus.OPEN)
                 .order_by(Signal.as_of)
             )
         ],
@@ -421,7 +422,7 @@ def open_actions_text(session: Session, provider_id: int, before: date, as_of: d
             .join(Meeting, Meeting.id == ActionItem.meeting_id)
             .where(
                 ActionItem.provider_id == provider_id,
-                ActionItem.status == "open",
+                ActionItem.status == ActionStatus.OPEN,
                 Meeting.meeting_month < before,
             )
             .order_by(ActionItem.deadline)

@@ -37,7 +37,7 @@ from clm.services.deadlines import KindRules, close_deadlines, set_deadline, swe
 from clm.services.meeting_changes import find_meeting
 from clm.services.meetings import as_utc, meeting_day, region_copy
 from clm.signals import raise_signal
-from clm.vocabulary import SignalKind
+from clm.vocabulary import MeetingStatus, MinutesStatus, SignalKind
 
 ACTOR = "minutes"
 
@@ -60,15 +60,19 @@ def record_minutes(
         meeting, provider = find_meeting(session, provider_code, month)
         day = meeting_day(meeting)
         problems = []
-        if meeting.status != "planned":
+        if meeting.status != MeetingStatus.PLANNED:
             problems.append(InputProblem("parameters", "het gesprek is geannuleerd"))
         if day > as_of:
             problems.append(InputProblem("parameters", f"het gesprek is pas op {day:%d-%m-%Y}"))
         problems += check_minutes(draft, day, {s.key for s in cfg.staff}, source, cfg.agenda_items)
         minutes = session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
-        if minutes is not None and minutes.status == "final":
+        if minutes is not None and minutes.status == MinutesStatus.FINAL:
             problems.append(InputProblem("parameters", "het verslag is al definitief"))
-        elif minutes is not None and minutes.status == "sent" and not minutes.open_comments:
+        elif (
+            minutes is not None
+            and minutes.status == MinutesStatus.SENT
+            and not minutes.open_comments
+        ):
             problems.append(
                 InputProblem(
                     "parameters",
@@ -104,7 +108,7 @@ def record_minutes(
             return "unchanged"
         outcome = "replaced" if minutes is not None else "recorded"
         if minutes is None:
-            minutes = Minutes(meeting_id=meeting.id, status="draft", version=0)
+            minutes = Minutes(meeting_id=meeting.id, status=MinutesStatus.DRAFT, version=0)
             session.add(minutes)
         minutes.attendees, minutes.items = attendees, [vars(i) for i in draft.items]
         minutes.recorded_by, minutes.recorded_on = recorded_by, as_of
@@ -206,14 +210,16 @@ def release_minutes(
             raise InvalidInput.one(
                 "parameters", "er is nog geen verslag vastgelegd", title="Versturen niet mogelijk"
             )
-        if minutes.status == "final" or (minutes.status == "sent" and not minutes.open_comments):
+        if minutes.status == MinutesStatus.FINAL or (
+            minutes.status == MinutesStatus.SENT and not minutes.open_comments
+        ):
             return 0  # already out: a rerun sends nothing
         minutes.version += 1
         revision = minutes.version > 1
         if not revision or cfg.minutes.new_reaction_week_on_revision:
             minutes.reaction_due = reaction_deadline(as_of, cfg.minutes, cfg.calendar)
         minutes.first_sent_on = minutes.first_sent_on or as_of
-        minutes.status, minutes.open_comments = "sent", False
+        minutes.status, minutes.open_comments = MinutesStatus.SENT, False
         close_deadlines(
             session, Subject.MEETING, [meeting.id], as_of, [DeadlineKind.MINUTES_SHARED]
         )
@@ -291,7 +297,7 @@ def register_reaction(
             select(MinutesReaction.id).where(MinutesReaction.key == key)
         ):
             return "unchanged"
-        if minutes is None or minutes.status != "sent":
+        if minutes is None or minutes.status != MinutesStatus.SENT:
             raise InvalidInput.one(
                 "parameters",
                 "er staat geen verstuurd verslag open voor een reactie",
@@ -336,7 +342,7 @@ def _finalise(
     as_of: date,
     actor: str,
 ) -> None:
-    minutes.status, minutes.finalised_on = "final", as_of
+    minutes.status, minutes.finalised_on = MinutesStatus.FINAL, as_of
     close_deadlines(session, Subject.MINUTES, [minutes.id], as_of, [DeadlineKind.REACTION])
     context = _context(session, cfg, meeting, provider, minutes, "definitief")
     pdf = _pdf(context)
@@ -384,7 +390,7 @@ def _reaction_subject(
     session: Session, deadline: Deadline
 ) -> tuple[Minutes, Meeting, Provider] | None:
     minutes = session.get(Minutes, deadline.subject_id)
-    if minutes is None or minutes.status != "sent":
+    if minutes is None or minutes.status != MinutesStatus.SENT:
         return None
     meeting = session.get(Meeting, minutes.meeting_id)
     return minutes, meeting, session.get(Provider, meeting.provider_id)
@@ -434,7 +440,7 @@ def finalise_due_minutes(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> int
 
 def _shared_subject(session: Session, deadline: Deadline) -> tuple[Meeting, Provider] | None:
     meeting = session.get(Meeting, deadline.subject_id)
-    if meeting is None or meeting.status != "planned":
+    if meeting is None or meeting.status != MeetingStatus.PLANNED:
         return None
     sent = session.scalar(select(Minutes.first_sent_on).where(Minutes.meeting_id == meeting.id))
     return None if sent is not None else (meeting, session.get(Provider, meeting.provider_id))
@@ -493,7 +499,7 @@ def send_copy(
         minutes = session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
         if minutes is None:
             raise InvalidInput.one("parameters", "er is nog geen verslag", title="Geen verslag")
-        final = minutes.status == "final"
+        final = minutes.status == MinutesStatus.FINAL
         label = "definitief" if final else "CONCEPT — nog niet definitief"
         context = _context(session, cfg, meeting, provider, minutes, label)
         pdf = (
@@ -579,7 +585,9 @@ def minutes_timeliness(
     """For meetings held in [start, end]: minutes sent within the term, sent late, and not
     sent (yet); the figures the regional analysis reports (seed 004: within two weeks)."""
     with uow:
-        rows = uow.session.execute(shared_terms().where(Meeting.status == "planned")).all()
+        rows = uow.session.execute(
+            shared_terms().where(Meeting.status == MeetingStatus.PLANNED)
+        ).all()
     return timeliness_counts(rows, start, end, as_of)
 
 
@@ -605,7 +613,7 @@ def timeliness_counts(
     counts = {"held": 0, "on_time": 0, "late": 0, "not_sent": 0}
     for meeting, due, sent_on in rows:
         day = meeting_day(meeting)
-        if meeting.status != "planned" or not start <= day <= end or day >= as_of:
+        if meeting.status != MeetingStatus.PLANNED or not start <= day <= end or day >= as_of:
             continue
         counts["held"] += 1
         if sent_on is None:

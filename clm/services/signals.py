@@ -14,7 +14,7 @@ from clm.dossier import record_event
 from clm.errors import InvalidInput
 from clm.models import Provider, Signal
 from clm.services.common import provider_by_code
-from clm.vocabulary import SIGNAL_LABELS
+from clm.vocabulary import SIGNAL_LABELS, SignalStatus
 
 KINDS = {str(k): label for k, label in SIGNAL_LABELS.items()}  # code -> Dutch word
 
@@ -102,7 +102,7 @@ def open_signals(uow: UnitOfWork, cfg: RegionConfig) -> list[OpenSignal]:
         rows = uow.session.execute(
             select(Signal, Provider)
             .join(Provider, Provider.id == Signal.provider_id)
-            .where(Signal.status == "open")
+            .where(Signal.status == SignalStatus.OPEN)
             .order_by(Provider.contract_manager, Provider.code, Signal.as_of)
         ).all()
         return [

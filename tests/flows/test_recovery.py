@@ -14,7 +14,10 @@ from prefect.states import Completed, Crashed, Failed, Running
 from sqlalchemy import select
 
 from clm.db import UnitOfWork
-from clm.models import OutboxMessage
+from clm.models import OutboxMessage, WorkItem
+from clm.services.common import region_config
+from clm.services.worklist import work_list
+from flows.close_work_item import CloseWorkItemInput, close_work_item
 from flows.recover_run import RecoverRunInput, recover_run
 from tests.conftest import AS_OF
 
@@ -110,7 +113,28 @@ def test_a_crashed_staff_run_is_reported_to_the_administrator_and_the_staff_memb
     assert alert.to_addrs == ["functioneelbeheer@regio.example.org"]
     assert set(alert.cc_addrs) == {"a.visser@regio.example.org", "m.jansen@regio.example.org"}
     assert "niet vanzelf opnieuw gestart" in alert.body_text
-    assert _recover("ended_badly", crashed)["alerted"] is False
+    # on the work list of each staff member named in its form, once, until they tick it off
+    assert result["work_list"] == 2
+    again = _recover("ended_badly", crashed)
+    assert again["alerted"] is False and again["work_list"] == 0
+    with UnitOfWork() as uow:
+        items = uow.session.scalars(select(WorkItem).order_by(WorkItem.staff_key)).all()
+        assert [i.staff_key for i in items] == ["cm-jansen", "cm-visser"]
+        assert all(str(crashed) in i.detail for i in items)
+        mine = items[1].id
+    listed = work_list(UnitOfWork(), region_config(), AS_OF)
+    assert set(listed[listed["kind"] == "run gecrasht"]["staff_key"]) == {"cm-jansen", "cm-visser"}
+    assert (
+        close_work_item(CloseWorkItemInput(as_of=AS_OF, item_id=mine, staff_key="cm-jansen"))[
+            "closed"
+        ]
+        is False
+    )  # someone else's point
+    assert close_work_item(CloseWorkItemInput(as_of=AS_OF, item_id=mine, staff_key="cm-visser"))[
+        "closed"
+    ]
+    listed = work_list(UnitOfWork(), region_config(), AS_OF)
+    assert set(listed[listed["kind"] == "run gecrasht"]["staff_key"]) == {"cm-jansen"}
     # a staff run that failed (a refused file, say) is the answer to staff, not an alert
     refused = _deployed_run([], {"params": {}})
     _set(refused, Running(), Failed(message="bestand afgekeurd"))

@@ -187,3 +187,68 @@ def test_migration_0008_carries_the_open_deadlines_down_and_up(
     assert again == dict.fromkeys(again, 0), again
     with UnitOfWork() as uow:
         assert esc.deadline_terms(uow.session, step)  # the step's terms survived
+
+
+def test_the_work_list_shows_each_staff_member_what_needs_them(
+    cfg: RegionConfig, world: tuple[str, date]
+) -> None:
+    """The werkvoorraad, from the domain itself: minutes to share, comments to process, a
+    region action, data not delivered, an approval waiting (never for the requester), open
+    signals grouped per provider and kind; one morning mail per staff member per day."""
+    from clm.models import OutboxMessage
+    from clm.services.worklist import send_morning_mails, work_list
+
+    code, day = world
+    draft = MinutesDraft(
+        ["Eva de Vries"],
+        [ItemDraft("4b", "Wachtlijst")],
+        [ActionDraft("4b", "Cijfers nalopen", "region", "cm-bakker", day + timedelta(days=10))],
+    )
+    minutes_svc.record_minutes(UnitOfWork(), cfg, code, APRIL, draft, "os-mulder", day)
+    minutes_svc.release_minutes(UnitOfWork(), cfg, code, APRIL, "os-mulder", day)
+    minutes_svc.register_reaction(
+        UnitOfWork(), cfg, code, APRIL, False, {"4b": "Klopt niet"}, "os-mulder", day
+    )
+    step = esc.request_step(
+        UnitOfWork(),
+        cfg,
+        esc.StepRequest(
+            provider_code=code,
+            step=3,
+            reason="Herstel blijft uit",
+            requested_by="cm-jansen",
+            heard_on=day,
+            hearing_summary="Gesprek",
+        ),
+        day + timedelta(days=1),
+    )
+    as_of = day + timedelta(days=3)
+    sweep_deadlines(UnitOfWork(), cfg, as_of)  # data reminders for those that sent nothing
+    listed = work_list(UnitOfWork(), cfg, as_of, "http://ui")
+
+    def kinds(staff_key: str) -> set[str]:
+        return set(listed[listed["staff_key"] == staff_key]["kind"])
+
+    assert {"reactie verwerken", "verslag delen"} <= kinds("os-mulder")
+    assert "actiepunt" in kinds("cm-bakker")
+    approvers = set(listed[listed["kind"] == "goedkeuring"]["staff_key"])
+    assert approvers == {"cm-bakker", "cm-visser"}  # never the requester
+    assert "gegevens" in set(listed["kind"])
+    signals = listed[listed["kind"] == "signalen"]
+    assert not signals.duplicated(["staff_key", "provider", "what"]).any()
+    approval = listed[(listed["kind"] == "goedkeuring")].iloc[0]
+    assert "Trede 3" in approval["what"] and approval["link"] == ""  # no run recorded here
+    esc.set_approval_run(UnitOfWork(), step, "0d1e")
+    listed = work_list(UnitOfWork(), cfg, as_of, "http://ui")
+    assert set(listed[listed["kind"] == "goedkeuring"]["link"]) == {"http://ui/runs/flow-run/0d1e"}
+
+    sent = send_morning_mails(UnitOfWork(), cfg, listed, as_of)
+    assert sent == listed["staff_key"].nunique()
+    assert send_morning_mails(UnitOfWork(), cfg, listed, as_of) == 0  # once a day
+    with UnitOfWork() as uow:
+        mail = uow.session.scalar(
+            select(OutboxMessage).where(OutboxMessage.key == f"worklist:{as_of}:os-mulder")
+        )
+    assert mail.to_addrs == ["l.mulder@regio.example.org"]
+    assert mail.subject.startswith("Werkvoorraad ")
+    assert "reactie verwerken" in mail.body_text and "werkvoorraad-os-mulder" in mail.body_text
