@@ -87,7 +87,7 @@ EVIDENCE_LABELS = {
 
 
 @dataclass(frozen=True)
-class Evidence:
+class EvidenceItem:
     kind: EvidenceKind
     source: str
     document: str
@@ -100,7 +100,7 @@ def check_move(
     *,
     heard_on: date | None,
     urgency: str,
-    evidence: list[Evidence],
+    evidence: list[EvidenceItem],
     termination: Termination | None = None,
 ) -> list[InputProblem]:
     """Why a move to step ``target`` is refused (empty: allowed).

@@ -47,6 +47,24 @@ class AdmitProviderInput(FlowInput):
         "aanmelding wordt bewaakt; het besluit volgt met de flow decide-admission.",
     )
 
+    def to_command(self) -> Application:
+        """The application as the admission service takes it."""
+        return Application(
+            code=self.provider_code,
+            name=self.name,
+            contact_name=self.contact_name,
+            contact_email=str(self.contact_email),
+            board_email=str(self.board_email or ""),
+            address=self.address,
+            contract_manager=self.contract_manager,
+            care_types=self.care_types,
+            applied_on=self.applied_on,
+            checklist=[CheckItem(c.key, c.met, c.document) for c in self.checklist],
+            specialisation=self.specialisation,
+            information=self.information,
+            political_importance=self.political_importance,
+        )
+
 
 class DecideAdmissionInput(FlowInput):
     """Besluit over een aanmelding."""
@@ -65,21 +83,7 @@ def admit_provider(params: AdmitProviderInput) -> dict:
     'meteen toelaten' wordt de aanbieder direct geclassificeerd en vanaf de eerstvolgende
     gespreksmaand ingepland."""
     as_of = params.effective_as_of()
-    application = Application(
-        code=params.provider_code,
-        name=params.name,
-        contact_name=params.contact_name,
-        contact_email=str(params.contact_email),
-        board_email=str(params.board_email or ""),
-        address=params.address,
-        contract_manager=params.contract_manager,
-        care_types=params.care_types,
-        applied_on=params.applied_on,
-        checklist=[CheckItem(c.key, c.met, c.document) for c in params.checklist],
-        specialisation=params.specialisation,
-        information=params.information,
-        political_importance=params.political_importance,
-    )
+    application = params.to_command()
     result: dict = {"application": register(application, as_of)}
     if params.admit_now:
         result.update(

@@ -28,8 +28,9 @@ def daily_sweep(params: DailySweepInput = DailySweepInput()) -> dict:  # noqa: B
     gesprek nog niet gedeeld zijn, herinnert actiehouders vóór en na de deadline, bewaakt de
     termijnen van de escalatietreden (herinnering vooraf, signaal na afloop) en de
     beoordelingstermijn van aanmeldingen voor toetreding, toont de open signalen en de
-    werkvoorraad van elke medewerker (met een korte ochtendmail), en verstuurt de outbox. Alles wat op of vóór de peildatum verviel wordt ingehaald; twee
-    keer draaien op één dag verandert niets."""
+    werkvoorraad van elke medewerker (met een korte ochtendmail), en verstuurt de outbox.
+    Alles wat op of vóór de peildatum verviel wordt ingehaald; twee keer draaien op één dag
+    verandert niets."""
     as_of = params.effective_as_of()
     sheets = pick_up_sheets(as_of)
     agendas = final_agendas(as_of)

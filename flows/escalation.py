@@ -13,8 +13,7 @@ from prefect.input import RunInput
 from prefect.runtime import deployment, flow_run
 from pydantic import Field, WithJsonSchema
 
-from clm.escalation import APPROVAL_WINDOW_DAYS, EvidenceKind, Termination
-from clm.escalation import Evidence as EvidenceItem
+from clm.escalation import APPROVAL_WINDOW_DAYS, EvidenceItem, EvidenceKind, Termination
 from clm.services.escalation import StepRequest
 from clm.vocabulary import StepStatus
 from flows.common import FlowInput, FormModel, ProviderCode, StaffKey
@@ -106,6 +105,12 @@ class EscalationInput(FlowInput):
         "verstreken is; deze reden komt in de brief.",
     )
 
+    def to_command(self) -> StepRequest:
+        """The request as the escalation service takes it."""
+        fields = self.model_dump(exclude={"as_of", "evidence"})
+        evidence = tuple(EvidenceItem(e.kind, e.source, e.document) for e in self.evidence)
+        return StepRequest(**fields, evidence=evidence)
+
 
 class Approval(RunInput):
     """Besluit van een tweede persoon over de trede."""
@@ -141,27 +146,7 @@ def escalation(params: EscalationInput) -> dict:
     tweede persoon: kies in de UI 'Resume' en vul het besluit in. Elke genomen trede levert
     een brief aan het bestuur, termijnen in werkdagen en gebeurtenissen in het dossier."""
     as_of = params.effective_as_of()
-    step_id = request(
-        StepRequest(
-            provider_code=params.provider_code,
-            step=params.step,
-            reason=params.reason,
-            requested_by=params.requested_by,
-            heard_on=params.heard_on,
-            hearing_summary=params.hearing_summary,
-            urgency=params.urgency,
-            evidence=tuple(EvidenceItem(e.kind, e.source, e.document) for e in params.evidence),
-            acute=params.acute,
-            safety_or_fraud=params.safety_or_fraud,
-            fine=params.fine,
-            reclaim=params.reclaim,
-            measure=params.measure,
-            recovery_days=params.recovery_days,
-            skip_reason=params.skip_reason,
-            termination=params.termination,
-        ),
-        as_of,
-    )
+    step_id = request(params.to_command(), as_of)
     status = status_of(step_id)
     if status == StepStatus.AWAITING_APPROVAL:
         get_run_logger().info("Trede %s wacht op goedkeuring door een tweede persoon", params.step)

@@ -48,24 +48,27 @@ class RecordMinutesInput(MeetingInput):
     actions: list[ActionInput] = Field(default_factory=list, title="Actiepunten")
     recorded_by: StaffKey
 
+    def to_command(self) -> MinutesDraft:
+        """The minutes as the minutes service takes them."""
+        return MinutesDraft(
+            attendees=self.attendees,
+            items=[ItemDraft(i.number, i.discussion, i.decisions) for i in self.items],
+            actions=[
+                ActionDraft(a.agenda_item, a.description, a.owner_side, a.owner, a.deadline)
+                for a in self.actions
+            ],
+        )
+
 
 @flow(name="record-minutes")
 def record_minutes(params: RecordMinutesInput) -> dict:
     """Het verslag van een gehouden gesprek vastleggen: aanwezigen, per agendapunt wat
     besproken en besloten is, en de actiepunten (wat, wie, wanneer). Opnieuw opslaan vóór het
     versturen vervangt het concept. Versturen gaat met de flow release-minutes."""
-    draft = MinutesDraft(
-        attendees=params.attendees,
-        items=[ItemDraft(i.number, i.discussion, i.decisions) for i in params.items],
-        actions=[
-            ActionDraft(a.agenda_item, a.description, a.owner_side, a.owner, a.deadline)
-            for a in params.actions
-        ],
-    )
     outcome = record(
         params.provider_code,
         params.meeting_month(),
-        draft,
+        params.to_command(),
         params.recorded_by,
         params.effective_as_of(),
     )

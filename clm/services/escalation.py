@@ -20,6 +20,7 @@ from clm.escalation import (
     APPROVAL_WINDOW_DAYS,
     EVIDENCE_LABELS,
     STEPS,
+    EvidenceItem,
     StepTerms,
     Termination,
     check_fine,
@@ -29,7 +30,6 @@ from clm.escalation import (
     revenue_window_text,
     step_terms,
 )
-from clm.escalation import Evidence as EvidenceItem
 from clm.ics import meeting_invite
 from clm.mail import Attachment
 from clm.models import (

@@ -13,8 +13,7 @@ from clm.config import RegionConfig
 from clm.db import UnitOfWork
 from clm.demo import load_demo
 from clm.errors import InvalidInput
-from clm.escalation import Evidence as EvidenceItem
-from clm.escalation import EvidenceKind
+from clm.escalation import EvidenceItem, EvidenceKind
 from clm.models import (
     DossierDocument,
     EscalationStep,

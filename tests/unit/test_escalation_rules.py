@@ -10,7 +10,7 @@ import pytest
 from clm.config import RegionConfig
 from clm.escalation import (
     STEPS,
-    Evidence,
+    EvidenceItem,
     EvidenceKind,
     Termination,
     check_fine,
@@ -21,7 +21,7 @@ from clm.escalation import (
 )
 
 REASON = "Wachttijden structureel boven de norm"
-PROOF = [Evidence(EvidenceKind.UNSAFETY, "IGJ-rapport 2027-014", "dossier/igj-2027-014.pdf")]
+PROOF = [EvidenceItem(EvidenceKind.UNSAFETY, "IGJ-rapport 2027-014", "dossier/igj-2027-014.pdf")]
 
 
 def _problems(current, target, **kw) -> list[str]:  # noqa: ANN001
@@ -59,7 +59,7 @@ def test_refused_moves() -> None:
 @pytest.mark.parametrize("target", [5, 6, 7])
 def test_heaviest_steps_need_evidence(target: int) -> None:
     assert any("vraagt vastgelegd bewijs" in p for p in _problems(3, target))
-    incomplete = [Evidence(EvidenceKind.FORGERY, "", "")]
+    incomplete = [EvidenceItem(EvidenceKind.FORGERY, "", "")]
     assert any("vraagt vastgelegd bewijs" in p for p in _problems(3, target, evidence=incomplete))
     assert _problems(3, target, evidence=PROOF) == []
 
