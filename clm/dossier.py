@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from clm.db import claim_key, keys_with_prefix
 from clm.inputs import visible
 from clm.models import DossierEvent
+from clm.vocabulary import EventKind
 
 
 def record_event(
@@ -17,7 +18,7 @@ def record_event(
     *,
     key: str,
     provider_id: int,
-    kind: str,
+    kind: EventKind,
     summary: str,
     actor: str,
     as_of: date,

@@ -14,6 +14,7 @@ from clm.dossier import record_event
 from clm.mail import Attachment
 from clm.outbox import enqueue
 from clm.rendering import render
+from clm.vocabulary import EventKind
 
 
 @dataclass
@@ -38,7 +39,7 @@ def mail_with_event(
     to: list[str],
     subject: str,
     provider_id: int | None,
-    kind: str,
+    kind: EventKind,
     actor: str,
     as_of: date,
     summary: str,

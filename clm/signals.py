@@ -12,7 +12,7 @@ from clm.db import claim_key
 from clm.inputs import visible
 from clm.models import Provider, Signal
 from clm.notify import mail_with_event
-from clm.vocabulary import SignalKind, signal_label
+from clm.vocabulary import EventKind, SignalKind, signal_label
 
 
 def raise_signal(
@@ -56,7 +56,7 @@ def raise_signal(
         to=[manager.email] if manager else [cfg.mail.sender_email],
         subject=subject,
         provider_id=provider.id,
-        kind="signaal",
+        kind=EventKind.SIGNAL,
         actor=source.split(":")[0],
         as_of=as_of,
         summary=description,

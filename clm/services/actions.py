@@ -21,7 +21,7 @@ from clm.services.deadlines import KindRules, close_deadlines, delete_deadlines,
 from clm.services.meeting_changes import find_meeting
 from clm.services.meetings import meeting_day
 from clm.signals import raise_signal
-from clm.vocabulary import ActionStatus, SignalKind
+from clm.vocabulary import ActionStatus, EventKind, SignalKind
 
 
 def set_action_deadlines(
@@ -96,7 +96,7 @@ def _remind(
         to=[action.owner_email],
         provider_id=provider.id if provider else None,
         subject=f"Herinnering actiepunt, deadline {action.deadline:%d-%m-%Y}",
-        kind="actie-herinnering",
+        kind=EventKind.ACTION_REMINDER,
         actor="daily-sweep",
         as_of=as_of,
         summary=f"Herinnering actiepunt {action.agenda_item} aan {action.owner_name}",
@@ -122,7 +122,7 @@ def _overdue(
         to=[action.owner_email],
         provider_id=provider.id if provider else None,
         subject=f"Actiepunt over de deadline: {action.description[:60]}",
-        kind="actie-te-laat",
+        kind=EventKind.ACTION_OVERDUE,
         actor="daily-sweep",
         as_of=as_of,
         summary=f"Actiepunt {action.agenda_item} over de deadline "
@@ -186,7 +186,7 @@ def close_action(
             session,
             key=f"action:{action.meeting_id}:{number}:closed",
             provider_id=provider.id,
-            kind="actie-afgerond",
+            kind=EventKind.ACTION_CLOSED,
             actor=closed_by,
             as_of=as_of,
             summary=f"Actiepunt {action.agenda_item} afgerond: {remark}",

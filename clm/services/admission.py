@@ -35,7 +35,7 @@ from clm.services.classification import (
 from clm.services.deadlines import KindRules, close_deadlines, set_deadline, sweep
 from clm.services.judged import JudgedInput, record_judged_scores
 from clm.services.meetings import prepare_month
-from clm.vocabulary import AdmissionStatus
+from clm.vocabulary import AdmissionStatus, EventKind
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ def register_application(uow: UnitOfWork, cfg: RegionConfig, app: Application, a
                 session,
                 key=f"admission:{app.code}:checklist:{_digest(checklist)}",
                 provider_id=provider.id,
-                kind="toetreding-eisen",
+                kind=EventKind.ADMISSION_REQUIREMENTS,
                 actor=app.contract_manager,
                 as_of=as_of,
                 summary="Toetsing van de eisen bijgewerkt: " + _checklist_text(cfg, checklist),
@@ -205,7 +205,7 @@ def register_application(uow: UnitOfWork, cfg: RegionConfig, app: Application, a
             session,
             key=f"admission:{app.code}:applied",
             provider_id=provider.id,
-            kind="toetreding-aanmelding",
+            kind=EventKind.APPLICATION,
             actor=app.contract_manager,
             as_of=as_of,
             summary="Aanmelding tussentijdse toetreding ontvangen op "
@@ -228,7 +228,7 @@ def register_application(uow: UnitOfWork, cfg: RegionConfig, app: Application, a
             to=[provider.contact_email],
             subject=f"Ontvangstbevestiging aanmelding {cfg.region.name}",
             provider_id=provider.id,
-            kind="toetreding-ontvangstbevestiging",
+            kind=EventKind.APPLICATION_RECEIPT,
             actor=app.contract_manager,
             as_of=as_of,
             summary="Ontvangst van de aanmelding bevestigd; besluit uiterlijk "
@@ -327,7 +327,7 @@ def decide(
             cc=[provider.board_email] if provider.board_email else None,
             subject=f"Besluit over uw aanmelding bij {cfg.region.name}",
             provider_id=provider.id,
-            kind="toetreding-besluit",
+            kind=EventKind.ADMISSION_DECISION,
             actor=decided_by,
             as_of=as_of,
             summary=("Toegelaten" if admitted else "Afgewezen")
@@ -429,7 +429,7 @@ def _admission_reminder(
         subject=f"Herinnering: besluit over aanmelding {provider.name} uiterlijk "
         f"{dutch_date(admission.deadline)}",
         provider_id=provider.id,
-        kind="toetreding-herinnering",
+        kind=EventKind.ADMISSION_REMINDER,
         actor="daily-sweep",
         as_of=as_of,
         summary=f"Herinnering beoordeling aanmelding ({offset} werkdagen vóór de termijn)",
@@ -463,7 +463,7 @@ def _admission_overdue(
         cc=[m.email for m in [manager, *admins] if m],
         subject=f"Termijn verstreken: aanmelding {provider.name}",
         provider_id=provider.id,
-        kind="toetreding-termijn-verstreken",
+        kind=EventKind.ADMISSION_OVERDUE,
         actor="daily-sweep",
         as_of=as_of,
         summary="Beoordelingstermijn van de aanmelding verstreken "

@@ -14,6 +14,7 @@ from clm.inputs import visible
 from clm.models import OutboxMessage
 from clm.notify import mail_with_event
 from clm.outbox import REFUSED, existing_keys
+from clm.vocabulary import EventKind
 
 
 def alert_administrators(
@@ -42,7 +43,7 @@ def alert_administrators(
             to=admins,
             subject=subject,
             provider_id=None,
-            kind="melding-beheer",
+            kind=EventKind.ADMIN_ALERT,
             actor="notify-administrator",
             as_of=as_of,
             summary=subject,

@@ -56,7 +56,7 @@ from clm.services.kpi_signals import raise_kpi_signals
 from clm.services.meetings import meeting_day
 from clm.services.minutes import shared_terms, timeliness_counts
 from clm.services.signals import KINDS
-from clm.vocabulary import EscalationStatus, MeetingStatus, SignalStatus
+from clm.vocabulary import EscalationStatus, EventKind, MeetingStatus, SignalStatus
 
 TREND_QUARTERS = 6
 REPORT_KIND = "regioanalyse"
@@ -642,7 +642,7 @@ def store_report(
                 session,
                 key=key,
                 provider_id=pid,
-                kind="regioanalyse",
+                kind=EventKind.REGIONAL_ANALYSIS,
                 actor="regional-analysis",
                 as_of=as_of,
                 summary=f"Regioanalyse {data.quarter}: eigen pagina (prestaties tegen norm en "

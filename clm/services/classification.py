@@ -29,7 +29,7 @@ from clm.models import (
 from clm.notify import KnownKeys, mail_with_event
 from clm.rendering import format_euro
 from clm.services.common import provider_by_code
-from clm.vocabulary import EscalationStatus
+from clm.vocabulary import EscalationStatus, EventKind
 
 
 @dataclass(frozen=True)
@@ -239,7 +239,7 @@ def _record(
         session,
         key=base,
         provider_id=provider.id,
-        kind="classificatie",
+        kind=EventKind.CLASSIFICATION,
         actor=actor,
         as_of=as_of,
         summary=(
@@ -286,7 +286,7 @@ def _record(
         cc=[manager.email] if manager else [],
         subject=subject,
         provider_id=provider.id,
-        kind="brief",
+        kind=EventKind.LETTER,
         actor=actor,
         as_of=as_of,
         summary=f"Brief verstuurd: {subject}",
@@ -374,7 +374,7 @@ def override_category(
             session,
             key=f"override:{year}:{provider.code}:{override.id}:{digest}",
             provider_id=provider.id,
-            kind="categorie-overschreven",
+            kind=EventKind.CATEGORY_OVERRIDDEN,
             actor=decided_by,
             as_of=as_of,
             summary=f"Categorie {year} vastgesteld op {category} door {member.name}: {reason}",
@@ -515,7 +515,7 @@ def raise_contact_frequency(
         session,
         key=f"classification:{year}:{provider.code}:r{row.revision}",
         provider_id=provider.id,
-        kind="contactfrequentie",
+        kind=EventKind.CONTACT_FREQUENCY,
         actor=actor,
         as_of=as_of,
         summary=f"Contactfrequentie verhoogd: gesprekken in "

@@ -20,7 +20,7 @@ from clm.models import IntakeFile, KpiValue, Meeting, Provider
 from clm.services.common import inside_intake, provider_ids
 from clm.services.deadlines import close_deadlines
 from clm.services.kpi_signals import raise_kpi_signals
-from clm.vocabulary import IntakeStatus
+from clm.vocabulary import EventKind, IntakeStatus
 
 DATA_FOLDER = "gegevens"  # subfolder of the intake folder that the daily sweep watches
 
@@ -98,7 +98,7 @@ def take_in_data_sheet(
             session,
             key=f"data:{sheet.provider_code}:{sheet.quarter}:{digest[:16]}",
             provider_id=provider_id,
-            kind="gegevens-ontvangen",
+            kind=EventKind.DATA_RECEIVED,
             actor="intake-provider-data",
             as_of=as_of,
             summary=f"Gegevens {sheet.quarter} ontvangen ({source}): {delivered} van "

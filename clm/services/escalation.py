@@ -56,7 +56,7 @@ from clm.services.deadlines import (
 )
 from clm.services.deadlines import step_terms as deadline_terms
 from clm.signals import raise_signal
-from clm.vocabulary import EscalationStatus, SignalKind, StepStatus
+from clm.vocabulary import EscalationStatus, EventKind, SignalKind, StepStatus
 
 TERM_LABELS = {
     "answer_due": "verklaring en herstelmaatregelen",
@@ -245,7 +245,7 @@ def request_step(uow: UnitOfWork, cfg: RegionConfig, req: StepRequest, as_of: da
                 session,
                 key=f"escalation:{escalation.id}:opened",
                 provider_id=provider.id,
-                kind="escalatie-geopend",
+                kind=EventKind.ESCALATION_OPENED,
                 actor=req.requested_by,
                 as_of=as_of,
                 summary="Escalatie geopend; "
@@ -289,7 +289,7 @@ def request_step(uow: UnitOfWork, cfg: RegionConfig, req: StepRequest, as_of: da
             session,
             key=f"escalation-step:{step.id}:requested",
             provider_id=provider.id,
-            kind="trede-aangevraagd",
+            kind=EventKind.STEP_REQUESTED,
             actor=req.requested_by,
             as_of=as_of,
             summary=f"Trede {req.step} ({STEPS[req.step].name}) aangevraagd: {req.reason}",
@@ -324,7 +324,7 @@ def _lapse(
         session,
         key=f"escalation-step:{step.id}:expired",
         provider_id=provider.id,
-        kind="trede-vervallen",
+        kind=EventKind.STEP_LAPSED,
         actor="escalation",
         as_of=as_of,
         summary=f"Aanvraag trede {step.step} vervallen: {why}",
@@ -423,7 +423,7 @@ def decide_step(
             session,
             key=f"escalation-step:{step.id}:decided",
             provider_id=provider.id,
-            kind="trede-besluit",
+            kind=EventKind.STEP_DECIDED,
             actor=decided_by,
             as_of=as_of,
             summary=f"Trede {step.step} {word}" + (f": {remark}" if remark else ""),
@@ -509,7 +509,7 @@ def _take(
         cc=[provider.contact_email] + ([manager.email] if manager else []),
         subject=f"{STEPS[step.step].name} – {provider.name}",
         provider_id=provider.id,
-        kind="trede-genomen",
+        kind=EventKind.STEP_TAKEN,
         actor=actor,
         as_of=as_of,
         summary=f"Trede {step.step} ({STEPS[step.step].name}) genomen; brief aan het bestuur"
@@ -576,7 +576,7 @@ def register_objection(
             session,
             key=f"escalation-step:{step.id}:objection",
             provider_id=escalation.provider_id,
-            kind="bezwaar",
+            kind=EventKind.OBJECTION,
             actor=registered_by,
             as_of=as_of,
             summary=f"Bezwaar tegen trede {step.step} ontvangen op {received_on:%d-%m-%Y} "
@@ -661,7 +661,7 @@ def _term_reminder(
         cc=[] if region_term else [provider.contact_email],
         provider_id=provider.id,
         subject=f"Herinnering: termijn {label} {due:%d-%m-%Y}",
-        kind="herinnering",
+        kind=EventKind.REMINDER,
         actor="daily-sweep",
         as_of=as_of,
         summary=f"Herinnering termijn {label} (trede {step.step}), uiterlijk {due:%d-%m-%Y}",
@@ -739,7 +739,7 @@ def close_escalation(
             session,
             key=f"escalation:{escalation.id}:closed",
             provider_id=provider.id,
-            kind="escalatie-gesloten",
+            kind=EventKind.ESCALATION_CLOSED,
             actor=closed_by,
             as_of=as_of,
             summary=f"Escalatie gesloten: {reason}",
@@ -770,7 +770,7 @@ def record_registered_mail(
             session,
             key=f"escalation-step:{step.id}:registered:{tracking}",
             provider_id=escalation.provider_id,
-            kind="aangetekend",
+            kind=EventKind.REGISTERED_MAIL,
             actor=recorded_by,
             as_of=as_of,
             summary=f"Ingebrekestelling aangetekend verzonden, nummer {tracking}",
@@ -802,7 +802,7 @@ def record_talk_outcome(
             session,
             key=f"escalation-step:{step.id}:talk",
             provider_id=escalation.provider_id,
-            kind="directiegesprek",
+            kind=EventKind.DIRECTOR_TALK,
             actor=recorded_by,
             as_of=as_of,
             summary=f"Gesprek op directieniveau over trede {step.step}: {outcome}; "
@@ -855,7 +855,7 @@ def _invite_director_talk(
         cc=[manager.email] if manager else [],
         provider_id=provider.id,
         subject=f"Gesprek op directieniveau over trede {step.step}, uiterlijk {due:%d-%m-%Y}",
-        kind="directiegesprek-gepland",
+        kind=EventKind.DIRECTOR_TALK_PLANNED,
         actor="register-objection",
         as_of=as_of,
         summary=f"Gesprek op directieniveau gepland, uiterlijk {due:%d-%m-%Y}",

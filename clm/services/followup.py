@@ -25,7 +25,7 @@ from clm.rendering import format_number, render
 from clm.services.deadlines import KindRules, sweep
 from clm.services.meetings import meeting_context, meeting_day, region_copy
 from clm.signals import raise_signal
-from clm.vocabulary import MeetingStatus, SignalKind
+from clm.vocabulary import EventKind, MeetingStatus, SignalKind
 
 
 @dataclass
@@ -195,7 +195,7 @@ def _send_final_agenda(
         cc=region_copy(cfg, meeting),
         subject=subject,
         provider_id=provider.id,
-        kind="agenda",
+        kind=EventKind.AGENDA,
         actor="daily-sweep",
         as_of=as_of,
         summary=f"Definitieve agenda verstuurd voor het gesprek van "
@@ -252,7 +252,7 @@ def _data_reminder(
         subject=f"Herinnering: gegevens {quarter_label(meeting.quarter)} voor het "
         "contractvoortgangsgesprek",
         provider_id=provider.id,
-        kind="herinnering",
+        kind=EventKind.REMINDER,
         actor="daily-sweep",
         as_of=as_of,
         summary=f"Herinnering gegevens {meeting.quarter} verstuurd "

@@ -32,7 +32,7 @@ from clm.rendering import render
 from clm.services.actions import drop_action_deadlines, set_action_deadlines
 from clm.services.meetings import as_utc, meeting_day
 from clm.services.signals import KINDS
-from clm.vocabulary import ActionStatus, GroupMeetingStatus
+from clm.vocabulary import ActionStatus, EventKind, GroupMeetingStatus
 
 OPENING = "Opening, mededelingen en verslag van de vorige bijeenkomst"
 CLOSING = "Rondvraag en sluiting"
@@ -302,7 +302,7 @@ def set_agenda(
                 subject=("Gewijzigde agenda: " if meeting.sequence else "Uitnodiging: ")
                 + f"groepsoverleg contractmanagement {dutch_date(day)}",
                 provider_id=provider.id,
-                kind="groepsoverleg-uitnodiging",
+                kind=EventKind.GROUP_INVITATION,
                 actor=decided_by,
                 as_of=as_of,
                 summary=f"Uitgenodigd voor het groepsoverleg van {dutch_date(day)}",
@@ -468,7 +468,7 @@ def record_report(
                 to=[provider.contact_email],
                 subject=f"Verslag groepsoverleg contractmanagement {dutch_date(day)}",
                 provider_id=provider.id,
-                kind="groepsoverleg-verslag",
+                kind=EventKind.GROUP_REPORT,
                 actor=recorded_by,
                 as_of=as_of,
                 summary=f"Verslag van het groepsoverleg van {dutch_date(day)} ontvangen"

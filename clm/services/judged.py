@@ -17,6 +17,7 @@ from clm.errors import InputProblem, InvalidInput
 from clm.models import JudgedScore
 from clm.services.common import provider_by_code, provider_ids
 from clm.tabular import ProblemCollector, read_table
+from clm.vocabulary import EventKind
 
 SHEET = "Beoordeling"
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -92,7 +93,7 @@ def record_judged_scores(
                 uow.session,
                 key=f"judged:{year}:{provider.code}:{row.id}:{_fingerprint(values, item.remark)}",
                 provider_id=provider.id,
-                kind="beoordeling",
+                kind=EventKind.JUDGED_SCORES,
                 summary=f"Beoordeelde criteria {year} vastgelegd: {scores}",
                 actor=entered_by,
                 as_of=as_of,

@@ -27,7 +27,7 @@ from clm.services.meetings import (
     region_copy,
     set_meeting_deadlines,
 )
-from clm.vocabulary import AttendeeStatus, MeetingStatus
+from clm.vocabulary import AttendeeStatus, EventKind, MeetingStatus
 
 
 def find_meeting(session: Session, provider_code: str, month: date) -> tuple[Meeting, Provider]:
@@ -73,7 +73,7 @@ def _notify(
         cc=region_copy(cfg, meeting),
         subject=f"{word}: contractvoortgangsgesprek {provider.name}",
         provider_id=provider.id,
-        kind=f"gesprek-{kind}",
+        kind=EventKind(f"gesprek-{kind}"),
         actor=actor,
         as_of=as_of,
         summary=summary,
@@ -197,7 +197,7 @@ def add_agenda_point(
             session,
             key=key,
             provider_id=provider.id,
-            kind="agendapunt",
+            kind=EventKind.AGENDA_POINT,
             actor=submitted_by,
             as_of=as_of,
             summary=f"Agendapunt ingediend: {text}",
@@ -255,7 +255,7 @@ def request_extra_attendee(
             session,
             key=f"attendee:{meeting.id}:{staff_key}:{answer}",
             provider_id=provider.id,
-            kind="extra-deelnemer",
+            kind=EventKind.EXTRA_ATTENDEE,
             actor=actor,
             as_of=as_of,
             summary=f"Extra deelnemer {member.name}: {words[answer]}"

@@ -42,7 +42,7 @@ from clm.models import (
 )
 from clm.notify import KnownKeys, mail_with_event
 from clm.services.deadlines import set_deadline
-from clm.vocabulary import ActionStatus, MeetingStatus, SignalStatus
+from clm.vocabulary import ActionStatus, EventKind, MeetingStatus, SignalStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -342,7 +342,7 @@ def _send_data_request(
         cc=region_copy(cfg, meeting),
         subject=subject,
         provider_id=provider.id,
-        kind="gesprek-gepland",
+        kind=EventKind.MEETING_PLANNED,
         actor="quarterly-preparation",
         as_of=as_of,
         known=known,

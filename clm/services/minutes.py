@@ -37,7 +37,7 @@ from clm.services.deadlines import KindRules, close_deadlines, set_deadline, swe
 from clm.services.meeting_changes import find_meeting
 from clm.services.meetings import as_utc, meeting_day, region_copy
 from clm.signals import raise_signal
-from clm.vocabulary import MeetingStatus, MinutesStatus, SignalKind
+from clm.vocabulary import EventKind, MeetingStatus, MinutesStatus, SignalKind
 
 ACTOR = "minutes"
 
@@ -132,7 +132,7 @@ def record_minutes(
             session,
             key=f"minutes:{meeting.uid}:draft:{drafts + 1}",
             provider_id=provider.id,
-            kind="verslag-concept",
+            kind=EventKind.MINUTES_DRAFT,
             actor=recorded_by,
             as_of=as_of,
             summary=f"Verslag {'vervangen' if outcome == 'replaced' else 'vastgelegd'} "
@@ -257,7 +257,7 @@ def release_minutes(
             subject=f"Verslag contractvoortgangsgesprek {context['starts_local']:%d-%m-%Y} "
             f"({label}): reactie uiterlijk {minutes.reaction_due:%d-%m-%Y}",
             provider_id=provider.id,
-            kind="verslag-verstuurd",
+            kind=EventKind.MINUTES_SENT,
             actor=released_by,
             as_of=as_of,
             summary=f"Verslag {label} verstuurd; reactie uiterlijk {minutes.reaction_due:%d-%m-%Y}",
@@ -319,7 +319,7 @@ def register_reaction(
             session,
             key=key,
             provider_id=provider.id,
-            kind="verslag-reactie",
+            kind=EventKind.MINUTES_REACTION,
             actor=registered_by,
             as_of=as_of,
             summary=f"Reactie op verslag versie {minutes.version}: {text}",
@@ -377,7 +377,7 @@ def _finalise(
         cc=region_copy(cfg, meeting),
         subject=f"Definitief verslag contractvoortgangsgesprek {context['starts_local']:%d-%m-%Y}",
         provider_id=provider.id,
-        kind="verslag-definitief",
+        kind=EventKind.MINUTES_FINAL,
         actor=actor,
         as_of=as_of,
         summary=f"Verslag definitief (versie {minutes.version}) en opgenomen in het "
@@ -522,7 +522,7 @@ def send_copy(
             subject=f"Verslag contractvoortgangsgesprek {context['starts_local']:%d-%m-%Y} "
             f"({'definitief' if final else 'concept'})",
             provider_id=provider.id,
-            kind="verslag-opgevraagd",
+            kind=EventKind.MINUTES_COPY,
             actor=requested_by,
             as_of=as_of,
             summary=f"Verslag opgevraagd door {requested_by}; {label} verstuurd",

@@ -14,7 +14,7 @@ from clm.dossier import record_event
 from clm.errors import InvalidInput
 from clm.models import Provider, Signal
 from clm.services.common import provider_by_code
-from clm.vocabulary import SIGNAL_LABELS, SignalStatus
+from clm.vocabulary import SIGNAL_LABELS, EventKind, SignalStatus
 
 KINDS = {str(k): label for k, label in SIGNAL_LABELS.items()}  # code -> Dutch word
 
@@ -64,7 +64,7 @@ def record_signal(
             session,
             key=key,
             provider_id=provider.id,
-            kind="signaal",
+            kind=EventKind.SIGNAL,
             actor=recorded_by,
             as_of=as_of,
             summary=f"Signaal ({KINDS[kind]}, {source}): {description.strip()}",

@@ -30,7 +30,7 @@ from clm.models import (
 )
 from clm.notify import mail_with_event
 from clm.services.meetings import meeting_day
-from clm.vocabulary import MinutesStatus, SignalStatus, StepStatus, signal_label
+from clm.vocabulary import EventKind, MinutesStatus, SignalStatus, StepStatus, signal_label
 
 # deadlines this close (calendar days) are on the list before they are due
 AHEAD_DAYS = 14
@@ -312,7 +312,7 @@ def send_morning_mails(uow: UnitOfWork, cfg: RegionConfig, frame: pd.DataFrame, 
                 subject=f"Werkvoorraad {dutch_date(as_of)}: {len(items)} punt"
                 f"{'en' if len(items) != 1 else ''}" + (f", {late} te laat" if late else ""),
                 provider_id=None,
-                kind="werkvoorraad",
+                kind=EventKind.WORK_LIST,
                 actor="daily-sweep",
                 as_of=as_of,
                 summary=f"Werkvoorraad aan {member.name}: {len(items)} punten",
