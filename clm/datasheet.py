@@ -18,6 +18,7 @@ from clm.config import Kpi
 from clm.errors import InputProblem, InvalidInput
 from clm.inputs import parse_decimal
 from clm.ooxml import PackageBase, xml_text
+from clm.quarters import quarter_year
 from clm.tabular import cell_text, open_workbook, sheet_rows, write_cell
 
 SHEET = "Gegevens"
@@ -33,7 +34,7 @@ def data_sheet_template(
     provider_code: str, provider_name: str, quarter: str, kpis: list[Kpi]
 ) -> bytes:
     """An .xlsx with the provider, the quarter and one row per KPI to fill in."""
-    year = int(quarter[:4])
+    year = quarter_year(quarter)
     base, sheet = _sheet_base(
         quarter, tuple((k.code, k.label, k.unit, k.norm_for(year)) for k in kpis)
     )

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from clm.config import RegionConfig, Role
 from clm.db import UnitOfWork
 from clm.models import Provider
+from clm.quarters import quarter_year
 
 _FIRST = (
     "De Horizon",
@@ -281,7 +282,7 @@ def demo_kpi_values(
                 if rng.random() < 0.06:
                     rows.append((pid, quarter, kpi.code, None))
                     continue
-                base = kpi.norm_for(int(quarter[:4])) or 3.0
+                base = kpi.norm_for(quarter_year(quarter)) or 3.0
                 drift = 0.01 * q_index  # the region improves slowly
                 sign = 1 if kpi.direction == "higher" else -1
                 value = base * (1 + sign * (skill + drift) + rng.normal(0, 0.1))

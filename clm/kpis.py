@@ -14,30 +14,20 @@ import math
 import pandas as pd
 
 from clm.config import Kpi
+from clm.quarters import Quarter, quarter_year
 
 VALUE_COLUMNS = ["provider_id", "quarter", "kpi_code", "value"]
 
 
-def quarter_year(quarter: str) -> int:
-    """2027 for '2027-Q1'."""
-    return int(quarter[:4])
-
-
 def quarter_months(quarter: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First day of the first and of the last month of a quarter."""
-    year, q = quarter_year(quarter), int(quarter[-1])
-    first = pd.Timestamp(year, 3 * q - 2, 1)
+    first = pd.Timestamp(Quarter.parse(quarter).first_day)
     return first, first + pd.DateOffset(months=2)
 
 
 def quarters_back(quarter: str, count: int) -> list[str]:
     """``count`` quarters ending with ``quarter``, oldest first."""
-    year, q = quarter_year(quarter), int(quarter[-1])
-    out = []
-    for _ in range(count):
-        out.append(f"{year}-Q{q}")
-        year, q = (year - 1, 4) if q == 1 else (year, q - 1)
-    return out[::-1]
+    return [str(q) for q in Quarter.parse(quarter).back(count)]
 
 
 def misses_norm(kpi: Kpi, value: float | None, year: int) -> bool | None:

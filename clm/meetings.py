@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from clm.calendar import working_days_in_month
 from clm.clock import REGION_TZ
 from clm.config import MEETING_MONTHS, CalendarConfig, MeetingPlan, RegionConfig, Role
+from clm.quarters import Quarter
 
 
 def next_meeting_month(as_of: date) -> date:
@@ -33,20 +34,17 @@ def cycle_year(meeting_month: date) -> int:
 
 def quarter_discussed(meeting_month: date) -> str:
     """The quarter whose figures a meeting discusses: April → Q1 of that year, January → Q4."""
-    if meeting_month.month == 1:
-        return f"{meeting_month.year - 1}-Q4"
-    return f"{meeting_month.year}-Q{(meeting_month.month - 1) // 3}"
+    return str(Quarter.of(meeting_month).previous())
 
 
 def previous_quarter(quarter: str) -> str:
     """'2027-Q1' → '2026-Q4'."""
-    year, q = int(quarter[:4]), int(quarter[-1])
-    return f"{year - 1}-Q4" if q == 1 else f"{year}-Q{q - 1}"
+    return str(Quarter.parse(quarter).previous())
 
 
 def quarter_label(quarter: str) -> str:
     """'2027-Q1' → '1e kwartaal 2027', as a Dutch sentence says it."""
-    return f"{int(quarter[-1])}e kwartaal {int(quarter[:4])}"
+    return Quarter.parse(quarter).label
 
 
 def optional_roles(meeting_month: date) -> tuple[Role, ...]:

@@ -12,7 +12,7 @@ import base64
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,6 @@ from clm.kpis import (
     attainment_by_care_type,
     benchmark,
     declaration_values,
-    quarter_months,
     quarters_back,
 )
 from clm.meetings import cycle_year
@@ -51,6 +50,7 @@ from clm.models import (
 )
 from clm.pdf import documents_to_pdf, html_document
 from clm.plots import escalations_over_time, kpi_trends, provider_distribution
+from clm.quarters import Quarter, quarter_year
 from clm.rendering import format_number, render
 from clm.services.kpi_signals import raise_kpi_signals
 from clm.services.meetings import meeting_day
@@ -70,13 +70,12 @@ def last_full_quarter(as_of: date) -> str:
 
 def quarter_dates(quarter: str) -> tuple[date, date]:
     """First and last day of a quarter."""
-    first, last_month = quarter_months(quarter)
-    end = (last_month + pd.DateOffset(months=1)).date() - timedelta(days=1)
-    return first.date(), end
+    q = Quarter.parse(quarter)
+    return q.first_day, q.last_day
 
 
 def quarter_of(day: date) -> str:
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    return str(Quarter.of(day))
 
 
 @dataclass
@@ -371,7 +370,7 @@ def _trend_table(data: AnalysisData, cfg: RegionConfig) -> pd.DataFrame:
     ).reset_index()
     norms = pd.DataFrame(
         [
-            {"quarter": q, "kpi_code": k.code, "norm": k.norm_for(int(q[:4]))}
+            {"quarter": q, "kpi_code": k.code, "norm": k.norm_for(quarter_year(q))}
             for q in quarters
             for k in cfg.kpis
         ]
@@ -451,10 +450,10 @@ def _provider_context(
                 "kpi": kpi.label,
                 "unit": kpi.unit,
                 "value": format_number(None if r is None else r["value"]),
-                "norm": format_number(kpi.norm_for(int(data.quarter[:4]))),
+                "norm": format_number(kpi.norm_for(quarter_year(data.quarter))),
                 "met": "—" if met is None else ("ja" if met else "nee"),
                 "missed": met is False,
-                "obligation": kpi.is_obligation(int(data.quarter[:4])),
+                "obligation": kpi.is_obligation(quarter_year(data.quarter)),
                 "previous": format_number(None if r is None else r["previous"]),
                 "mean_4q": format_number(None if r is None else r["mean_4q"]),
                 "median": format_number(None if r is None else r["median"]),
@@ -503,7 +502,7 @@ def render_report(
     steps_png = escalations_over_time(data.steps, quarters)
     summary = _summary_context(data, cfg)
     current = data.values[data.values["quarter"] == data.quarter]
-    year = int(data.quarter[:4])
+    year = quarter_year(data.quarter)
     norms = {k.code: k.norm_for(year) for k in cfg.kpis}
     page_documents = []
     provider_pages: dict[int, tuple[str, bytes]] = {}

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from clm.config import Kpi, RegionConfig
 from clm.kpis import misses_norm
 from clm.models import Provider
+from clm.quarters import quarter_year
 from clm.rendering import format_number
 from clm.signals import raise_signal
 from clm.vocabulary import SignalKind
@@ -61,7 +62,7 @@ def raise_kpi_signals(
     from its norm; keyed by provider, quarter and KPI, so a rerun or a second source (the
     data sheet, then the regional analysis) raises nothing twice. ``far=False`` raises only
     the obligation signals. Returns how many were new."""
-    year = int(quarter[:4])
+    year = quarter_year(quarter)
     new = 0
     breaches = obligation_breaches(cfg, values, year)
     for kpi, value in breaches:

@@ -1,0 +1,37 @@
+"""Quarters as one value: parsing, days, neighbours and the Dutch words."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from clm.meetings import previous_quarter, quarter_discussed, quarter_label
+from clm.quarters import Quarter
+
+
+def test_a_quarter_and_its_days() -> None:
+    q = Quarter.parse("2027-Q1")
+    assert (q.year, q.number, str(q)) == (2027, 1, "2027-Q1")
+    assert (q.first_day, q.last_day) == (date(2027, 1, 1), date(2027, 3, 31))
+    assert Quarter.parse("2028-Q4").last_day == date(2028, 12, 31)
+    assert Quarter.parse("2028-Q1").last_day == date(2028, 3, 31)
+    assert q.label == "1e kwartaal 2027" and quarter_label("2026-Q4") == "4e kwartaal 2026"
+    assert str(q.previous()) == "2026-Q4" and str(q.next()) == "2027-Q2"
+    assert [str(x) for x in q.back(3)] == ["2026-Q3", "2026-Q4", "2027-Q1"]
+    assert Quarter.of(date(2027, 9, 30)) == Quarter(2027, 3)
+
+
+def test_the_quarter_a_meeting_discusses() -> None:
+    """April discusses Q1 of its year, July Q2, October Q3, January Q4 of the year before."""
+    assert quarter_discussed(date(2027, 4, 1)) == "2027-Q1"
+    assert quarter_discussed(date(2027, 7, 1)) == "2027-Q2"
+    assert quarter_discussed(date(2027, 10, 1)) == "2027-Q3"
+    assert quarter_discussed(date(2028, 1, 1)) == "2027-Q4"
+    assert previous_quarter("2027-Q1") == "2026-Q4"
+
+
+@pytest.mark.parametrize("text", ["2027-Q5", "2027Q1", "27-Q1", "2027-Q０", ""])
+def test_not_a_quarter(text: str) -> None:
+    with pytest.raises(ValueError, match="geen kwartaal"):
+        Quarter.parse(text)
