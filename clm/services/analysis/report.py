@@ -1,0 +1,219 @@
+"""The regional analysis, part 2: render the gathered figures as the report (markdown for
+the artifact, PDF for the region with a page per provider). Pure with respect to storage."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from clm.config import RegionConfig
+from clm.kpis import (
+    quarters_back,
+)
+from clm.pdf import documents_to_pdf, html_document
+from clm.plots import escalations_over_time, kpi_trends, provider_distribution
+from clm.quarters import quarter_year
+from clm.rendering import format_number, render
+from clm.services.analysis.gather import TREND_QUARTERS, AnalysisData
+from clm.services.signals import KINDS
+
+
+@dataclass
+class RenderedReport:
+    """The PDFs and plots of one analysis."""
+
+    digest: str
+    report_pdf: bytes
+    markdown: str
+    provider_pages: dict[int, tuple[str, bytes]]  # provider_id -> (digest, pdf)
+
+
+def _pct(part: int, whole: int) -> str:
+    return "geen gegevens" if not whole else f"{format_number(100 * part / whole, 0)}%"
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+def _trend_table(data: AnalysisData, cfg: RegionConfig) -> pd.DataFrame:
+    quarters = quarters_back(data.quarter, TREND_QUARTERS)
+    grouped = data.values.dropna(subset=["value"]).groupby(["quarter", "kpi_code"])["value"]
+    stats = pd.DataFrame(
+        {"q1": grouped.quantile(0.25), "median": grouped.median(), "q3": grouped.quantile(0.75)}
+    ).reset_index()
+    norms = pd.DataFrame(
+        [
+            {"quarter": q, "kpi_code": k.code, "norm": k.norm_for(quarter_year(q))}
+            for q in quarters
+            for k in cfg.kpis
+        ]
+    )
+    return norms.merge(stats, on=["quarter", "kpi_code"], how="left")
+
+
+def _summary_context(data: AnalysisData, cfg: RegionConfig) -> dict[str, Any]:
+    labels = {c.number: c.label for c in cfg.classification.categories}
+    meetings = [
+        {
+            "category": f"{int(r.category)} {labels.get(int(r.category), '')}",
+            "due": int(r.due),
+            "scheduled": int(r.scheduled),
+            "cancelled": int(r.cancelled),
+            "held": int(r.held),
+            "share": _pct(int(r.held), int(r.due)),
+        }
+        for r in data.meetings.itertuples()
+    ]
+    kpi_labels = {k.code: k for k in cfg.kpis}
+    care_names = {c.code: c.name for c in cfg.care_types}
+    care_rows = [
+        {
+            "care_type": f"{r.care_type} {care_names.get(r.care_type, '')}",
+            "kpi": kpi_labels[r.kpi_code].label,
+            "unit": kpi_labels[r.kpi_code].unit,
+            "delivered": int(r.delivered),
+            "met": f"{int(r.met)} van {int(r.judged)}" if r.judged else "geen norm",
+            "share": _pct(int(r.met), int(r.judged)),
+            "norm": format_number(r.norm),
+            "q1": format_number(r.q1),
+            "median": format_number(r.median),
+            "q3": format_number(r.q3),
+        }
+        for r in data.by_care_type.itertuples()
+    ]
+    m, rc, a = data.minutes, data.reactions, data.actions
+    return {
+        "region": cfg.region,
+        "quarter": data.quarter,
+        "as_of": data.as_of,
+        "meetings": meetings,
+        "minutes": {**m, "share": _pct(m["on_time"], m["held"])},
+        "reactions": {**rc, "share": _pct(rc["in_week"], rc["sent"])},
+        "actions": {**a, "share": _pct(a["on_time"], a["due"])},
+        "signals": [
+            {"kind": KINDS.get(r.kind, r.kind), "open": int(r.open)}
+            for r in data.signals.itertuples()
+        ],
+        "escalations": [
+            {"step": int(r.current_step), "open": int(r.open)}
+            for r in data.escalations.dropna().itertuples()
+        ],
+        "care_rows": care_rows,
+        "providers_count": len(data.providers),
+        "with_data": int(
+            data.values[data.values["quarter"] == data.quarter]["provider_id"].nunique()
+        ),
+    }
+
+
+def _provider_context(
+    data: AnalysisData, cfg: RegionConfig, provider: Any, plot: bytes | None
+) -> dict[str, Any]:
+    pid = int(provider.provider_id)
+    own = data.bench[data.bench["provider_id"] == pid]
+    primary = (provider.care_types or "").split(",")[0].strip()
+    own = own[own["care_type"] == primary] if primary else own
+    rows = []
+    for kpi in cfg.kpis:
+        hit = own[own["kpi_code"] == kpi.code]
+        r = hit.iloc[0] if not hit.empty else None
+        met = None if r is None or pd.isna(r["met"]) else bool(r["met"])
+        rows.append(
+            {
+                "kpi": kpi.label,
+                "unit": kpi.unit,
+                "value": format_number(None if r is None else r["value"]),
+                "norm": format_number(kpi.norm_for(quarter_year(data.quarter))),
+                "met": "—" if met is None else ("ja" if met else "nee"),
+                "missed": met is False,
+                "obligation": kpi.is_obligation(quarter_year(data.quarter)),
+                "previous": format_number(None if r is None else r["previous"]),
+                "mean_4q": format_number(None if r is None else r["mean_4q"]),
+                "median": format_number(None if r is None else r["median"]),
+                "quartile": "—" if r is None or pd.isna(r["quartile"]) else int(r["quartile"]),
+            }
+        )
+    facts = data.page_facts.get(pid, {})
+    category = provider.category
+    return {
+        "provider": provider,
+        "category": None if pd.isna(category) else int(category),
+        "primary": primary,
+        "manager": cfg.staff_by_key.get(provider.contract_manager),
+        "rows": rows,
+        "facts": facts,
+        "plot": _data_uri(plot) if plot else None,
+        "quarter": data.quarter,
+    }
+
+
+def _page_digest(context: dict[str, Any]) -> str:
+    body = {k: v for k, v in context.items() if k not in ("provider", "manager", "plot")}
+    body["provider"] = [context["provider"].code, context["provider"].name]
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def render_markdown(data: AnalysisData, cfg: RegionConfig) -> str:
+    """The summary with the region's plots, for the markdown artifact."""
+    quarters = quarters_back(data.quarter, TREND_QUARTERS)
+    return render(
+        "artifacts/regional_analysis.md.j2",
+        trend=_data_uri(kpi_trends(_trend_table(data, cfg), cfg.kpis)),
+        steps=_data_uri(escalations_over_time(data.steps, quarters)),
+        **_summary_context(data, cfg),
+    )
+
+
+def render_report(
+    data: AnalysisData, cfg: RegionConfig, skip: set[str] = frozenset()
+) -> RenderedReport:
+    """Plots, the regional PDF (summary and a page per provider) and each provider's page
+    as its own PDF. Every page is laid out once; pages whose digest (first 16 characters)
+    is in ``skip`` are in the dossier already and get no PDF of their own again."""
+    quarters = quarters_back(data.quarter, TREND_QUARTERS)
+    trend_png = kpi_trends(_trend_table(data, cfg), cfg.kpis)
+    steps_png = escalations_over_time(data.steps, quarters)
+    summary = _summary_context(data, cfg)
+    current = data.values[data.values["quarter"] == data.quarter]
+    year = quarter_year(data.quarter)
+    norms = {k.code: k.norm_for(year) for k in cfg.kpis}
+    page_documents = []
+    provider_pages: dict[int, tuple[str, bytes]] = {}
+    for provider in data.providers.itertuples():
+        has_values = current["provider_id"].eq(provider.provider_id).any()
+        plot = (
+            provider_distribution(current, cfg.kpis, provider.provider_id, norms)
+            if has_values
+            else None
+        )
+        context = _provider_context(data, cfg, provider, plot)
+        digest = _page_digest(context)
+        document = html_document(render("reports/provider_page.html.j2", page=context, **summary))
+        page_documents.append(document)
+        own = b"" if digest[:16] in skip else document.write_pdf()
+        provider_pages[int(provider.provider_id)] = (digest, own)
+    front = html_document(
+        render(
+            "reports/regional.html.j2",
+            trend=_data_uri(trend_png),
+            steps=_data_uri(steps_png),
+            **summary,
+        )
+    )
+    markdown = render(
+        "artifacts/regional_analysis.md.j2",
+        trend=_data_uri(trend_png),
+        steps=_data_uri(steps_png),
+        **summary,
+    )
+    report = documents_to_pdf([front, *page_documents])
+    return RenderedReport(data.digest(), report, markdown, provider_pages)
+
+
+# --- storing ----------------------------------------------------------------------------
