@@ -9,8 +9,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from clm.calendar import working_days_in_month
+from clm.calendar import is_working_day, working_days_in_month
 from clm.clock import REGION_TZ
+from clm.commands import ReferencePeriod
 from clm.config import MEETING_MONTHS, CalendarConfig, MeetingPlan, RegionConfig, Role
 from clm.quarters import Quarter
 
@@ -149,3 +150,38 @@ def _in_turns(requests: list[tuple[int, str]]) -> list[tuple[int, str]]:
         ranked.append((rank[manager], position, provider_id, manager))
         rank[manager] += 1
     return [(provider_id, manager) for _, _, provider_id, manager in sorted(ranked)]
+
+
+@dataclass(frozen=True)
+class AdmissionCycle:
+    """Where an admitted provider comes in: the next meeting month, the classification year
+    it belongs to, and the reference period of that classification."""
+
+    month: date
+    year: int
+    period: ReferencePeriod
+
+
+def admission_cycle(as_of: date) -> AdmissionCycle:
+    """The cycle a provider admitted on ``as_of`` joins."""
+    month = next_meeting_month(as_of)
+    return AdmissionCycle(month, cycle_year(month), ReferencePeriod.calendar_year(as_of.year - 1))
+
+
+def group_meeting_date(cfg: RegionConfig, year: int, month: int) -> date:
+    """The configured weekday from ``from_day`` of the month on that is a working day."""
+    rules = cfg.group_meetings
+    day = date(year, month, rules.from_day)
+    while day.isoweekday() != rules.weekday or not is_working_day(day, cfg.calendar):
+        day += timedelta(days=1)
+    return day
+
+
+def next_meeting_date(cfg: RegionConfig, as_of: date) -> date:
+    """The first group meeting on or after ``as_of``."""
+    for year in (as_of.year, as_of.year + 1):
+        for month in cfg.group_meetings.months:
+            day = group_meeting_date(cfg, year, month)
+            if day >= as_of:
+                return day
+    raise AssertionError("unreachable: months is never empty")

@@ -70,3 +70,9 @@ class Quarter:
 def quarter_year(quarter: str) -> int:
     """2027 for '2027-Q1'."""
     return Quarter.parse(quarter).year
+
+
+def last_full_quarter(as_of: date) -> str:
+    """The last quarter that ended before ``as_of``: 2026-Q3 on 23 November 2026."""
+    q = (as_of.month - 1) // 3  # quarters completed this year
+    return f"{as_of.year - 1}-Q4" if q == 0 else f"{as_of.year}-Q{q}"

@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from clm.config import RegionConfig, load_config
+
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 
@@ -59,3 +61,22 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The settings of this process (cached; tests clear the cache after changing env)."""
     return Settings()
+
+
+_loaded: dict[Path, tuple[tuple[int, int], RegionConfig]] = {}
+
+
+def region_config() -> RegionConfig:
+    """The region configuration named by the settings, read and validated once per version of
+    the file (its modification time and size): a run asks for it dozens of times, and a
+    region that edits the file gets the new version at the next call."""
+    path = Path(get_settings().region_config).resolve()
+    try:
+        stat = path.stat()
+    except OSError:
+        return load_config(path)  # names the missing file in its error
+    version = (stat.st_mtime_ns, stat.st_size)
+    cached = _loaded.get(path)
+    if cached is None or cached[0] != version:
+        cached = _loaded[path] = (version, load_config(path))
+    return cached[1]

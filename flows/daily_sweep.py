@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from prefect import flow
 
-from clm.services.signals import TABLE_LABELS as SIGNAL_LABELS
+from clm import labels
 from flows.common import FlowInput
 from tasks.artifacts import publish_table
 from tasks.deadlines import deadlines
@@ -39,7 +39,7 @@ def daily_sweep(params: DailySweepInput = DailySweepInput()) -> dict:  # noqa: B
     publish_table(
         pd.DataFrame(signals),
         key="open-signalen",
-        labels=SIGNAL_LABELS,
+        labels=labels.SIGNALS,
         description=f"Open signalen per contractmanager ({len(signals)})",
     )
     work = refresh_work_lists(as_of, mail=True)

@@ -6,8 +6,8 @@ import pandas as pd
 from prefect import flow
 from pydantic import Field, model_validator
 
-from clm.services.common import region_config
-from clm.services.group_meetings import next_meeting_date
+from clm.meetings import next_meeting_date
+from clm.settings import region_config
 from flows.common import FlowInput
 from tasks.artifacts import publish_table
 from tasks.group_meetings import load_candidates, open_next, set_agenda

@@ -3,7 +3,6 @@ functional administrator when a scheduled run failed or the daily sweep did not 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 from uuid import UUID
 
@@ -13,11 +12,9 @@ from prefect.client.orchestration import get_client
 from prefect.settings import PREFECT_UI_URL
 from pydantic import Field
 
-from clm.db import UnitOfWork
-from clm.services.alerts import alert_administrators
-from clm.services.common import region_config
 from flows.common import FlowInput
 from tasks.outbox import deliver_outbox
+from tasks.recovery import tell_administrator
 
 
 class NotifyAdministratorInput(FlowInput):
@@ -53,12 +50,6 @@ def describe_run(flow_run_id: str) -> list[str]:
     ]
 
 
-@task(name="alert-administrators", cache_policy=NO_CACHE)
-def alert(key: str, subject: str, lines: list[str], as_of: date) -> bool:
-    """Put the mail to the functional administrators in the outbox, once per key."""
-    return alert_administrators(UnitOfWork(), region_config(), key, subject, lines, as_of)
-
-
 @flow(name="notify-administrator")
 def notify_administrator(params: NotifyAdministratorInput = NotifyAdministratorInput()) -> dict:  # noqa: B008
     """Mailt functioneel beheer: een geplande run is mislukt (met flow, run, toestand en
@@ -76,6 +67,6 @@ def notify_administrator(params: NotifyAdministratorInput = NotifyAdministratorI
         ]
         key = f"sweep-missing:{as_of.isoformat()}"
         subject = "De dagelijkse ronde heeft niet gedraaid"
-    new = alert(key, " ".join(subject.split()), lines, as_of)
+    new = tell_administrator(key, " ".join(subject.split()), lines, as_of)
     delivered = deliver_outbox()
     return {"alerted": new, **delivered}

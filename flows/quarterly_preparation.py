@@ -8,8 +8,8 @@ import pandas as pd
 from prefect import flow
 from pydantic import Field, field_validator
 
+from clm import labels
 from clm.meetings import next_meeting_month
-from clm.services.meetings import TABLE_LABELS
 from flows.common import FlowInput
 from tasks.artifacts import publish_markdown, publish_table
 from tasks.meetings import load_month, plan_and_request
@@ -60,7 +60,7 @@ def quarterly_preparation(
     key = f"gesprekken-{month:%Y-%m}"
     publish_table(
         pd.DataFrame(rows),
-        labels=TABLE_LABELS,
+        labels=labels.MEETINGS,
         key=key,
         description=f"Geplande contractvoortgangsgesprekken {month:%m-%Y}",
     )

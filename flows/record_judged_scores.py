@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow
 from pydantic import Field
 
-from clm.services.judged import JudgedInput
+from clm.commands import JudgedInput
 from flows.common import FlowInput, ProviderCode, StaffKey, Year
 from tasks.artifacts import publish_markdown
 from tasks.judged import record_scores

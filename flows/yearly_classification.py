@@ -7,9 +7,10 @@ from datetime import date
 from prefect import flow
 from pydantic import Field, model_validator
 
+from clm import labels
+from clm.commands import ReferencePeriod
 from clm.errors import MissingJudgedScores
-from clm.services.classification import TABLE_LABELS, ReferencePeriod
-from clm.services.common import region_config
+from clm.settings import region_config
 from flows.common import FlowInput, OptionalDate, OptionalYear
 from tasks.artifacts import publish_markdown, publish_table
 from tasks.classification import compute, load_table, store
@@ -81,7 +82,7 @@ def yearly_classification(
     table = load_table(year)
     publish_table(
         table,
-        labels=TABLE_LABELS,
+        labels=labels.CLASSIFICATION,
         key=f"classificatie-{year}",
         description=f"Classificatie {year}: alle aanbieders met punten en categorie",
     )

@@ -9,6 +9,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.settings import PREFECT_UI_URL
 
+from clm import labels
 from clm.db import UnitOfWork
 from clm.services import worklist as service
 from clm.services.common import region_config
@@ -31,7 +32,7 @@ def refresh_work_lists(as_of: date, mail: bool = False) -> dict[str, int]:
         publish_table(
             mine if not mine.empty else pd.DataFrame([{"what": "Niets open."}]),
             key=f"werkvoorraad-{member.key}",
-            labels=service.LABELS,
+            labels=labels.WORK_LIST,
             description=f"Werkvoorraad {member.name} op {as_of:%d-%m-%Y}: {len(mine)} punten"
             + (f", {late} te laat" if late else ""),
         )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pandas as pd
@@ -20,51 +19,20 @@ from sqlalchemy.orm import Session
 
 from clm.calendar import is_working_day
 from clm.clock import dutch_date
+from clm.commands import Application
 from clm.config import RegionConfig, Role
 from clm.db import UnitOfWork
 from clm.deadlines import DeadlineKind, Subject
 from clm.dossier import record_event
 from clm.errors import InputProblem, InvalidInput
 from clm.inputs import ascii_digits, required_text
-from clm.meetings import cycle_year, next_meeting_month
+from clm.meetings import admission_cycle, cycle_year, next_meeting_month
 from clm.models import Admission, Deadline, JudgedScore, Meeting, Provider
 from clm.notify import mail_with_event
-from clm.services.classification import (
-    ReferencePeriod,
-)
 from clm.services.deadlines import KindRules, close_deadlines, set_deadline, sweep
 from clm.services.judged import JudgedInput, record_judged_scores
 from clm.services.meetings import prepare_month
 from clm.vocabulary import AdmissionStatus, EventKind
-
-
-@dataclass(frozen=True)
-class CheckItem:
-    """The answer for one requirement: met or not, and where the proof is."""
-
-    key: str
-    met: bool
-    document: str = ""
-
-
-@dataclass
-class Application:
-    """What a joining provider submits, with the region's check of the requirements."""
-
-    code: str
-    name: str
-    contact_name: str
-    contact_email: str
-    contract_manager: str
-    care_types: list[str]
-    applied_on: date
-    checklist: list[CheckItem]
-    specialisation: int
-    information: int
-    political_importance: int
-    board_email: str = ""
-    address: str = ""
-    remarks: list[str] = field(default_factory=list)
 
 
 def assessment_deadline(cfg: RegionConfig, applied_on: date) -> date:
@@ -337,22 +305,6 @@ def decide(
         )
         uow.commit()
     return {"status": outcome.value, "admitted": admitted}
-
-
-@dataclass(frozen=True)
-class AdmissionCycle:
-    """Where an admitted provider comes in: the next meeting month, the classification year
-    it belongs to, and the reference period of that classification."""
-
-    month: date
-    year: int
-    period: ReferencePeriod
-
-
-def admission_cycle(as_of: date) -> AdmissionCycle:
-    """The cycle a provider admitted on ``as_of`` joins."""
-    month = next_meeting_month(as_of)
-    return AdmissionCycle(month, cycle_year(month), ReferencePeriod.calendar_year(as_of.year - 1))
 
 
 def carry_judged_scores(

@@ -13,7 +13,8 @@ from sqlalchemy import Float, cast, func, select
 from sqlalchemy.orm import Session
 
 from clm.classification import CRITERIA, classify, factual_figures, providers_missing_judged
-from clm.clock import dutch_date, dutch_month
+from clm.clock import dutch_month
+from clm.commands import ReferencePeriod
 from clm.config import RegionConfig, Role
 from clm.db import UnitOfWork
 from clm.dossier import record_event
@@ -30,21 +31,6 @@ from clm.notify import KnownKeys, mail_with_event
 from clm.rendering import format_euro
 from clm.services.common import provider_by_code
 from clm.vocabulary import EscalationStatus, EventKind
-
-
-@dataclass(frozen=True)
-class ReferencePeriod:
-    """The months whose declarations give the factual criteria (both ends inclusive)."""
-
-    start: date
-    end: date
-
-    @classmethod
-    def calendar_year(cls, year: int) -> ReferencePeriod:
-        return cls(date(year, 1, 1), date(year, 12, 31))
-
-    def text(self) -> str:
-        return f"{dutch_date(self.start)} t/m {dutch_date(self.end)}"
 
 
 def meeting_dates(year: int, months: list[int]) -> list[str]:
@@ -393,29 +379,6 @@ def override_category(
             _record(session, cfg, provider, row, override, as_of, decided_by, letter=True)
         uow.commit()
     return True
-
-
-TABLE_LABELS = {
-    "code": "AGB-code",
-    "name": "Aanbieder",
-    "clients": "Cliënten",
-    "municipalities": "Gemeenten",
-    "revenue": "Omzet regio (€)",
-    "points_clients": "Punten cliënten",
-    "points_municipalities": "Punten gemeenten",
-    "points_revenue": "Punten omzet",
-    "points_specialisation": "Punten specialisatie",
-    "points_information": "Punten informatie",
-    "points_political_importance": "Punten politiek belang",
-    "score": "Score",
-    "computed_category": "Berekende categorie",
-    "category": "Categorie",
-    "meetings_per_year": "Gesprekken per jaar",
-    "months": "Maanden",
-    "overridden_by": "Vastgesteld door",
-    "warnings": "Waarschuwingen",
-    "escalation": "Escalatie",
-}
 
 
 def classification_table(uow: UnitOfWork, cfg: RegionConfig, year: int) -> pd.DataFrame:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -11,6 +10,7 @@ from sqlalchemy import ColumnElement, Float, cast, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from clm.clock import REGION_TZ
+from clm.commands import StepRequest
 from clm.config import RegionConfig
 from clm.db import UnitOfWork
 from clm.deadlines import STEP_TERMS, DeadlineKind, Subject
@@ -22,7 +22,6 @@ from clm.escalation import (
     STEPS,
     EvidenceItem,
     StepTerms,
-    Termination,
     check_fine,
     check_move,
     judge_objection,
@@ -65,28 +64,6 @@ TERM_LABELS = {
     "review_due": "beoordeling verbeterplan",
     "objection_due": "bezwaar",
 }
-
-
-@dataclass(frozen=True)
-class StepRequest:
-    """What a contract manager asks: the step and everything the ladder needs for it."""
-
-    provider_code: str
-    step: int
-    reason: str
-    requested_by: str
-    heard_on: date | None = None
-    hearing_summary: str = ""
-    urgency: str = ""
-    evidence: tuple[EvidenceItem, ...] = ()
-    acute: bool = False
-    safety_or_fraud: bool = False
-    fine: Decimal | None = None
-    reclaim: Decimal | None = None
-    measure: str = ""
-    recovery_days: int | None = None  # step 3: the reasonable term of this case (config default)
-    skip_reason: str = ""  # step 4 without a passed notice of default: why
-    termination: Termination | None = None  # step 7: not renewing, or dissolving at once
 
 
 def _measure(req: StepRequest) -> str:

@@ -18,13 +18,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clm.calendar import is_working_day, working_days_before
+from clm.calendar import working_days_before
 from clm.clock import REGION_TZ, dutch_date
+from clm.commands import GroupAction
 from clm.config import RegionConfig
 from clm.db import UnitOfWork
 from clm.errors import InputProblem, InvalidInput
 from clm.ics import meeting_invite
 from clm.mail import Attachment
+from clm.meetings import next_meeting_date
 from clm.models import ActionItem, GroupMeeting, GroupTopic, Provider, Signal
 from clm.notify import KnownKeys, mail_with_event
 from clm.pdf import html_to_pdf
@@ -36,25 +38,6 @@ from clm.vocabulary import ActionStatus, EventKind, GroupMeetingStatus
 
 OPENING = "Opening, mededelingen en verslag van de vorige bijeenkomst"
 CLOSING = "Rondvraag en sluiting"
-
-
-def group_meeting_date(cfg: RegionConfig, year: int, month: int) -> date:
-    """The configured weekday from ``from_day`` of the month on that is a working day."""
-    rules = cfg.group_meetings
-    day = date(year, month, rules.from_day)
-    while day.isoweekday() != rules.weekday or not is_working_day(day, cfg.calendar):
-        day += timedelta(days=1)
-    return day
-
-
-def next_meeting_date(cfg: RegionConfig, as_of: date) -> date:
-    """The first group meeting on or after ``as_of``."""
-    for year in (as_of.year, as_of.year + 1):
-        for month in cfg.group_meetings.months:
-            day = group_meeting_date(cfg, year, month)
-            if day >= as_of:
-                return day
-    raise AssertionError("unreachable: months is never empty")
 
 
 def _key(day: date, care_type: str) -> str:
@@ -327,15 +310,6 @@ def _resolve(uow: UnitOfWork, key: str, chosen: list[str]) -> list[dict[str, str
     return [
         {"text": listed[r].text, "source": f"{listed[r].kind} ({listed[r].source})"} for r in refs
     ]
-
-
-@dataclass(frozen=True)
-class GroupAction:
-    """An action from the group meeting: what, who (AGB code or staff key), by when."""
-
-    description: str
-    holder: str
-    deadline: date
 
 
 def record_report(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import select
 
+from clm.commands import JudgedInput
 from clm.config import JUDGED, RegionConfig
 from clm.db import UnitOfWork
 from clm.dossier import record_event
@@ -27,15 +27,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "political_importance": ("political_importance", "politiek belang", "politiek"),
     "remark": ("remark", "toelichting", "opmerking"),
 }
-
-
-@dataclass(frozen=True)
-class JudgedInput:
-    provider_code: str
-    specialisation: int
-    information: int
-    political_importance: int
-    remark: str = ""
 
 
 def _check_scores(item: JudgedInput, source: str) -> list[InputProblem]:

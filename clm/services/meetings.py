@@ -365,20 +365,6 @@ def _send_data_request(
     )
 
 
-TABLE_LABELS = {
-    "code": "AGB-code",
-    "name": "Aanbieder",
-    "category": "Categorie",
-    "starts": "Datum en tijd",
-    "status": "Status",
-    "location": "Locatie",
-    "contract_manager": "Contractmanager",
-    "attendees": "Deelnemers regio",
-    "data_deadline": "Gegevens uiterlijk",
-    "data_delivered": "Gegevens ontvangen",
-}
-
-
 def month_table(uow: UnitOfWork, cfg: RegionConfig, month: date) -> list[dict]:
     """The planned meetings of a month, for the artifact: provider, category, date, who."""
     staff = {s.key: s.name for s in cfg.staff}

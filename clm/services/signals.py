@@ -73,17 +73,6 @@ def record_signal(
         return True
 
 
-TABLE_LABELS = {
-    "code": "AGB-code",
-    "name": "Aanbieder",
-    "contract_manager": "Contractmanager",
-    "kind": "Soort",
-    "source": "Bron",
-    "description": "Omschrijving",
-    "since": "Sinds",
-}
-
-
 @dataclass(frozen=True)
 class OpenSignal:
     code: str

@@ -6,13 +6,13 @@ It writes nothing but work items and the morning mail; the daily sweep refreshes
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
 from sqlalchemy import func, select
 
 from clm.clock import dutch_date
+from clm.commands import CrashedRun
 from clm.config import RegionConfig, Role
 from clm.db import UnitOfWork
 from clm.deadlines import DeadlineKind, Subject
@@ -35,25 +35,6 @@ from clm.vocabulary import EventKind, MinutesStatus, SignalStatus, StepStatus, s
 # deadlines this close (calendar days) are on the list before they are due
 AHEAD_DAYS = 14
 COLUMNS = ["staff_key", "kind", "provider", "what", "due", "state", "link"]
-LABELS = {
-    "staff_key": "Medewerker",
-    "kind": "Soort",
-    "provider": "Aanbieder",
-    "what": "Wat",
-    "due": "Uiterlijk",
-    "state": "Stand",
-    "link": "Link",
-}
-
-
-@dataclass(frozen=True)
-class CrashedRun:
-    """A run a staff member started that crashed: on their list until they mark it done."""
-
-    run_id: str
-    flow: str
-    link: str
-    detail: str
 
 
 def add_crashed_run(uow: UnitOfWork, staff_keys: list[str], run: CrashedRun, as_of: date) -> int:

@@ -46,12 +46,6 @@ TREND_QUARTERS = 6
 REPORT_KIND = "regioanalyse"
 
 
-def last_full_quarter(as_of: date) -> str:
-    """The last quarter that ended before ``as_of``: 2026-Q3 on 23 November 2026."""
-    q = (as_of.month - 1) // 3  # quarters completed this year
-    return f"{as_of.year - 1}-Q4" if q == 0 else f"{as_of.year}-Q{q}"
-
-
 def quarter_dates(quarter: str) -> tuple[date, date]:
     """First and last day of a quarter."""
     q = Quarter.parse(quarter)
