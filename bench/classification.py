@@ -32,11 +32,11 @@ def main() -> None:
 
     import pandas as pd
 
-    from clm.classification import classify, factual_figures
-    from clm.config import load_config
-    from clm.db import UnitOfWork, migrate
-    from clm.demo import demo_declarations, demo_judged_scores, demo_providers, upsert_providers
+    from admin.demo import demo_declarations, demo_judged_scores, demo_providers, upsert_providers
+    from clm.rules.classification import classify, factual_figures
+    from clm.rules.config import load_config
     from clm.settings import get_settings
+    from clm.storage.db import UnitOfWork, migrate
 
     cfg = load_config(get_settings().region_config)
     t0 = time.perf_counter()

@@ -38,11 +38,11 @@ def main() -> None:
 
     from aiosmtpd.controller import Controller
 
-    from clm.config import load_config
-    from clm.db import UnitOfWork, migrate
-    from clm.mail import SmtpTransport
-    from clm.outbox import deliver_pending, enqueue
+    from clm.rules.config import load_config
     from clm.settings import PROJECT_DIR
+    from clm.storage.db import UnitOfWork, migrate
+    from clm.storage.mail import SmtpTransport
+    from clm.storage.outbox import deliver_pending, enqueue
 
     cfg = load_config(PROJECT_DIR / "config" / "region.yaml")
     migrate()

@@ -55,10 +55,10 @@ def _fresh_region(providers: int, config: Path) -> Path:
     from clm.settings import get_settings
 
     get_settings.cache_clear()
-    from clm.config import Role, load_config
-    from clm.db import UnitOfWork, migrate
-    from clm.demo import demo_providers, upsert_providers
-    from clm.models import ClassificationRow, Provider
+    from admin.demo import demo_providers, upsert_providers
+    from clm.rules.config import Role, load_config
+    from clm.storage.db import UnitOfWork, migrate
+    from clm.storage.models import ClassificationRow, Provider
 
     migrate()
     cfg = load_config(config)
@@ -97,12 +97,12 @@ def main() -> None:
     config = _region(Path(__file__).resolve().parents[1], args.providers)
 
     _fresh_region(args.providers, config)
-    from clm.config import load_config
-    from clm.db import UnitOfWork
-    from clm.mail import FileTransport
-    from clm.outbox import deliver_pending
+    from clm.rules.config import load_config
     from clm.services.meetings import prepare_month
     from clm.settings import get_settings
+    from clm.storage.db import UnitOfWork
+    from clm.storage.mail import FileTransport
+    from clm.storage.outbox import deliver_pending
 
     cfg = load_config(config)
     prepare_month(UnitOfWork(), cfg, MONTH, AS_OF, provider_code="00000000")  # warm imports

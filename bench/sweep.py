@@ -30,13 +30,13 @@ def main() -> None:
 
     from sqlalchemy import insert, select
 
-    from clm.config import load_config
-    from clm.db import UnitOfWork, migrate
-    from clm.demo import demo_providers, upsert_providers
-    from clm.models import ActionItem, Deadline, Provider
+    from admin.demo import demo_providers, upsert_providers
+    from clm.rules.config import load_config
     from clm.services import followup
     from clm.services.deadline_sweep import sweep_deadlines
     from clm.settings import PROJECT_DIR
+    from clm.storage.db import UnitOfWork, migrate
+    from clm.storage.models import ActionItem, Deadline, Provider
 
     cfg = load_config(PROJECT_DIR / "config" / "region.yaml")
     migrate()

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from clm.config import RegionConfig, load_config
+from clm.rules.config import RegionConfig, load_config
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 

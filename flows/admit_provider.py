@@ -7,8 +7,8 @@ from datetime import date
 from prefect import flow
 from pydantic import EmailStr, Field
 
-from clm.commands import Application, CheckItem
-from clm.meetings import admission_cycle
+from clm.rules.commands import Application, CheckItem
+from clm.rules.meetings import admission_cycle
 from flows.common import FlowInput, FormModel, ProviderCode, StaffKey
 from tasks.admission import carry_judged, decide, plan, register
 from tasks.classification import compute, store

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, WithJsonSchema, field_validator
 
 from clm.clock import today_in_region
-from clm.inputs import check_date, clean_text
+from clm.rules.inputs import check_date, clean_text
 
 # Optional values shown in the UI as a plain date or number field: left empty, the default
 # applies. (The generated 'date or None' schema makes the form ask for a type first.)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from prefect import flow
 
-from clm import labels
+from clm.rules import labels
 from flows.common import FlowInput
 from tasks.artifacts import publish_table
 from tasks.deadlines import deadlines

@@ -13,9 +13,9 @@ from prefect.input import RunInput
 from prefect.runtime import deployment, flow_run
 from pydantic import Field, WithJsonSchema
 
-from clm.commands import StepRequest
-from clm.escalation import APPROVAL_WINDOW_DAYS, EvidenceItem, EvidenceKind, Termination
-from clm.vocabulary import StepStatus
+from clm.rules.commands import StepRequest
+from clm.rules.escalation import APPROVAL_WINDOW_DAYS, EvidenceItem, EvidenceKind, Termination
+from clm.rules.vocabulary import StepStatus
 from flows.common import FlowInput, FormModel, ProviderCode, StaffKey
 from tasks.escalation import (
     approval_context,

@@ -6,7 +6,7 @@ import pandas as pd
 from prefect import flow
 from pydantic import Field, model_validator
 
-from clm.meetings import next_meeting_date
+from clm.rules.meetings import next_meeting_date
 from clm.settings import region_config
 from flows.common import FlowInput
 from tasks.artifacts import publish_table

@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow
 
 from clm.errors import InvalidInput
-from clm.intake import resolve_intake_file
+from clm.storage.intake import resolve_intake_file
 from flows.common import FlowInput, intake_file
 from tasks.artifacts import publish_input_errors, publish_markdown
 from tasks.declarations import import_declaration_file

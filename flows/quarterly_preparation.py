@@ -8,8 +8,8 @@ import pandas as pd
 from prefect import flow
 from pydantic import Field, field_validator
 
-from clm import labels
-from clm.meetings import next_meeting_month
+from clm.rules import labels
+from clm.rules.meetings import next_meeting_month
 from flows.common import FlowInput
 from tasks.artifacts import publish_markdown, publish_table
 from tasks.meetings import load_month, plan_and_request

@@ -7,7 +7,7 @@ from datetime import date
 from prefect import flow
 from pydantic import Field
 
-from clm.commands import GroupAction
+from clm.rules.commands import GroupAction
 from flows.common import FlowInput, FormModel, StaffKey
 from tasks.group_meetings import record_report
 from tasks.outbox import deliver_outbox

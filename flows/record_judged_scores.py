@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow
 from pydantic import Field
 
-from clm.commands import JudgedInput
+from clm.rules.commands import JudgedInput
 from flows.common import FlowInput, ProviderCode, StaffKey, Year
 from tasks.artifacts import publish_markdown
 from tasks.judged import record_scores

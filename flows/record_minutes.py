@@ -8,7 +8,7 @@ from typing import Literal
 from prefect import flow
 from pydantic import Field
 
-from clm.minutes import ActionDraft, ItemDraft, MinutesDraft
+from clm.rules.minutes import ActionDraft, ItemDraft, MinutesDraft
 from flows.common import FormModel, MeetingInput, StaffKey
 from tasks.minutes import record
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow
 from pydantic import Field
 
-from clm.vocabulary import SignalKind
+from clm.rules.vocabulary import SignalKind
 from flows.common import FlowInput, ProviderCode, StaffKey
 from tasks.escalation import signal
 

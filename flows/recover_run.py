@@ -8,7 +8,7 @@ from typing import Literal
 from prefect import flow
 from pydantic import Field
 
-from clm.commands import CrashedRun
+from clm.rules.commands import CrashedRun
 from flows.common import FlowInput
 from tasks.outbox import deliver_outbox
 from tasks.recovery import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow
 from pydantic import Field, field_validator
 
-from clm.quarters import last_full_quarter
+from clm.rules.quarters import last_full_quarter
 from flows.common import FlowInput
 from tasks.analysis import (
     gather_figures,

@@ -7,9 +7,9 @@ from datetime import date
 from prefect import flow
 from pydantic import Field, model_validator
 
-from clm import labels
-from clm.commands import ReferencePeriod
 from clm.errors import MissingJudgedScores
+from clm.rules import labels
+from clm.rules.commands import ReferencePeriod
 from clm.settings import region_config
 from flows.common import FlowInput, OptionalDate, OptionalYear
 from tasks.artifacts import publish_markdown, publish_table

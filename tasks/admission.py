@@ -7,9 +7,9 @@ from datetime import date
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from clm.db import UnitOfWork
 from clm.services import admission as service
 from clm.services.common import region_config
+from clm.storage.db import UnitOfWork
 
 
 @task(name="register-application", cache_policy=NO_CACHE)

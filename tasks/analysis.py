@@ -8,10 +8,10 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from clm.db import UnitOfWork
 from clm.services import analysis as service
 from clm.services.common import region_config
 from clm.settings import get_settings
+from clm.storage.db import UnitOfWork
 
 
 @task(name="gather-figures", cache_policy=NO_CACHE)

@@ -10,8 +10,8 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from clm.documents.rendering import render
 from clm.errors import InvalidInput
-from clm.rendering import render
 
 
 def _plain(value: Any) -> Any:

@@ -9,7 +9,6 @@ import pandas as pd
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from clm.db import UnitOfWork
 from clm.services.classification import (
     ReferencePeriod,
     classification_table,
@@ -18,6 +17,7 @@ from clm.services.classification import (
     store_classification,
 )
 from clm.services.common import region_config
+from clm.storage.db import UnitOfWork
 
 
 @task(name="compute-classification", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)

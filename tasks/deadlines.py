@@ -7,9 +7,9 @@ from datetime import date
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from clm.db import UnitOfWork
 from clm.services.common import region_config
 from clm.services.deadline_sweep import sweep_deadlines
+from clm.storage.db import UnitOfWork
 
 
 @task(name="sweep-deadlines", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)

@@ -9,9 +9,9 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from clm.db import UnitOfWork
 from clm.services.common import region_config
 from clm.services.declarations import import_declarations
+from clm.storage.db import UnitOfWork
 
 
 @task(name="import-declaration-file", cache_policy=NO_CACHE)

@@ -8,10 +8,10 @@ from datetime import date
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from clm.db import UnitOfWork
 from clm.services import escalation as service
 from clm.services.common import region_config
 from clm.services.signals import open_signals, record_signal
+from clm.storage.db import UnitOfWork
 
 
 # Persisted and cached on its inputs within the run: when a suspended run resumes, the

@@ -8,9 +8,9 @@ from datetime import date
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from clm.db import UnitOfWork
 from clm.services import group_meetings as service
 from clm.services.common import region_config
+from clm.storage.db import UnitOfWork
 
 
 @task(name="propose-group-topic", cache_policy=NO_CACHE)

@@ -8,9 +8,9 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from clm.db import UnitOfWork
 from clm.services.common import region_config
 from clm.services.judged import JudgedInput, import_judged_scores, record_judged_scores
+from clm.storage.db import UnitOfWork
 
 
 @task(name="record-judged-scores", cache_policy=NO_CACHE)

@@ -10,9 +10,8 @@ from pathlib import Path
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from clm.config import RegionConfig
-from clm.db import UnitOfWork
 from clm.errors import InvalidInput
+from clm.rules.config import RegionConfig
 from clm.services.alerts import alert_administrators
 from clm.services.common import region_config
 from clm.services.data_intake import (
@@ -31,6 +30,7 @@ from clm.services.meeting_changes import (
 )
 from clm.services.meetings import month_table, prepare_month
 from clm.settings import get_settings
+from clm.storage.db import UnitOfWork
 
 
 @task(name="plan-and-request", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)

@@ -9,13 +9,13 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from clm.db import UnitOfWork
-from clm.minutes import MinutesDraft
+from clm.rules.minutes import MinutesDraft
 from clm.services import actions
 from clm.services import minutes as service
 from clm.services.common import region_config
 from clm.services.dossier_export import export_dossier
 from clm.settings import get_settings
+from clm.storage.db import UnitOfWork
 
 MINUTES_FOLDER = "verslagen"  # subfolder of the intake folder for minutes sheets
 

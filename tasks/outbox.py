@@ -6,13 +6,13 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from clm.clock import today_in_region
-from clm.config import Mail
-from clm.db import UnitOfWork
-from clm.mail import FileTransport, SmtpTransport, Transport
-from clm.outbox import DeliveryFailed, deliver_pending
+from clm.rules.config import Mail
 from clm.services.alerts import report_refused_mail
 from clm.services.common import region_config
 from clm.settings import Settings, get_settings
+from clm.storage.db import UnitOfWork
+from clm.storage.mail import FileTransport, SmtpTransport, Transport
+from clm.storage.outbox import DeliveryFailed, deliver_pending
 
 
 def _smtp_password(settings: Settings) -> str | None:

@@ -15,9 +15,9 @@ from prefect.deployments import run_deployment
 from prefect.settings import PREFECT_UI_URL
 from prefect.states import Crashed
 
-from clm.db import UnitOfWork
 from clm.services.alerts import alert_administrators
 from clm.services.common import region_config
+from clm.storage.db import UnitOfWork
 
 RERUN_TAG = "herstart"  # a run started again by recover-run; never started again itself
 RERUN_OF = "herstart-van-"  # + the id of the run it replaces

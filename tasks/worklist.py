@@ -9,10 +9,10 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.settings import PREFECT_UI_URL
 
-from clm import labels
-from clm.db import UnitOfWork
+from clm.rules import labels
 from clm.services import worklist as service
 from clm.services.common import region_config
+from clm.storage.db import UnitOfWork
 from tasks.artifacts import publish_table
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from clm.config import RegionConfig, load_config
-from clm.db import UnitOfWork, migrate
+from clm.rules.config import RegionConfig, load_config
 from clm.settings import PROJECT_DIR, get_settings
+from clm.storage.db import UnitOfWork, migrate
 from tests.smtp import smtp_server  # noqa: F401  (a fixture for every test folder)
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -65,7 +65,7 @@ def pg_database() -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    from clm.db import get_engine
+    from clm.storage.db import get_engine
 
     get_engine.cache_clear()
     with admin.connect() as conn:
@@ -82,7 +82,7 @@ def _reset_postgres(url: str) -> None:
 
 def _use_postgres(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     url = request.getfixturevalue("pg_database")
-    from clm.db import get_engine
+    from clm.storage.db import get_engine
 
     get_engine.cache_clear()
     _reset_postgres(url)
@@ -122,7 +122,7 @@ def count(model: type, url: str | None = None) -> int:
 
 def table_counts(url: str | None = None) -> dict[str, int]:
     """Row counts of every domain table: 'nothing written' means these did not change."""
-    from clm.models import Base
+    from clm.storage.models import Base
 
     with UnitOfWork(url) as uow:
         return {

@@ -8,10 +8,10 @@ from pathlib import Path
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from clm.config import RegionConfig
-from clm.db import UnitOfWork
-from clm.models import OutboxMessage
-from clm.outbox import enqueue
+from clm.rules.config import RegionConfig
+from clm.storage.db import UnitOfWork
+from clm.storage.models import OutboxMessage
+from clm.storage.outbox import enqueue
 
 HEADER = ["AGB-code", "Cliënt", "Gemeente", "Periode", "Bedrag", "Zorgvorm"]
 
@@ -51,9 +51,9 @@ def filled_minutes_sheet(folder: Path, code: str, month: date, day: date, edit=N
 
     from openpyxl import load_workbook
 
-    from clm.db import UnitOfWork
     from clm.services.common import region_config
     from clm.services.minutes import write_template
+    from clm.storage.db import UnitOfWork
 
     path = write_template(UnitOfWork(), region_config(), code, month, folder)
     book = load_workbook(path)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from clm.db import get_engine
-from clm.models import Base
+from clm.storage.db import get_engine
+from clm.storage.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -10,18 +10,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clm.clock import dutch_date
-from clm.config import RegionConfig
-from clm.db import UnitOfWork
-from clm.deadlines import DeadlineKind, Subject
-from clm.dossier import record_event
 from clm.errors import InvalidInput
-from clm.models import ActionItem, Deadline, GroupMeeting, Provider
-from clm.notify import mail_with_event
+from clm.rules.config import RegionConfig
+from clm.rules.deadlines import DeadlineKind, Subject
+from clm.rules.vocabulary import ActionStatus, EventKind, SignalKind
 from clm.services.deadlines import KindRules, close_deadlines, delete_deadlines, set_deadline, sweep
 from clm.services.meeting_changes import find_meeting
 from clm.services.meetings import meeting_day
-from clm.signals import raise_signal
-from clm.vocabulary import ActionStatus, EventKind, SignalKind
+from clm.storage.db import UnitOfWork
+from clm.storage.dossier import record_event
+from clm.storage.models import ActionItem, Deadline, GroupMeeting, Provider
+from clm.storage.notify import mail_with_event
+from clm.storage.signals import raise_signal
 
 
 def set_action_deadlines(

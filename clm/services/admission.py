@@ -17,22 +17,22 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clm.calendar import is_working_day
 from clm.clock import dutch_date
-from clm.commands import Application
-from clm.config import RegionConfig, Role
-from clm.db import UnitOfWork
-from clm.deadlines import DeadlineKind, Subject
-from clm.dossier import record_event
 from clm.errors import InputProblem, InvalidInput
-from clm.inputs import ascii_digits, required_text
-from clm.meetings import admission_cycle, cycle_year, next_meeting_month
-from clm.models import Admission, Deadline, JudgedScore, Meeting, Provider
-from clm.notify import mail_with_event
+from clm.rules.calendar import is_working_day
+from clm.rules.commands import Application
+from clm.rules.config import RegionConfig, Role
+from clm.rules.deadlines import DeadlineKind, Subject
+from clm.rules.inputs import ascii_digits, required_text
+from clm.rules.meetings import admission_cycle, cycle_year, next_meeting_month
+from clm.rules.vocabulary import AdmissionStatus, EventKind
 from clm.services.deadlines import KindRules, close_deadlines, set_deadline, sweep
 from clm.services.judged import JudgedInput, record_judged_scores
 from clm.services.meetings import prepare_month
-from clm.vocabulary import AdmissionStatus, EventKind
+from clm.storage.db import UnitOfWork
+from clm.storage.dossier import record_event
+from clm.storage.models import Admission, Deadline, JudgedScore, Meeting, Provider
+from clm.storage.notify import mail_with_event
 
 
 def assessment_deadline(cfg: RegionConfig, applied_on: date) -> date:

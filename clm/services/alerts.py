@@ -8,13 +8,13 @@ from datetime import date
 
 from sqlalchemy import select
 
-from clm.config import RegionConfig, Role
-from clm.db import UnitOfWork
-from clm.inputs import visible
-from clm.models import OutboxMessage
-from clm.notify import mail_with_event
-from clm.outbox import REFUSED, existing_keys
-from clm.vocabulary import EventKind
+from clm.rules.config import RegionConfig, Role
+from clm.rules.inputs import visible
+from clm.rules.vocabulary import EventKind
+from clm.storage.db import UnitOfWork
+from clm.storage.models import OutboxMessage
+from clm.storage.notify import mail_with_event
+from clm.storage.outbox import REFUSED, existing_keys
 
 
 def alert_administrators(

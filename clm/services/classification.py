@@ -12,14 +12,17 @@ import pandas as pd
 from sqlalchemy import Float, cast, func, select
 from sqlalchemy.orm import Session
 
-from clm.classification import CRITERIA, classify, factual_figures, providers_missing_judged
 from clm.clock import dutch_month
-from clm.commands import ReferencePeriod
-from clm.config import RegionConfig, Role
-from clm.db import UnitOfWork
-from clm.dossier import record_event
+from clm.documents.rendering import format_euro
 from clm.errors import InputProblem, InvalidInput, MissingJudgedScores
-from clm.models import (
+from clm.rules.classification import CRITERIA, classify, factual_figures, providers_missing_judged
+from clm.rules.commands import ReferencePeriod
+from clm.rules.config import RegionConfig, Role
+from clm.rules.vocabulary import EscalationStatus, EventKind
+from clm.services.common import provider_by_code
+from clm.storage.db import UnitOfWork
+from clm.storage.dossier import record_event
+from clm.storage.models import (
     CategoryOverride,
     ClassificationRow,
     Declaration,
@@ -27,10 +30,7 @@ from clm.models import (
     JudgedScore,
     Provider,
 )
-from clm.notify import KnownKeys, mail_with_event
-from clm.rendering import format_euro
-from clm.services.common import provider_by_code
-from clm.vocabulary import EscalationStatus, EventKind
+from clm.storage.notify import KnownKeys, mail_with_event
 
 
 def meeting_dates(year: int, months: list[int]) -> list[str]:

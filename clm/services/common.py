@@ -6,9 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clm.errors import UnknownProvider
-from clm.intake import inside_intake, resolve_intake_file  # noqa: F401 (re-exported)
-from clm.models import Provider
 from clm.settings import get_settings, region_config  # noqa: F401 (re-exported)
+from clm.storage.intake import inside_intake, resolve_intake_file  # noqa: F401 (re-exported)
+from clm.storage.models import Provider
 
 
 def provider_by_code(session: Session, code: str) -> Provider:

@@ -10,17 +10,17 @@ from pathlib import Path
 
 from sqlalchemy import delete, select
 
-from clm.config import RegionConfig
-from clm.datasheet import parse_data_sheet
-from clm.db import UnitOfWork
-from clm.deadlines import DeadlineKind, Subject
-from clm.dossier import record_event
+from clm.documents.datasheet import parse_data_sheet
 from clm.errors import InvalidInput
-from clm.models import IntakeFile, KpiValue, Meeting, Provider
+from clm.rules.config import RegionConfig
+from clm.rules.deadlines import DeadlineKind, Subject
+from clm.rules.vocabulary import EventKind, IntakeStatus
 from clm.services.common import inside_intake, provider_ids
 from clm.services.deadlines import close_deadlines
 from clm.services.kpi_signals import raise_kpi_signals
-from clm.vocabulary import EventKind, IntakeStatus
+from clm.storage.db import UnitOfWork
+from clm.storage.dossier import record_event
+from clm.storage.models import IntakeFile, KpiValue, Meeting, Provider
 
 DATA_FOLDER = "gegevens"  # subfolder of the intake folder that the daily sweep watches
 

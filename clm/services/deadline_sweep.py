@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from clm.config import RegionConfig
-from clm.db import UnitOfWork
-from clm.deadlines import STEP_TERMS, DeadlineKind
+from clm.rules.config import RegionConfig
+from clm.rules.deadlines import STEP_TERMS, DeadlineKind
 from clm.services.actions import ACTION_RULES
 from clm.services.admission import ADMISSION_RULES
 from clm.services.deadlines import KindRules, sweep
 from clm.services.escalation import STEP_TERM_RULES
 from clm.services.followup import DATA_RULES
 from clm.services.minutes import MINUTES_SHARED_RULES, REACTION_RULES
+from clm.storage.db import UnitOfWork
 
 RULES: dict[DeadlineKind, KindRules] = {
     DeadlineKind.DATA: DATA_RULES,

@@ -18,11 +18,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clm.calendar import add_working_days
-from clm.config import RegionConfig
-from clm.db import UnitOfWork
-from clm.deadlines import STEP_TERMS, DeadlineKind, Subject, has_lapsed, reminders_due
-from clm.models import Deadline
+from clm.rules.calendar import add_working_days
+from clm.rules.config import RegionConfig
+from clm.rules.deadlines import STEP_TERMS, DeadlineKind, Subject, has_lapsed, reminders_due
+from clm.storage.db import UnitOfWork
+from clm.storage.models import Deadline
 
 
 def set_deadline(

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from sqlalchemy import delete, func, insert, select
 
-from clm.config import RegionConfig
-from clm.db import UnitOfWork, serialise
-from clm.declarations import content_hash, parse_declarations
-from clm.models import Declaration, DeclarationImport
+from clm.documents.declarations import content_hash, parse_declarations
+from clm.rules.config import RegionConfig
 from clm.services.common import provider_ids
+from clm.storage.db import UnitOfWork, serialise
+from clm.storage.models import Declaration, DeclarationImport
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,14 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from clm.config import RegionConfig
-from clm.db import UnitOfWork
+from clm.documents.pdf import html_to_pdf
+from clm.documents.rendering import render
 from clm.errors import InvalidInput
-from clm.mail import Attachment, Envelope, build_message
-from clm.models import DossierDocument, DossierEvent, OutboxMessage
-from clm.pdf import html_to_pdf
-from clm.rendering import render
+from clm.rules.config import RegionConfig
 from clm.services.common import provider_by_code
+from clm.storage.db import UnitOfWork
+from clm.storage.mail import Attachment, Envelope, build_message
+from clm.storage.models import DossierDocument, DossierEvent, OutboxMessage
 
 
 @dataclass(frozen=True)

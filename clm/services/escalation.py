@@ -10,13 +10,14 @@ from sqlalchemy import ColumnElement, Float, cast, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from clm.clock import REGION_TZ
-from clm.commands import StepRequest
-from clm.config import RegionConfig
-from clm.db import UnitOfWork
-from clm.deadlines import STEP_TERMS, DeadlineKind, Subject
-from clm.dossier import record_event
+from clm.documents.ics import meeting_invite
+from clm.documents.pdf import html_to_pdf
+from clm.documents.rendering import format_euro, render
 from clm.errors import InputProblem, InvalidInput
-from clm.escalation import (
+from clm.rules.commands import StepRequest
+from clm.rules.config import RegionConfig
+from clm.rules.deadlines import STEP_TERMS, DeadlineKind, Subject
+from clm.rules.escalation import (
     APPROVAL_WINDOW_DAYS,
     EVIDENCE_LABELS,
     STEPS,
@@ -29,21 +30,7 @@ from clm.escalation import (
     revenue_window_text,
     step_terms,
 )
-from clm.ics import meeting_invite
-from clm.mail import Attachment
-from clm.models import (
-    Deadline,
-    Declaration,
-    DossierDocument,
-    Escalation,
-    EscalationStep,
-    Evidence,
-    Objection,
-    Provider,
-)
-from clm.notify import mail_with_event
-from clm.pdf import html_to_pdf
-from clm.rendering import format_euro, render
+from clm.rules.vocabulary import EscalationStatus, EventKind, SignalKind, StepStatus
 from clm.services.classification import raise_contact_frequency
 from clm.services.common import provider_by_code
 from clm.services.deadlines import (
@@ -54,8 +41,21 @@ from clm.services.deadlines import (
     sweep,
 )
 from clm.services.deadlines import step_terms as deadline_terms
-from clm.signals import raise_signal
-from clm.vocabulary import EscalationStatus, EventKind, SignalKind, StepStatus
+from clm.storage.db import UnitOfWork
+from clm.storage.dossier import record_event
+from clm.storage.mail import Attachment
+from clm.storage.models import (
+    Deadline,
+    Declaration,
+    DossierDocument,
+    Escalation,
+    EscalationStep,
+    Evidence,
+    Objection,
+    Provider,
+)
+from clm.storage.notify import mail_with_event
+from clm.storage.signals import raise_signal
 
 TERM_LABELS = {
     "answer_due": "verklaring en herstelmaatregelen",

@@ -10,22 +10,22 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clm.calendar import add_working_days
-from clm.config import RegionConfig
-from clm.db import UnitOfWork
-from clm.deadlines import DeadlineKind
-from clm.inputs import visible
-from clm.kpis import VALUE_COLUMNS, benchmark, misses_norm, quarter_year
-from clm.mail import Attachment
-from clm.meetings import previous_quarter, quarter_label
-from clm.models import Deadline, KpiValue, Meeting, Provider
-from clm.notify import mail_with_event
-from clm.pdf import html_to_pdf
-from clm.rendering import format_number, render
+from clm.documents.pdf import html_to_pdf
+from clm.documents.rendering import format_number, render
+from clm.rules.calendar import add_working_days
+from clm.rules.config import RegionConfig
+from clm.rules.deadlines import DeadlineKind
+from clm.rules.inputs import visible
+from clm.rules.kpis import VALUE_COLUMNS, benchmark, misses_norm, quarter_year
+from clm.rules.meetings import previous_quarter, quarter_label
+from clm.rules.vocabulary import EventKind, MeetingStatus, SignalKind
 from clm.services.deadlines import KindRules, sweep
 from clm.services.meetings import meeting_context, meeting_day, region_copy
-from clm.signals import raise_signal
-from clm.vocabulary import EventKind, MeetingStatus, SignalKind
+from clm.storage.db import UnitOfWork
+from clm.storage.mail import Attachment
+from clm.storage.models import Deadline, KpiValue, Meeting, Provider
+from clm.storage.notify import mail_with_event
+from clm.storage.signals import raise_signal
 
 
 @dataclass

@@ -18,23 +18,23 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clm.calendar import working_days_before
 from clm.clock import REGION_TZ, dutch_date
-from clm.commands import GroupAction
-from clm.config import RegionConfig
-from clm.db import UnitOfWork
+from clm.documents.ics import meeting_invite
+from clm.documents.pdf import html_to_pdf
+from clm.documents.rendering import render
 from clm.errors import InputProblem, InvalidInput
-from clm.ics import meeting_invite
-from clm.mail import Attachment
-from clm.meetings import next_meeting_date
-from clm.models import ActionItem, GroupMeeting, GroupTopic, Provider, Signal
-from clm.notify import KnownKeys, mail_with_event
-from clm.pdf import html_to_pdf
-from clm.rendering import render
+from clm.rules.calendar import working_days_before
+from clm.rules.commands import GroupAction
+from clm.rules.config import RegionConfig
+from clm.rules.meetings import next_meeting_date
+from clm.rules.vocabulary import ActionStatus, EventKind, GroupMeetingStatus
 from clm.services.actions import drop_action_deadlines, set_action_deadlines
 from clm.services.meetings import as_utc, meeting_day
 from clm.services.signals import KINDS
-from clm.vocabulary import ActionStatus, EventKind, GroupMeetingStatus
+from clm.storage.db import UnitOfWork
+from clm.storage.mail import Attachment
+from clm.storage.models import ActionItem, GroupMeeting, GroupTopic, Provider, Signal
+from clm.storage.notify import KnownKeys, mail_with_event
 
 OPENING = "Opening, mededelingen en verslag van de vorige bijeenkomst"
 CLOSING = "Rondvraag en sluiting"

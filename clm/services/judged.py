@@ -9,15 +9,15 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import select
 
-from clm.commands import JudgedInput
-from clm.config import JUDGED, RegionConfig
-from clm.db import UnitOfWork
-from clm.dossier import record_event
+from clm.documents.tabular import ProblemCollector, read_table
 from clm.errors import InputProblem, InvalidInput
-from clm.models import JudgedScore
+from clm.rules.commands import JudgedInput
+from clm.rules.config import JUDGED, RegionConfig
+from clm.rules.vocabulary import EventKind
 from clm.services.common import provider_by_code, provider_ids
-from clm.tabular import ProblemCollector, read_table
-from clm.vocabulary import EventKind
+from clm.storage.db import UnitOfWork
+from clm.storage.dossier import record_event
+from clm.storage.models import JudgedScore
 
 SHEET = "Beoordeling"
 COLUMNS: dict[str, tuple[str, ...]] = {

@@ -7,13 +7,13 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from clm.config import Kpi, RegionConfig
-from clm.kpis import misses_norm
-from clm.models import Provider
-from clm.quarters import quarter_year
-from clm.rendering import format_number
-from clm.signals import raise_signal
-from clm.vocabulary import SignalKind
+from clm.documents.rendering import format_number
+from clm.rules.config import Kpi, RegionConfig
+from clm.rules.kpis import misses_norm
+from clm.rules.quarters import quarter_year
+from clm.rules.vocabulary import SignalKind
+from clm.storage.models import Provider
+from clm.storage.signals import raise_signal
 
 
 def far_from_norm(

@@ -10,14 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clm.clock import REGION_TZ
-from clm.config import RegionConfig
-from clm.db import UnitOfWork
-from clm.deadlines import Subject
-from clm.dossier import record_event
 from clm.errors import InvalidInput
-from clm.meetings import optional_roles
-from clm.models import AgendaPoint, AttendeeRequest, Meeting, Provider
-from clm.notify import mail_with_event
+from clm.rules.config import RegionConfig
+from clm.rules.deadlines import Subject
+from clm.rules.meetings import optional_roles
+from clm.rules.vocabulary import AttendeeStatus, EventKind, MeetingStatus
 from clm.services.common import provider_by_code
 from clm.services.deadlines import close_deadlines
 from clm.services.meetings import (
@@ -27,7 +24,10 @@ from clm.services.meetings import (
     region_copy,
     set_meeting_deadlines,
 )
-from clm.vocabulary import AttendeeStatus, EventKind, MeetingStatus
+from clm.storage.db import UnitOfWork
+from clm.storage.dossier import record_event
+from clm.storage.models import AgendaPoint, AttendeeRequest, Meeting, Provider
+from clm.storage.notify import mail_with_event
 
 
 def find_meeting(session: Session, provider_code: str, month: date) -> tuple[Meeting, Provider]:

@@ -9,19 +9,17 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clm.agenda import figures_number
-from clm.agenda_docx import agenda_docx
-from clm.calendar import add_working_days, working_days_before
 from clm.clock import REGION_TZ
-from clm.config import ROLE_LABELS, RegionConfig
-from clm.datasheet import data_sheet_template
-from clm.db import UnitOfWork
-from clm.deadlines import DeadlineKind, Subject
-from clm.ics import meeting_invite, meeting_uid
-from clm.inputs import visible
-from clm.kpis import quarter_year
-from clm.mail import Attachment
-from clm.meetings import (
+from clm.documents.agenda_docx import agenda_docx
+from clm.documents.datasheet import data_sheet_template
+from clm.documents.ics import meeting_invite, meeting_uid
+from clm.rules.agenda import figures_number
+from clm.rules.calendar import add_working_days, working_days_before
+from clm.rules.config import ROLE_LABELS, RegionConfig
+from clm.rules.deadlines import DeadlineKind, Subject
+from clm.rules.inputs import visible
+from clm.rules.kpis import quarter_year
+from clm.rules.meetings import (
     Agenda,
     cycle_year,
     optional_roles,
@@ -30,8 +28,12 @@ from clm.meetings import (
     quarter_discussed,
     quarter_label,
 )
-from clm.minutes import minutes_due
-from clm.models import (
+from clm.rules.minutes import minutes_due
+from clm.rules.vocabulary import ActionStatus, EventKind, MeetingStatus, SignalStatus
+from clm.services.deadlines import set_deadline
+from clm.storage.db import UnitOfWork
+from clm.storage.mail import Attachment
+from clm.storage.models import (
     ActionItem,
     AgendaPoint,
     ClassificationRow,
@@ -40,9 +42,7 @@ from clm.models import (
     Provider,
     Signal,
 )
-from clm.notify import KnownKeys, mail_with_event
-from clm.services.deadlines import set_deadline
-from clm.vocabulary import ActionStatus, EventKind, MeetingStatus, SignalStatus
+from clm.storage.notify import KnownKeys, mail_with_event
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -10,15 +10,22 @@ from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from clm.clock import REGION_TZ
-from clm.config import RegionConfig
-from clm.db import UnitOfWork
-from clm.deadlines import DeadlineKind, Subject
-from clm.dossier import record_event
+from clm.documents.minutes_sheet import minutes_template, parse_minutes_sheet
+from clm.documents.pdf import html_to_pdf
+from clm.documents.rendering import render
 from clm.errors import InputProblem, InvalidInput
-from clm.mail import Attachment
-from clm.minutes import MinutesDraft, check_minutes, reaction_deadline
-from clm.minutes_sheet import minutes_template, parse_minutes_sheet
-from clm.models import (
+from clm.rules.config import RegionConfig
+from clm.rules.deadlines import DeadlineKind, Subject
+from clm.rules.minutes import MinutesDraft, check_minutes, reaction_deadline
+from clm.rules.vocabulary import EventKind, MeetingStatus, MinutesStatus, SignalKind
+from clm.services.actions import drop_action_deadlines, set_action_deadlines
+from clm.services.deadlines import KindRules, close_deadlines, set_deadline, sweep
+from clm.services.meeting_changes import find_meeting
+from clm.services.meetings import as_utc, meeting_day, region_copy
+from clm.storage.db import UnitOfWork
+from clm.storage.dossier import record_event
+from clm.storage.mail import Attachment
+from clm.storage.models import (
     ActionItem,
     Deadline,
     DossierDocument,
@@ -29,15 +36,8 @@ from clm.models import (
     MinutesVersion,
     Provider,
 )
-from clm.notify import mail_with_event
-from clm.pdf import html_to_pdf
-from clm.rendering import render
-from clm.services.actions import drop_action_deadlines, set_action_deadlines
-from clm.services.deadlines import KindRules, close_deadlines, set_deadline, sweep
-from clm.services.meeting_changes import find_meeting
-from clm.services.meetings import as_utc, meeting_day, region_copy
-from clm.signals import raise_signal
-from clm.vocabulary import EventKind, MeetingStatus, MinutesStatus, SignalKind
+from clm.storage.notify import mail_with_event
+from clm.storage.signals import raise_signal
 
 ACTOR = "minutes"
 

@@ -8,13 +8,13 @@ from datetime import date
 
 from sqlalchemy import select
 
-from clm.config import RegionConfig
-from clm.db import UnitOfWork
-from clm.dossier import record_event
 from clm.errors import InvalidInput
-from clm.models import Provider, Signal
+from clm.rules.config import RegionConfig
+from clm.rules.vocabulary import SIGNAL_LABELS, EventKind, SignalStatus
 from clm.services.common import provider_by_code
-from clm.vocabulary import SIGNAL_LABELS, EventKind, SignalStatus
+from clm.storage.db import UnitOfWork
+from clm.storage.dossier import record_event
+from clm.storage.models import Provider, Signal
 
 KINDS = {str(k): label for k, label in SIGNAL_LABELS.items()}  # code -> Dutch word
 

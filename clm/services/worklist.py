@@ -12,12 +12,14 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from clm.clock import dutch_date
-from clm.commands import CrashedRun
-from clm.config import RegionConfig, Role
-from clm.db import UnitOfWork
-from clm.deadlines import DeadlineKind, Subject
-from clm.escalation import STEPS
-from clm.models import (
+from clm.rules.commands import CrashedRun
+from clm.rules.config import RegionConfig, Role
+from clm.rules.deadlines import DeadlineKind, Subject
+from clm.rules.escalation import STEPS
+from clm.rules.vocabulary import EventKind, MinutesStatus, SignalStatus, StepStatus, signal_label
+from clm.services.meetings import meeting_day
+from clm.storage.db import UnitOfWork
+from clm.storage.models import (
     ActionItem,
     Deadline,
     Escalation,
@@ -28,9 +30,7 @@ from clm.models import (
     Signal,
     WorkItem,
 )
-from clm.notify import mail_with_event
-from clm.services.meetings import meeting_day
-from clm.vocabulary import EventKind, MinutesStatus, SignalStatus, StepStatus, signal_label
+from clm.storage.notify import mail_with_event
 
 # deadlines this close (calendar days) are on the list before they are due
 AHEAD_DAYS = 14

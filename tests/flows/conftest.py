@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from clm.config import RegionConfig
-from clm.db import UnitOfWork
-from clm.demo import load_demo
+from admin.demo import load_demo
+from clm.rules.config import RegionConfig
+from clm.storage.db import UnitOfWork
 from tests.conftest import AS_OF
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from clm.db import UnitOfWork
-from clm.models import ClassificationRow, Declaration, JudgedScore, Provider
+from clm.storage.db import UnitOfWork
+from clm.storage.models import ClassificationRow, Declaration, JudgedScore, Provider
 from flows.import_declarations import ImportDeclarationsInput, import_declarations
 from flows.override_category import OverrideCategoryInput, override_category
 from flows.record_judged_scores import RecordJudgedScoresInput, record_judged_scores

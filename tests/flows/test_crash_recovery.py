@@ -13,9 +13,9 @@ import pytest
 from prefect.settings import PREFECT_API_URL
 from sqlalchemy import func, select
 
-from clm.db import UnitOfWork
-from clm.models import ClassificationRow, OutboxMessage
 from clm.settings import PROJECT_DIR, get_settings
+from clm.storage.db import UnitOfWork
+from clm.storage.models import ClassificationRow, OutboxMessage
 from flows.daily_sweep import DailySweepInput, daily_sweep
 from tests.conftest import AS_OF
 from tests.smtp import Recorder

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from clm.config import RegionConfig
-from clm.db import UnitOfWork
-from clm.outbox import enqueue
+from clm.rules.config import RegionConfig
+from clm.storage.db import UnitOfWork
+from clm.storage.outbox import enqueue
 from flows.daily_sweep import DailySweepInput, daily_sweep
 from tests.conftest import AS_OF
 from tests.smtp import Recorder, mail_over_smtp
@@ -55,7 +55,7 @@ def test_outbox_folder_refusing_writes_delays_delivery_and_loses_nothing(
 
     from sqlalchemy import select
 
-    from clm.models import OutboxMessage
+    from clm.storage.models import OutboxMessage
     from tests.helpers import enqueue_many
 
     enqueue_many(cfg, 5)

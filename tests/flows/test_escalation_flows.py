@@ -8,9 +8,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from clm.db import UnitOfWork
-from clm.models import EscalationStep, Provider
 from clm.services.deadlines import step_terms
+from clm.storage.db import UnitOfWork
+from clm.storage.models import EscalationStep, Provider
 from flows.close_escalation import CloseEscalationInput, close_escalation
 from flows.daily_sweep import DailySweepInput, daily_sweep
 from flows.escalation import EscalationInput, escalation
@@ -109,7 +109,7 @@ def _resume_when_paused(flow_name: str, run_input: dict) -> str:
 def test_from_signal_to_payment_suspension_with_approval(demo: Path) -> None:
     from datetime import date, timedelta
 
-    from clm.models import Signal
+    from clm.storage.models import Signal
 
     with UnitOfWork() as uow:
         code = uow.session.scalars(select(Provider.code).order_by(Provider.code)).all()[1]

@@ -18,11 +18,9 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from clm.config import RegionConfig, load_config
-from clm.datasheet import data_sheet_template
-from clm.db import UnitOfWork, migrate
-from clm.demo import load_demo
-from clm.models import GroupTopic, Meeting, Provider
+from admin.demo import load_demo
+from clm.documents.datasheet import data_sheet_template
+from clm.rules.config import RegionConfig, load_config
 from clm.services import escalation as esc
 from clm.services.classification import (
     ReferencePeriod,
@@ -31,6 +29,8 @@ from clm.services.classification import (
 )
 from clm.services.meetings import meeting_day
 from clm.settings import PROJECT_DIR, get_settings
+from clm.storage.db import UnitOfWork, migrate
+from clm.storage.models import GroupTopic, Meeting, Provider
 from flows.add_agenda_point import AddAgendaPointInput, add_agenda_point
 from flows.admit_provider import (
     AdmitProviderInput,

@@ -11,13 +11,15 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from clm.calendar import working_days_before
-from clm.config import RegionConfig
-from clm.db import UnitOfWork
-from clm.demo import store_demo_kpis
+from admin.demo import store_demo_kpis
 from clm.errors import InvalidInput
-from clm.kpis import quarters_back
-from clm.models import (
+from clm.rules.calendar import working_days_before
+from clm.rules.config import RegionConfig
+from clm.rules.kpis import quarters_back
+from clm.services import analysis
+from clm.services.common import region_config
+from clm.storage.db import UnitOfWork
+from clm.storage.models import (
     ActionItem,
     Admission,
     ClassificationRow,
@@ -30,8 +32,6 @@ from clm.models import (
     Report,
     Signal,
 )
-from clm.services import analysis
-from clm.services.common import region_config
 from flows.admit_provider import (
     AdmitProviderInput,
     DecideAdmissionInput,

@@ -7,10 +7,10 @@ from pathlib import Path
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from clm.config import RegionConfig
-from clm.datasheet import data_sheet_template
-from clm.db import UnitOfWork
-from clm.models import IntakeFile, KpiValue, Meeting, Provider
+from clm.documents.datasheet import data_sheet_template
+from clm.rules.config import RegionConfig
+from clm.storage.db import UnitOfWork
+from clm.storage.models import IntakeFile, KpiValue, Meeting, Provider
 from flows.daily_sweep import DailySweepInput, daily_sweep
 from flows.intake_provider_data import IntakeProviderDataInput, intake_provider_data
 from flows.quarterly_preparation import QuarterlyPreparationInput, quarterly_preparation
@@ -102,7 +102,7 @@ def test_no_provider_file_stops_the_sweep(demo: Path, cfg: RegionConfig, tmp_pat
     folder, bytes that are no workbook, a value of 1e308) are each refused once with their
     reason, reported once to the functional administrator, and the rest goes on: the good
     sheet is taken in and the mail is delivered."""
-    from clm.models import OutboxMessage
+    from clm.storage.models import OutboxMessage
 
     _classified()
     quarterly_preparation(QuarterlyPreparationInput(as_of="2027-03-01"))
@@ -158,7 +158,7 @@ def test_one_providers_broken_data_does_not_stop_the_preparation(demo: Path) -> 
     39, tells the administrator once, and a rerun after the repair plans it too."""
     from sqlalchemy import text
 
-    from clm.models import OutboxMessage
+    from clm.storage.models import OutboxMessage
 
     _classified()
     with UnitOfWork() as uow:

@@ -10,9 +10,9 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from clm.clock import REGION_TZ
-from clm.db import UnitOfWork
-from clm.models import Meeting, Minutes, Provider
 from clm.services.meetings import as_utc
+from clm.storage.db import UnitOfWork
+from clm.storage.models import Meeting, Minutes, Provider
 from flows.close_action import CloseActionInput, close_action
 from flows.daily_sweep import DailySweepInput, daily_sweep
 from flows.export_dossier import ExportDossierInput, export_dossier

@@ -8,8 +8,8 @@ from pathlib import Path
 from prefect import flow
 from sqlalchemy import select
 
-from clm.db import UnitOfWork
-from clm.models import OutboxMessage
+from clm.storage.db import UnitOfWork
+from clm.storage.models import OutboxMessage
 from flows.notify_administrator import NotifyAdministratorInput, notify_administrator
 from tests.conftest import AS_OF, table_counts
 

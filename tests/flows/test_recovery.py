@@ -13,10 +13,10 @@ from prefect.client.orchestration import get_client
 from prefect.states import Completed, Crashed, Failed, Running
 from sqlalchemy import select
 
-from clm.db import UnitOfWork
-from clm.models import OutboxMessage, WorkItem
 from clm.services.common import region_config
 from clm.services.worklist import work_list
+from clm.storage.db import UnitOfWork
+from clm.storage.models import OutboxMessage, WorkItem
 from flows.close_work_item import CloseWorkItemInput, close_work_item
 from flows.recover_run import RecoverRunInput, recover_run
 from tests.conftest import AS_OF

@@ -14,13 +14,13 @@ from prefect.client.schemas.filters import LogFilter
 from pydantic import ValidationError
 from sqlalchemy import select, text
 
-from clm.config import RegionConfig
-from clm.db import UnitOfWork
 from clm.errors import InvalidInput
-from clm.mail import HeaderInjection
-from clm.models import Base, Meeting, OutboxMessage, Provider
-from clm.outbox import enqueue
+from clm.rules.config import RegionConfig
 from clm.services.common import resolve_intake_file
+from clm.storage.db import UnitOfWork
+from clm.storage.mail import HeaderInjection
+from clm.storage.models import Base, Meeting, OutboxMessage, Provider
+from clm.storage.outbox import enqueue
 from flows.admit_provider import AdmitProviderInput
 from flows.daily_sweep import DailySweepInput, daily_sweep
 from flows.import_declarations import ImportDeclarationsInput, import_declarations

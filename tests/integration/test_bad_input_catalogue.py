@@ -19,17 +19,17 @@ import yaml
 from openpyxl import load_workbook
 from pydantic import ValidationError
 
-from clm.config import RegionConfig, parse_config
-from clm.datasheet import data_sheet_template
-from clm.db import UnitOfWork
-from clm.demo import demo_providers, upsert_providers
+from admin.demo import demo_providers, upsert_providers
+from clm.documents.datasheet import data_sheet_template
 from clm.errors import ConfigError, InvalidInput
+from clm.rules.config import RegionConfig, parse_config
 from clm.services import admission, group_meetings
 from clm.services.common import resolve_intake_file
 from clm.services.data_intake import take_in_data_sheet
 from clm.services.declarations import import_declarations
 from clm.services.judged import import_judged_scores
 from clm.settings import PROJECT_DIR
+from clm.storage.db import UnitOfWork
 from tests.conftest import AS_OF, table_counts
 from tests.helpers import HEADER, write_csv
 
@@ -585,7 +585,7 @@ CONFIGS = {
 def test_a_duplicate_key_in_the_config_is_refused_with_its_lines(
     change: Callable[[str], str], line: str, tmp_path: Path
 ) -> None:
-    from clm.config import load_config
+    from clm.rules.config import load_config
 
     text = (PROJECT_DIR / "config" / "region.yaml").read_text(encoding="utf-8")
     changed = change(text)
@@ -644,7 +644,7 @@ def test_amounts_are_read_as_written(
     thousands (an amount has two decimals at most)."""
     from sqlalchemy import select
 
-    from clm.models import Declaration
+    from clm.storage.models import Declaration
 
     path = write_csv(tmp_path / "d.csv", [[codes[0], "c1", "GM0034", "2025-01", text, "AMB"]])
     import_declarations(UnitOfWork(), cfg, path, AS_OF)
@@ -655,7 +655,7 @@ def test_amounts_are_read_as_written(
 def test_schema_limits_are_refused_alike_on_both_databases(codes: list[str]) -> None:
     """A value a column cannot hold is refused before the flush, naming table and column,
     on SQLite (which would store it) as on PostgreSQL (which would raise a DataError)."""
-    from clm.models import Provider
+    from clm.storage.models import Provider
 
     before = table_counts()
     for field, value in (("name", "x" * 201), ("contact_name", "a\x00b"), ("code", "123456789")):

@@ -8,11 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from clm.config import RegionConfig
-from clm.db import UnitOfWork
-from clm.demo import load_demo
+from admin.demo import load_demo
 from clm.errors import InvalidInput, MissingJudgedScores
-from clm.models import ClassificationRow, DossierEvent, JudgedScore, OutboxMessage, Provider
+from clm.rules.config import RegionConfig
 from clm.services.classification import (
     ReferencePeriod,
     compute_classification,
@@ -20,6 +18,8 @@ from clm.services.classification import (
     store_classification,
 )
 from clm.services.judged import JudgedInput, record_judged_scores
+from clm.storage.db import UnitOfWork
+from clm.storage.models import ClassificationRow, DossierEvent, JudgedScore, OutboxMessage, Provider
 from tests.conftest import AS_OF, count, table_counts
 
 YEAR = AS_OF.year + 1

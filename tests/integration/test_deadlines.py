@@ -10,13 +10,11 @@ import pytest
 from alembic import command
 from sqlalchemy import select
 
+from admin.demo import load_demo
 from clm.clock import REGION_TZ
-from clm.config import RegionConfig
-from clm.db import UnitOfWork, alembic_config, get_engine, migrate
-from clm.deadlines import DeadlineKind, reminders_due
-from clm.demo import load_demo
-from clm.minutes import ActionDraft, ItemDraft, MinutesDraft
-from clm.models import Deadline, Meeting, Provider
+from clm.rules.config import RegionConfig
+from clm.rules.deadlines import DeadlineKind, reminders_due
+from clm.rules.minutes import ActionDraft, ItemDraft, MinutesDraft
 from clm.services import escalation as esc
 from clm.services import minutes as minutes_svc
 from clm.services.classification import (
@@ -26,6 +24,8 @@ from clm.services.classification import (
 )
 from clm.services.deadline_sweep import sweep_deadlines
 from clm.services.meetings import as_utc, prepare_month
+from clm.storage.db import UnitOfWork, alembic_config, get_engine, migrate
+from clm.storage.models import Deadline, Meeting, Provider
 from tests.conftest import AS_OF
 
 APRIL = date(2027, 4, 1)
@@ -195,8 +195,8 @@ def test_the_work_list_shows_each_staff_member_what_needs_them(
     """The werkvoorraad, from the domain itself: minutes to share, comments to process, a
     region action, data not delivered, an approval waiting (never for the requester), open
     signals grouped per provider and kind; one morning mail per staff member per day."""
-    from clm.models import OutboxMessage
     from clm.services.worklist import send_morning_mails, work_list
+    from clm.storage.models import OutboxMessage
 
     code, day = world
     draft = MinutesDraft(

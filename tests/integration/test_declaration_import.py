@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from clm.config import RegionConfig
-from clm.db import UnitOfWork
-from clm.demo import demo_providers, upsert_providers
+from admin.demo import demo_providers, upsert_providers
 from clm.errors import InvalidInput
-from clm.models import Declaration
+from clm.rules.config import RegionConfig
 from clm.services.declarations import import_declarations
+from clm.storage.db import UnitOfWork
+from clm.storage.models import Declaration
 from tests.conftest import AS_OF, table_counts
 from tests.helpers import write_csv, write_xlsx
 

@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from clm.config import RegionConfig
-from clm.db import UnitOfWork
-from clm.demo import load_demo
+from admin.demo import load_demo
 from clm.errors import InvalidInput
-from clm.escalation import EvidenceItem, EvidenceKind
-from clm.models import (
+from clm.rules.config import RegionConfig
+from clm.rules.escalation import EvidenceItem, EvidenceKind
+from clm.services import escalation as svc
+from clm.services.deadlines import step_terms
+from clm.storage.db import UnitOfWork
+from clm.storage.models import (
     DossierDocument,
     EscalationStep,
     OutboxAttachment,
@@ -22,8 +24,6 @@ from clm.models import (
     Provider,
     Signal,
 )
-from clm.services import escalation as svc
-from clm.services.deadlines import step_terms
 from tests.conftest import AS_OF, table_counts
 
 REASON = "Wachttijden ruim boven de norm, twee kwartalen op rij"
@@ -234,12 +234,12 @@ def test_term_reminders_and_signals_once_with_catch_up(cfg: RegionConfig, code: 
 
 
 def test_step_one_raises_the_contact_frequency(cfg: RegionConfig, code: str) -> None:
-    from clm.models import CategoryOverride, ClassificationRow
     from clm.services.classification import (
         ReferencePeriod,
         compute_classification,
         store_classification,
     )
+    from clm.storage.models import CategoryOverride, ClassificationRow
 
     year, period = AS_OF.year + 1, ReferencePeriod.calendar_year(AS_OF.year - 1)
     result = compute_classification(UnitOfWork(), cfg, year, period)
@@ -277,7 +277,7 @@ def test_the_fine_cap_sums_twelve_complete_months(db: str, cfg: RegionConfig, en
     """A request on 15 June 2026: declarations of June 2025 (50.000,00) and May 2026
     (100.000,00) count, May 2025 (1.000.000,00) and June 2026 (500.000,00) do not. Revenue
     150.000,00, so the cap is 7.500,00: 7.500,00 passes, 7.500,01 is refused naming the months."""
-    from clm.demo import demo_providers, upsert_providers
+    from admin.demo import demo_providers, upsert_providers
     from clm.services.declarations import import_declarations
     from tests.helpers import write_csv
 
@@ -409,7 +409,7 @@ def test_step_seven_is_one_of_two_measures_each_with_its_own_letter(
 ) -> None:
     """Seed 004, step 7: "verlengt de overeenkomst voor optiejaren niet of ontbindt per direct
     de overeenkomst ingeval van vastgestelde fraude of ernstige misstanden"."""
-    from clm.escalation import Termination
+    from clm.rules.escalation import Termination
 
     heard = {"heard_on": date(2027, 3, 1), "hearing_summary": "Gesprek met het bestuur"}
     with pytest.raises(InvalidInput, match="kies bij trede 7 de maatregel"):
@@ -435,7 +435,7 @@ def test_step_seven_is_one_of_two_measures_each_with_its_own_letter(
 
 
 def test_dissolution_with_evidence_says_so(cfg: RegionConfig, code: str) -> None:
-    from clm.escalation import Termination
+    from clm.rules.escalation import Termination
 
     proof = (EvidenceItem(EvidenceKind.FALSE_BILLING, "Materiële controle", "MC-2027-3"),)
     step = svc.request_step(

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from clm.config import RegionConfig
-from clm.db import UnitOfWork
-from clm.demo import demo_providers, upsert_providers
+from admin.demo import demo_providers, upsert_providers
 from clm.errors import ConfigError, InvalidInput
-from clm.models import DossierEvent, JudgedScore
+from clm.rules.config import RegionConfig
 from clm.services.judged import import_judged_scores
+from clm.storage.db import UnitOfWork
+from clm.storage.models import DossierEvent, JudgedScore
 from tests.conftest import AS_OF, count, table_counts
 from tests.helpers import write_csv, write_xlsx
 

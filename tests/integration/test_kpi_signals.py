@@ -8,12 +8,12 @@ from pathlib import Path
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from clm.config import RegionConfig
-from clm.datasheet import data_sheet_template
-from clm.db import UnitOfWork
-from clm.models import OutboxMessage, Provider, Signal
+from clm.documents.datasheet import data_sheet_template
+from clm.rules.config import RegionConfig
 from clm.services.analysis import gather, raise_obligation_signals
 from clm.services.data_intake import take_in_data_sheet
+from clm.storage.db import UnitOfWork
+from clm.storage.models import OutboxMessage, Provider, Signal
 
 CODE = "12345678"
 
@@ -87,7 +87,7 @@ def test_a_kpi_the_region_exempts_gives_a_plain_signal(
     its norm it raises a plain KPI signal instead."""
     import yaml
 
-    from clm.config import parse_config
+    from clm.rules.config import parse_config
     from clm.settings import PROJECT_DIR
 
     data = yaml.safe_load((PROJECT_DIR / "config" / "region.yaml").read_text(encoding="utf-8"))

@@ -10,13 +10,11 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from admin.demo import load_demo
 from clm.clock import REGION_TZ
-from clm.config import RegionConfig, Role
-from clm.datasheet import data_sheet_template
-from clm.db import UnitOfWork
-from clm.demo import load_demo
+from clm.documents.datasheet import data_sheet_template
 from clm.errors import InvalidInput
-from clm.models import Meeting, OutboxAttachment, OutboxMessage, Provider, Signal
+from clm.rules.config import RegionConfig, Role
 from clm.services.classification import (
     ReferencePeriod,
     compute_classification,
@@ -31,6 +29,8 @@ from clm.services.meeting_changes import (
     request_extra_attendee,
 )
 from clm.services.meetings import as_utc, prepare_month
+from clm.storage.db import UnitOfWork
+from clm.storage.models import Meeting, OutboxAttachment, OutboxMessage, Provider, Signal
 from tests.conftest import AS_OF, count, table_counts
 
 APRIL, JULY = date(2027, 4, 1), date(2027, 7, 1)
@@ -84,7 +84,7 @@ def test_only_categories_meeting_that_month_and_control_in_july(classified: Regi
             .join(Meeting, Meeting.provider_id == Provider.id, isouter=True)
             .where(Meeting.meeting_month == JULY)
         )
-    from clm.models import ClassificationRow
+    from clm.storage.models import ClassificationRow
 
     with UnitOfWork() as uow:
         categories = uow.session.scalars(

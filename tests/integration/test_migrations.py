@@ -7,8 +7,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from clm.db import alembic_config, get_engine, migrate
-from clm.models import Base
+from clm.storage.db import alembic_config, get_engine, migrate
+from clm.storage.models import Base
 
 
 def test_migrations_match_the_models(db: str) -> None:

@@ -8,14 +8,22 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from clm.calendar import add_working_days, working_days_before
+from admin.demo import load_demo
 from clm.clock import REGION_TZ
-from clm.config import RegionConfig
-from clm.db import UnitOfWork
-from clm.demo import load_demo
 from clm.errors import InvalidInput
-from clm.minutes import ActionDraft, ItemDraft, MinutesDraft
-from clm.models import (
+from clm.rules.calendar import add_working_days, working_days_before
+from clm.rules.config import RegionConfig
+from clm.rules.minutes import ActionDraft, ItemDraft, MinutesDraft
+from clm.services import actions as actions_svc
+from clm.services import minutes as svc
+from clm.services.classification import (
+    ReferencePeriod,
+    compute_classification,
+    store_classification,
+)
+from clm.services.meetings import as_utc, prepare_month
+from clm.storage.db import UnitOfWork
+from clm.storage.models import (
     ActionItem,
     DossierDocument,
     DossierEvent,
@@ -26,14 +34,6 @@ from clm.models import (
     Provider,
     Signal,
 )
-from clm.services import actions as actions_svc
-from clm.services import minutes as svc
-from clm.services.classification import (
-    ReferencePeriod,
-    compute_classification,
-    store_classification,
-)
-from clm.services.meetings import as_utc, prepare_month
 from tests.conftest import AS_OF, count, table_counts
 from tests.helpers import filled_minutes_sheet
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from clm.config import RegionConfig
-from clm.db import UnitOfWork
-from clm.mail import FileTransport, HeaderInjection, SmtpTransport
-from clm.models import OutboxMessage
-from clm.outbox import deliver_pending, enqueue
+from clm.rules.config import RegionConfig
+from clm.storage.db import UnitOfWork
+from clm.storage.mail import FileTransport, HeaderInjection, SmtpTransport
+from clm.storage.models import OutboxMessage
+from clm.storage.outbox import deliver_pending, enqueue
 from tests.conftest import AS_OF, table_counts
 from tests.helpers import enqueue_many
 from tests.smtp import Recorder

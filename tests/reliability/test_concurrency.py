@@ -11,18 +11,18 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from clm.config import RegionConfig
-from clm.db import UnitOfWork
-from clm.demo import load_demo
-from clm.mail import SmtpTransport
-from clm.models import DossierEvent, Meeting, OutboxMessage
-from clm.outbox import deliver_pending
+from admin.demo import load_demo
+from clm.rules.config import RegionConfig
 from clm.services.classification import (
     ReferencePeriod,
     compute_classification,
     store_classification,
 )
 from clm.services.meetings import prepare_month
+from clm.storage.db import UnitOfWork
+from clm.storage.mail import SmtpTransport
+from clm.storage.models import DossierEvent, Meeting, OutboxMessage
+from clm.storage.outbox import deliver_pending
 from tests.conftest import AS_OF
 from tests.helpers import enqueue_many
 from tests.smtp import Recorder
@@ -86,9 +86,9 @@ def test_two_imports_of_one_month_at_once_leave_one_file(
     """Two different declaration files for the same month, imported at the same moment:
     the month holds exactly one file's rows afterwards (the imports take turns), on
     PostgreSQL as on SQLite. Before: 100 + 50 rows on PostgreSQL."""
-    from clm.demo import demo_providers, upsert_providers
-    from clm.models import Declaration
+    from admin.demo import demo_providers, upsert_providers
     from clm.services.declarations import import_declarations
+    from clm.storage.models import Declaration
     from tests.helpers import write_csv
 
     providers = demo_providers(cfg)[:2]

@@ -9,11 +9,11 @@ from collections import Counter
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from clm.config import RegionConfig
-from clm.db import UnitOfWork
-from clm.mail import SmtpTransport
-from clm.models import OutboxMessage
-from clm.outbox import deliver_pending
+from clm.rules.config import RegionConfig
+from clm.storage.db import UnitOfWork
+from clm.storage.mail import SmtpTransport
+from clm.storage.models import OutboxMessage
+from clm.storage.outbox import deliver_pending
 from tests.helpers import enqueue_many
 from tests.smtp import free_port
 

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from clm.agenda import SEED_002, figures_number
-from clm.config import load_config
+from clm.documents.minutes_sheet import minutes_template
 from clm.errors import ConfigError
-from clm.minutes import ActionDraft, ItemDraft, MinutesDraft, check_minutes
-from clm.minutes_sheet import minutes_template
+from clm.rules.agenda import SEED_002, figures_number
+from clm.rules.config import load_config
+from clm.rules.minutes import ActionDraft, ItemDraft, MinutesDraft, check_minutes
 from clm.settings import PROJECT_DIR
 
 DEMO = PROJECT_DIR / "config" / "region.yaml"

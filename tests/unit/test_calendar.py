@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from clm.calendar import add_working_days, is_working_day, working_days_before
-from clm.config import CalendarConfig, RegionConfig
+from clm.rules.calendar import add_working_days, is_working_day, working_days_before
+from clm.rules.config import CalendarConfig, RegionConfig
 
 D = date
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from clm.classification import (
+from clm.rules.classification import (
     WARN_NO_DECLARATIONS,
     WARN_NO_JUDGED,
     band_points,
@@ -14,7 +14,7 @@ from clm.classification import (
     providers_missing_judged,
     round_score,
 )
-from clm.config import Classification, RegionConfig
+from clm.rules.config import Classification, RegionConfig
 
 
 def _decl(rows: list[tuple[str, str, str, float]]) -> pd.DataFrame:

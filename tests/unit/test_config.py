@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from clm.config import load_config
 from clm.errors import ConfigError
+from clm.rules.config import load_config
 from clm.settings import PROJECT_DIR
 
 DEMO = PROJECT_DIR / "config" / "region.yaml"

@@ -15,11 +15,11 @@ from docx import Document
 from docx.shared import Pt
 from openpyxl import load_workbook
 
-from clm.agenda import AGENDA
-from clm.agenda_docx import agenda_docx
-from clm.config import RegionConfig
-from clm.datasheet import data_sheet_template
-from clm.ooxml import PackageBase
+from clm.documents.agenda_docx import agenda_docx
+from clm.documents.datasheet import data_sheet_template
+from clm.documents.ooxml import PackageBase
+from clm.rules.agenda import AGENDA
+from clm.rules.config import RegionConfig
 
 START = datetime(2027, 4, 5, 9, 30)
 
@@ -150,7 +150,7 @@ def test_sheets_the_product_writes_keep_text_as_text(cfg: RegionConfig, name: st
 
     from openpyxl import load_workbook
 
-    from clm.minutes_sheet import minutes_template
+    from clm.documents.minutes_sheet import minutes_template
 
     minutes = load_workbook(io.BytesIO(minutes_template("12345678", name, "2027-04")))
     cell = minutes.worksheets[0]["B2"]

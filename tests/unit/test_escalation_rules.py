@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from clm.config import RegionConfig
-from clm.escalation import (
+from clm.rules.config import RegionConfig
+from clm.rules.escalation import (
     STEPS,
     EvidenceItem,
     EvidenceKind,
@@ -120,7 +120,7 @@ def test_objections(
 def test_the_fine_cap_counts_twelve_complete_months(
     as_of: date, start: date, end: date, words: str
 ) -> None:
-    from clm.escalation import revenue_window, revenue_window_text
+    from clm.rules.escalation import revenue_window, revenue_window_text
 
     assert revenue_window(as_of) == (start, end)
     assert revenue_window_text(as_of) == words

@@ -7,9 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from clm.config import Kpi, parse_config
 from clm.errors import ConfigError
-from clm.kpis import (
+from clm.rules.config import Kpi, parse_config
+from clm.rules.kpis import (
     attainment,
     attainment_by_care_type,
     benchmark,

@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from clm.agenda import AGENDA
-from clm.config import RegionConfig, Role, StaffMember
-from clm.datasheet import data_sheet_template, parse_data_sheet
+from clm.documents.datasheet import data_sheet_template, parse_data_sheet
+from clm.documents.ics import meeting_invite
+from clm.documents.rendering import render
 from clm.errors import InvalidInput
-from clm.ics import meeting_invite
-from clm.meetings import (
+from clm.rules.agenda import AGENDA
+from clm.rules.config import RegionConfig, Role, StaffMember
+from clm.rules.meetings import (
     cycle_year,
     next_meeting_month,
     optional_roles,
@@ -22,7 +23,6 @@ from clm.meetings import (
     quarter_discussed,
     slots_in_month,
 )
-from clm.rendering import render
 
 D = date
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from clm.config import MinutesRules, RegionConfig
-from clm.minutes import ActionDraft, ItemDraft, MinutesDraft, check_minutes, reaction_deadline
+from clm.rules.config import MinutesRules, RegionConfig
+from clm.rules.minutes import ActionDraft, ItemDraft, MinutesDraft, check_minutes, reaction_deadline
 
 
 @pytest.mark.parametrize(
@@ -86,6 +86,6 @@ def test_valid_record_and_other_problems() -> None:
 def test_minutes_are_due_two_weeks_after_the_meeting(
     meeting: date, due: date, cfg: RegionConfig
 ) -> None:
-    from clm.minutes import minutes_due
+    from clm.rules.minutes import minutes_due
 
     assert minutes_due(meeting, cfg.minutes) == due

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from clm.meetings import previous_quarter, quarter_discussed, quarter_label
-from clm.quarters import Quarter
+from clm.rules.meetings import previous_quarter, quarter_discussed, quarter_label
+from clm.rules.quarters import Quarter
 
 
 def test_a_quarter_and_its_days() -> None:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from clm.cli import main
+from admin.cli import main
+from admin.demo import demo_declarations, demo_judged_scores, demo_providers, write_declarations_csv
 from clm.clock import dutch_date
-from clm.config import load_config
-from clm.demo import demo_declarations, demo_judged_scores, demo_providers, write_declarations_csv
-from clm.rendering import format_euro, format_number, markdown_cell, render
+from clm.documents.rendering import format_euro, format_number, markdown_cell, render
+from clm.rules.config import load_config
 from clm.settings import PROJECT_DIR
 
 

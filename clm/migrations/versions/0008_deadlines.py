@@ -32,7 +32,7 @@ _TERMS = ("answer_due", "plan_due", "review_due", "recovery_due", "objection_due
 def _rules() -> tuple[int, int, int, list[int]]:
     """(minutes share days, action reminder days, escalation reminder days, admission
     reminder days) of the region's config, or the defaults."""
-    from clm.config import AdmissionRules, EscalationRules, MinutesRules
+    from clm.rules.config import AdmissionRules, EscalationRules, MinutesRules
 
     try:
         from clm.services.common import region_config

@@ -9,7 +9,7 @@ The use case in three parts: :mod:`.gather` reads the figures, :mod:`.report` re
 :mod:`.store` keeps the report and raises the signals.
 """
 
-from clm.quarters import last_full_quarter
+from clm.rules.quarters import last_full_quarter
 from clm.services.analysis.gather import (
     REPORT_KIND,
     TREND_QUARTERS,

@@ -13,18 +13,22 @@ import pandas as pd
 from sqlalchemy import Float, cast, func, select
 
 from clm.clock import dutch_date
-from clm.config import RegionConfig
-from clm.db import UnitOfWork
-from clm.deadlines import DeadlineKind
-from clm.kpis import (
+from clm.rules.config import RegionConfig
+from clm.rules.deadlines import DeadlineKind
+from clm.rules.kpis import (
     VALUE_COLUMNS,
     attainment_by_care_type,
     benchmark,
     declaration_values,
     quarters_back,
 )
-from clm.meetings import cycle_year
-from clm.models import (
+from clm.rules.meetings import cycle_year
+from clm.rules.quarters import Quarter
+from clm.rules.vocabulary import EscalationStatus, MeetingStatus, SignalStatus
+from clm.services.meetings import meeting_day
+from clm.services.minutes import shared_terms, timeliness_counts
+from clm.storage.db import UnitOfWork
+from clm.storage.models import (
     ClassificationRow,
     Deadline,
     Declaration,
@@ -37,10 +41,6 @@ from clm.models import (
     Provider,
     Signal,
 )
-from clm.quarters import Quarter
-from clm.services.meetings import meeting_day
-from clm.services.minutes import shared_terms, timeliness_counts
-from clm.vocabulary import EscalationStatus, MeetingStatus, SignalStatus
 
 TREND_QUARTERS = 6
 REPORT_KIND = "regioanalyse"

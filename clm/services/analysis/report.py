@@ -11,14 +11,14 @@ from typing import Any
 
 import pandas as pd
 
-from clm.config import RegionConfig
-from clm.kpis import (
+from clm.documents.pdf import documents_to_pdf, html_document
+from clm.documents.plots import escalations_over_time, kpi_trends, provider_distribution
+from clm.documents.rendering import format_number, render
+from clm.rules.config import RegionConfig
+from clm.rules.kpis import (
     quarters_back,
 )
-from clm.pdf import documents_to_pdf, html_document
-from clm.plots import escalations_over_time, kpi_trends, provider_distribution
-from clm.quarters import quarter_year
-from clm.rendering import format_number, render
+from clm.rules.quarters import quarter_year
 from clm.services.analysis.gather import TREND_QUARTERS, AnalysisData
 from clm.services.signals import KINDS
 

@@ -10,18 +10,18 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from clm.config import RegionConfig
-from clm.db import UnitOfWork
-from clm.dossier import record_event
-from clm.models import (
+from clm.rules.config import RegionConfig
+from clm.rules.vocabulary import EventKind
+from clm.services.analysis.gather import REPORT_KIND, AnalysisData
+from clm.services.analysis.report import RenderedReport
+from clm.services.kpi_signals import raise_kpi_signals
+from clm.storage.db import UnitOfWork
+from clm.storage.dossier import record_event
+from clm.storage.models import (
     DossierDocument,
     Provider,
     Report,
 )
-from clm.services.analysis.gather import REPORT_KIND, AnalysisData
-from clm.services.analysis.report import RenderedReport
-from clm.services.kpi_signals import raise_kpi_signals
-from clm.vocabulary import EventKind
 
 
 @dataclass

@@ -13,8 +13,8 @@ import math
 
 import pandas as pd
 
-from clm.config import Kpi
-from clm.quarters import Quarter, quarter_year
+from clm.rules.config import Kpi
+from clm.rules.quarters import Quarter, quarter_year
 
 VALUE_COLUMNS = ["provider_id", "quarter", "kpi_code", "value"]
 

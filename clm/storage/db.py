@@ -22,7 +22,7 @@ from clm.settings import get_settings
 if TYPE_CHECKING:  # Alembic is imported only when migrating
     from alembic.config import Config as AlembicConfig
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 @lru_cache(maxsize=8)

@@ -11,9 +11,9 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.shared import Pt
 
-from clm.agenda import AgendaItem
 from clm.clock import dutch_date
-from clm.ooxml import PackageBase
+from clm.documents.ooxml import PackageBase
+from clm.rules.agenda import AgendaItem
 
 _DOCUMENT_PART = "word/document.xml"
 _local = threading.local()

@@ -21,7 +21,7 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from clm.errors import InputProblem, InvalidInput
-from clm.inputs import CONTROL, clean_text, format_characters
+from clm.rules.inputs import CONTROL, clean_text, format_characters
 
 HEADER_ROW = 1  # data rows are numbered as a spreadsheet shows them: the first is row 2
 

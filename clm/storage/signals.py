@@ -7,12 +7,12 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from clm.config import RegionConfig
-from clm.db import claim_key
-from clm.inputs import visible
-from clm.models import Provider, Signal
-from clm.notify import mail_with_event
-from clm.vocabulary import EventKind, SignalKind, signal_label
+from clm.rules.config import RegionConfig
+from clm.rules.inputs import visible
+from clm.rules.vocabulary import EventKind, SignalKind, signal_label
+from clm.storage.db import claim_key
+from clm.storage.models import Provider, Signal
+from clm.storage.notify import mail_with_event
 
 
 def raise_signal(

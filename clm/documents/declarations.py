@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from clm.inputs import FIRST_YEAR, LAST_YEAR, parse_decimal
-from clm.tabular import ProblemCollector, read_table
+from clm.documents.tabular import ProblemCollector, read_table
+from clm.rules.inputs import FIRST_YEAR, LAST_YEAR, parse_decimal
 
 SHEET = "Declaraties"
 COLUMNS: dict[str, tuple[str, ...]] = {

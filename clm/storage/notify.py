@@ -8,13 +8,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from clm import dossier, outbox
-from clm.config import RegionConfig
-from clm.dossier import record_event
-from clm.mail import Attachment
-from clm.outbox import enqueue
-from clm.rendering import render
-from clm.vocabulary import EventKind
+from clm.documents.rendering import render
+from clm.rules.config import RegionConfig
+from clm.rules.vocabulary import EventKind
+from clm.storage import dossier, outbox
+from clm.storage.dossier import record_event
+from clm.storage.mail import Attachment
+from clm.storage.outbox import enqueue
 
 
 @dataclass

@@ -14,12 +14,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from clm.config import Kpi
+from clm.documents.ooxml import PackageBase, xml_text
+from clm.documents.tabular import cell_text, open_workbook, sheet_rows, write_cell
 from clm.errors import InputProblem, InvalidInput
-from clm.inputs import parse_decimal
-from clm.ooxml import PackageBase, xml_text
-from clm.quarters import quarter_year
-from clm.tabular import cell_text, open_workbook, sheet_rows, write_cell
+from clm.rules.config import Kpi
+from clm.rules.inputs import parse_decimal
+from clm.rules.quarters import quarter_year
 
 SHEET = "Gegevens"
 HEADER_ROW = 5

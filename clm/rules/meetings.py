@@ -9,11 +9,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from clm.calendar import is_working_day, working_days_in_month
 from clm.clock import REGION_TZ
-from clm.commands import ReferencePeriod
-from clm.config import MEETING_MONTHS, CalendarConfig, MeetingPlan, RegionConfig, Role
-from clm.quarters import Quarter
+from clm.rules.calendar import is_working_day, working_days_in_month
+from clm.rules.commands import ReferencePeriod
+from clm.rules.config import MEETING_MONTHS, CalendarConfig, MeetingPlan, RegionConfig, Role
+from clm.rules.quarters import Quarter
 
 
 def next_meeting_month(as_of: date) -> date:

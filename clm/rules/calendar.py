@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import holidays
 
-from clm.config import CalendarConfig
+from clm.rules.config import CalendarConfig
 
 _DEFAULT = CalendarConfig()
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from clm.db import claim_key, keys_with_prefix
-from clm.inputs import visible
-from clm.models import DossierEvent
-from clm.vocabulary import EventKind
+from clm.rules.inputs import visible
+from clm.rules.vocabulary import EventKind
+from clm.storage.db import claim_key, keys_with_prefix
+from clm.storage.models import DossierEvent
 
 
 def record_event(

@@ -10,11 +10,11 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from clm.agenda import AGENDA, AgendaItem
+from clm.documents.tabular import open_workbook, sheet_rows, write_cell
 from clm.errors import InputProblem, InvalidInput
-from clm.inputs import check_date
-from clm.minutes import ActionDraft, ItemDraft, MinutesDraft
-from clm.tabular import open_workbook, sheet_rows, write_cell
+from clm.rules.agenda import AGENDA, AgendaItem
+from clm.rules.inputs import check_date
+from clm.rules.minutes import ActionDraft, ItemDraft, MinutesDraft
 
 MINUTES, ACTIONS = "Verslag", "Actiepunten"
 ITEM_HEADER = ("Agendapunt", "Onderwerp", "Besproken", "Besloten")

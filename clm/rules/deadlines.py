@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 
-from clm.calendar import working_days_before
-from clm.config import CalendarConfig
+from clm.rules.calendar import working_days_before
+from clm.rules.config import CalendarConfig
 
 
 class Subject(StrEnum):

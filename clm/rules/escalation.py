@@ -8,11 +8,11 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
-from clm.calendar import add_working_days
 from clm.clock import MONTHS_NL
-from clm.config import CalendarConfig, EscalationRules
+from clm.documents.rendering import format_euro
 from clm.errors import InputProblem
-from clm.rendering import format_euro
+from clm.rules.calendar import add_working_days
+from clm.rules.config import CalendarConfig, EscalationRules
 
 
 @dataclass(frozen=True)

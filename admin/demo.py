@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
-from clm.config import RegionConfig, Role
-from clm.db import UnitOfWork
-from clm.models import Provider
-from clm.quarters import quarter_year
+from clm.rules.config import RegionConfig, Role
+from clm.rules.quarters import quarter_year
+from clm.storage.db import UnitOfWork
+from clm.storage.models import Provider
 
 _FIRST = (
     "De Horizon",
@@ -296,7 +296,7 @@ def store_demo_kpis(uow: UnitOfWork, cfg: RegionConfig, quarters: list[str], as_
     """Demo figures for ``quarters`` for providers without any figures yet (one demo intake)."""
     from decimal import Decimal
 
-    from clm.models import IntakeFile, KpiValue
+    from clm.storage.models import IntakeFile, KpiValue
 
     with uow:
         session = uow.session
@@ -345,7 +345,7 @@ def load_demo(  # noqa: ANN001
     )
     result = import_declarations(uow_factory(), cfg, path, as_of)
     year = as_of.year + 1
-    from clm.models import JudgedScore
+    from clm.storage.models import JudgedScore
 
     with uow_factory() as uow:
         scored = set(
@@ -371,7 +371,7 @@ def load_demo(  # noqa: ANN001
     changed = record_judged_scores(uow_factory(), cfg, items, year, manager, as_of) if items else 0
     kpi_values = 0
     if kpi_history:
-        from clm.kpis import quarters_back
+        from clm.rules.kpis import quarters_back
         from clm.services.analysis import last_full_quarter
 
         kpi_values = store_demo_kpis(

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from clm.config import RegionConfig
+from clm.rules.config import RegionConfig
 
 
 def meeting_invite(

@@ -14,11 +14,11 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from clm.clock import utcnow
-from clm.config import Mail
-from clm.db import UnitOfWork, claim_key, keys_with_prefix
-from clm.inputs import visible
-from clm.mail import Attachment, Envelope, Transport, build_message, check_header_value
-from clm.models import OutboxAttachment, OutboxMessage
+from clm.rules.config import Mail
+from clm.rules.inputs import visible
+from clm.storage.db import UnitOfWork, claim_key, keys_with_prefix
+from clm.storage.mail import Attachment, Envelope, Transport, build_message, check_header_value
+from clm.storage.models import OutboxAttachment, OutboxMessage
 
 PENDING, SENDING, SENT = "pending", "sending", "sent"
 # Set aside with its reason: no valid recipient when written, or refused for good by the

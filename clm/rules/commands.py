@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from clm.clock import dutch_date
-from clm.escalation import EvidenceItem, Termination
+from clm.rules.escalation import EvidenceItem, Termination
 
 
 @dataclass(frozen=True)

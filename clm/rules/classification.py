@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from clm.config import FACTUAL, JUDGED, Classification, Criterion
+from clm.rules.config import FACTUAL, JUDGED, Classification, Criterion
 
 CRITERIA = FACTUAL + JUDGED
 FIGURE_COLUMNS = ("clients", "municipalities", "revenue")

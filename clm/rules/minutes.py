@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from clm.agenda import AGENDA, AgendaItem
-from clm.calendar import add_working_days
-from clm.config import CalendarConfig, MinutesRules
 from clm.errors import InputProblem
+from clm.rules.agenda import AGENDA, AgendaItem
+from clm.rules.calendar import add_working_days
+from clm.rules.config import CalendarConfig, MinutesRules
 
 _ITEM = re.compile(r"^(?P<number>[1-8])(?P<sub>[a-h]?)$")
 

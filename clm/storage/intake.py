@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from clm.errors import InvalidInput
-from clm.inputs import check_file_name
+from clm.rules.inputs import check_file_name
 from clm.settings import get_settings
 
 

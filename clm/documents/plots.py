@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from clm.config import Kpi  # noqa: E402
+from clm.rules.config import Kpi  # noqa: E402
 
 plt.rcParams.update(
     {

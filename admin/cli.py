@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from clm.classification import classify, factual_figures, providers_missing_judged
 from clm.clock import today_in_region
-from clm.config import JUDGED, config_warnings, load_config
-from clm.declarations import parse_declarations
+from clm.documents.declarations import parse_declarations
 from clm.errors import ClmError
+from clm.rules.classification import classify, factual_figures, providers_missing_judged
+from clm.rules.config import JUDGED, config_warnings, load_config
 from clm.services.judged import parse_judged_sheet
 from clm.settings import get_settings
 
@@ -68,7 +68,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(_args: argparse.Namespace) -> int:
-    from clm.db import migrate
+    from clm.storage.db import migrate
 
     migrate()
     print(f"Database bijgewerkt: {get_settings().db_url}")
@@ -76,8 +76,8 @@ def cmd_db_upgrade(_args: argparse.Namespace) -> int:
 
 
 def cmd_load_demo(args: argparse.Namespace) -> int:
-    from clm.db import UnitOfWork
-    from clm.demo import load_demo
+    from admin.demo import load_demo
+    from clm.storage.db import UnitOfWork
 
     settings = get_settings()
     outcome = load_demo(

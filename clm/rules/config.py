@@ -23,8 +23,8 @@ from pydantic import (
     model_validator,
 )
 
-from clm.agenda import SEED_004_THEMES, AgendaItem, Theme, build_agenda
 from clm.errors import ConfigError
+from clm.rules.agenda import SEED_004_THEMES, AgendaItem, Theme, build_agenda
 
 MEETING_MONTHS = (4, 7, 10, 1)  # the quarterly cycle; January belongs to the year before it
 

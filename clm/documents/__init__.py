@@ -1,0 +1,1 @@
+"""Documents the product reads and writes: sheets, Word, PDF, calendar invites, plots."""

@@ -1,0 +1,1 @@
+"""The rules of the process: plain functions and values, no storage (import-linter)."""

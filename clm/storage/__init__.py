@@ -1,0 +1,1 @@
+"""Storage: the database, its tables, the outbox, the dossier, mail and the intake folder."""
