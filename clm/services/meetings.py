@@ -199,6 +199,14 @@ def prepare_month(
             except Exception as exc:  # noqa: BLE001 - one provider never stops the month
                 uow.rollback()
                 known = KnownKeys.load(session, prefix)  # the rolled-back keys are free again
+                if session.scalar(
+                    select(Meeting.id).where(
+                        Meeting.provider_id == provider.id, Meeting.meeting_month == month
+                    )
+                ):
+                    # a run at the same moment (a rerun racing the first) planned it: done
+                    summary.already_planned += 1
+                    continue
                 summary.set_aside.append(visible(f"{label}: {type(exc).__name__}: {exc}")[:500])
                 continue
             summary.messages += int(sent)

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from admin.demo import demo_providers, upsert_providers
 from clm.documents.datasheet import data_sheet_template
 from clm.errors import ConfigError, InvalidInput
+from clm.rules import commands
 from clm.rules.config import RegionConfig, parse_config
 from clm.services import admission, group_meetings
 from clm.services.common import resolve_intake_file
@@ -66,8 +67,10 @@ def _judged(rows: Callable[[list[str]], list[list[object]]]):  # noqa: ANN202
 def _sheet(quarter: str, value: object, row: int = 6, code: str | None = None):  # noqa: ANN202
     def run(tmp: Path, cfg: RegionConfig, codes: list[str]) -> None:
         path = tmp / "gegevens.xlsx"
-        path.write_bytes(data_sheet_template(code or codes[0], "x", quarter, cfg.sheet_kpis))
+        # the region's sheet for a real quarter, then the quarter as the provider typed it
+        path.write_bytes(data_sheet_template(code or codes[0], "x", "2027-Q1", cfg.sheet_kpis))
         book = load_workbook(path)
+        book["Gegevens"]["B3"] = quarter
         for r in range(6, 6 + len(cfg.sheet_kpis)):
             book["Gegevens"].cell(r, 5, 4)
         book["Gegevens"].cell(row, 5, value)
@@ -435,7 +438,7 @@ def test_bad_forms(case: str, codes: list[str]) -> None:
 # --- service calls with well-formed but wrong content ----------------------------------------
 
 
-def _application(**changes: object) -> admission.Application:
+def _application(**changes: object) -> commands.Application:
     fields = {
         "code": "99000001",
         "name": "Nieuw",
@@ -445,14 +448,14 @@ def _application(**changes: object) -> admission.Application:
         "care_types": ["AMB"],
         "applied_on": date(2026, 11, 1),
         "checklist": [
-            admission.CheckItem(k, True, "dossier")
+            commands.CheckItem(k, True, "dossier")
             for k in ("big", "kvk", "vog", "agb", "kwaliteit")
         ],
         "specialisation": 5,
         "information": 5,
         "political_importance": 5,
     }
-    return admission.Application(**(fields | changes))
+    return commands.Application(**(fields | changes))
 
 
 SERVICES = {
@@ -460,7 +463,7 @@ SERVICES = {
         lambda cfg, c: admission.register_application(
             UnitOfWork(),
             cfg,
-            _application(checklist=[admission.CheckItem("xyz", True, "d")]),
+            _application(checklist=[commands.CheckItem("xyz", True, "d")]),
             AS_OF,
         ),
         "checklist[0].key",
@@ -471,7 +474,7 @@ SERVICES = {
             cfg,
             _application(
                 checklist=[
-                    admission.CheckItem(k, True, "")
+                    commands.CheckItem(k, True, "")
                     for k in ("big", "kvk", "vog", "agb", "kwaliteit")
                 ]
             ),
