@@ -86,3 +86,31 @@ def enqueue_many(cfg: RegionConfig, n: int, prefix: str = "test") -> set[str]:
             )
         uow.commit()
         return set(uow.session.scalars(select(OutboxMessage.message_id)))
+
+
+def april_planned(cfg: RegionConfig, intake: Path) -> tuple[str, date]:
+    """The demo region loaded, classified for 2027 and its April meetings planned on 1 March:
+    (the code of the provider meeting first, its meeting day)."""
+    from sqlalchemy import select
+
+    from admin.demo import load_demo
+    from clm.clock import REGION_TZ
+    from clm.services.classification import (
+        ReferencePeriod,
+        compute_classification,
+        store_classification,
+    )
+    from clm.services.meetings import as_utc, prepare_month
+    from clm.storage.models import Meeting, Provider
+    from tests.conftest import AS_OF
+
+    load_demo(UnitOfWork, cfg, AS_OF, intake)
+    period = ReferencePeriod.calendar_year(AS_OF.year - 1)
+    result = compute_classification(UnitOfWork(), cfg, AS_OF.year + 1, period)
+    store_classification(UnitOfWork(), cfg, AS_OF.year + 1, period, result, AS_OF)
+    prepare_month(UnitOfWork(), cfg, date(2027, 4, 1), date(2027, 3, 1))
+    with UnitOfWork() as uow:
+        m, code = uow.session.execute(
+            select(Meeting, Provider.code).join(Provider).order_by(Meeting.starts_at)
+        ).first()
+    return code, as_utc(m.starts_at).astimezone(REGION_TZ).date()

@@ -10,23 +10,15 @@ import pytest
 from alembic import command
 from sqlalchemy import select
 
-from admin.demo import load_demo
-from clm.clock import REGION_TZ
 from clm.rules.config import RegionConfig
 from clm.rules.deadlines import DeadlineKind, reminders_due
 from clm.rules.minutes import ActionDraft, ItemDraft, MinutesDraft
 from clm.services import escalation as esc
 from clm.services import minutes as minutes_svc
-from clm.services.classification import (
-    ReferencePeriod,
-    compute_classification,
-    store_classification,
-)
 from clm.services.deadline_sweep import sweep_deadlines
-from clm.services.meetings import as_utc, prepare_month
 from clm.storage.db import UnitOfWork, alembic_config, get_engine, migrate
-from clm.storage.models import Deadline, Meeting, Provider
-from tests.conftest import AS_OF
+from clm.storage.models import Deadline
+from tests.helpers import april_planned
 
 APRIL = date(2027, 4, 1)
 
@@ -34,16 +26,7 @@ APRIL = date(2027, 4, 1)
 @pytest.fixture
 def world(db: str, cfg: RegionConfig, env: Path) -> tuple[str, date]:
     """The demo region classified and its April meetings planned: (a provider, its day)."""
-    load_demo(UnitOfWork, cfg, AS_OF, env / "intake")
-    period = ReferencePeriod.calendar_year(AS_OF.year - 1)
-    result = compute_classification(UnitOfWork(), cfg, AS_OF.year + 1, period)
-    store_classification(UnitOfWork(), cfg, AS_OF.year + 1, period, result, AS_OF)
-    prepare_month(UnitOfWork(), cfg, APRIL, date(2027, 3, 1))
-    with UnitOfWork() as uow:
-        m, code = uow.session.execute(
-            select(Meeting, Provider.code).join(Provider).order_by(Meeting.starts_at)
-        ).first()
-    return code, as_utc(m.starts_at).astimezone(REGION_TZ).date()
+    return april_planned(cfg, env / "intake")
 
 
 def _deadlines() -> list[Deadline]:

@@ -8,34 +8,25 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from admin.demo import load_demo
-from clm.clock import REGION_TZ
 from clm.errors import InvalidInput
 from clm.rules.calendar import add_working_days, working_days_before
 from clm.rules.config import RegionConfig
 from clm.rules.minutes import ActionDraft, ItemDraft, MinutesDraft
 from clm.services import actions as actions_svc
 from clm.services import minutes as svc
-from clm.services.classification import (
-    ReferencePeriod,
-    compute_classification,
-    store_classification,
-)
-from clm.services.meetings import as_utc, prepare_month
+from clm.services.meetings import prepare_month
 from clm.storage.db import UnitOfWork
 from clm.storage.models import (
     ActionItem,
     DossierDocument,
     DossierEvent,
-    Meeting,
     Minutes,
     MinutesVersion,
     OutboxMessage,
-    Provider,
     Signal,
 )
 from tests.conftest import AS_OF, count, table_counts
-from tests.helpers import filled_minutes_sheet
+from tests.helpers import april_planned, filled_minutes_sheet
 
 APRIL = date(2027, 4, 1)
 
@@ -43,16 +34,7 @@ APRIL = date(2027, 4, 1)
 @pytest.fixture
 def meeting(db: str, cfg: RegionConfig, env: Path) -> tuple[str, date]:
     """A planned April meeting: (provider code, meeting day)."""
-    load_demo(UnitOfWork, cfg, AS_OF, env / "intake")
-    period = ReferencePeriod.calendar_year(AS_OF.year - 1)
-    result = compute_classification(UnitOfWork(), cfg, AS_OF.year + 1, period)
-    store_classification(UnitOfWork(), cfg, AS_OF.year + 1, period, result, AS_OF)
-    prepare_month(UnitOfWork(), cfg, APRIL, date(2027, 3, 1))
-    with UnitOfWork() as uow:
-        m, code = uow.session.execute(
-            select(Meeting, Provider.code).join(Provider).order_by(Meeting.starts_at)
-        ).first()
-    return code, as_utc(m.starts_at).astimezone(REGION_TZ).date()
+    return april_planned(cfg, env / "intake")
 
 
 def _draft(
