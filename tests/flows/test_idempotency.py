@@ -41,6 +41,7 @@ from flows.admit_provider import (
 from flows.cancel_meeting import CancelMeetingInput, cancel_meeting
 from flows.close_action import CloseActionInput, close_action
 from flows.close_escalation import CloseEscalationInput, close_escalation
+from flows.close_work_item import CloseWorkItemInput, close_work_item
 from flows.daily_sweep import DailySweepInput, daily_sweep
 from flows.escalation import EscalationInput, escalation
 from flows.escalation_followup import (
@@ -99,6 +100,19 @@ class World:
                 select(Meeting).join(Provider).where(Provider.code == self.code(role))
             )
             return meeting_day(meeting)
+
+
+def _work_item() -> int:
+    """A point on cm-visser's work list: a run of theirs that crashed."""
+    from clm.rules.commands import CrashedRun
+    from clm.services.worklist import add_crashed_run
+    from clm.storage.models import WorkItem
+
+    add_crashed_run(
+        UnitOfWork(), ["cm-visser"], CrashedRun("run-1", "record-minutes", "", "weg"), AS_OF
+    )
+    with UnitOfWork() as uow:
+        return uow.session.scalar(select(WorkItem.id))
 
 
 def _crashed_staff_run() -> str:
@@ -565,6 +579,13 @@ CASES: list[tuple[str, Callable[[World], Any]]] = [
             RecoverRunInput(
                 as_of="2027-05-10", kind="ended_badly", flow_run_id=_crashed_staff_run()
             ),
+        ),
+    ),
+    (
+        "close-work-item",
+        lambda w: (
+            close_work_item,
+            CloseWorkItemInput(as_of="2027-05-10", item_id=_work_item(), staff_key="cm-visser"),
         ),
     ),
     (
