@@ -488,15 +488,22 @@ class RegionConfig(Strict):
 
 
 def config_warnings(cfg: RegionConfig) -> list[str]:
-    """What the configuration allows but the seeds advise against, in Dutch, one line each.
+    """What the configuration allows but the seeds (or the providers reading the mail) would
+    not want, in Dutch, one line each.
 
     Seed 004: "als uitgangspunt meerdere gesprekken per jaar"; seed 002: 2 to 4 a year."""
-    return [
+    warnings = [
         f"categorie {c.number} ({c.label}) heeft {len(c.meeting_months)} gesprek per jaar; "
         "de uitgangspunten vragen er minstens twee (classification.categories)"
         for c in cfg.classification.categories
         if len(c.meeting_months) < 2
     ]
+    if cfg.mail.sender_name != cfg.region.organisation:
+        warnings.append(
+            f"mail.sender_name ('{cfg.mail.sender_name}') wijkt af van region.organisation "
+            f"('{cfg.region.organisation}'): aanbieders zien de organisatie dan onder twee namen"
+        )
+    return warnings
 
 
 def _loc(loc: tuple[int | str, ...]) -> str:

@@ -33,9 +33,19 @@ from clm.storage.models import (
 from clm.storage.notify import KnownKeys, mail_with_event
 
 
-def meeting_dates(year: int, months: list[int]) -> list[str]:
-    """'april 2027', …, 'januari 2028': January closes the cycle of the year before it."""
-    return [f"{dutch_month(m)} {year + 1 if m == 1 else year}" for m in months]
+def meeting_dates(year: int, months: list[int]) -> str:
+    """The meeting months of a cycle as a sentence says them: 'april en oktober 2027',
+    'april, juli en oktober 2027 en januari 2028' (January closes the cycle of the year
+    before it, so it falls in the next calendar year)."""
+    by_year: dict[int, list[str]] = {}
+    for m in months:
+        by_year.setdefault(year + 1 if m == 1 else year, []).append(dutch_month(m))
+    return " en ".join(f"{_and(names)} {y}" for y, names in sorted(by_year.items()))
+
+
+def _and(words: list[str]) -> str:
+    """'april', 'april en juli', 'april, juli en oktober'."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} en {words[-1]}"
 
 
 def compute_classification(

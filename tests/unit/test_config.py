@@ -123,7 +123,9 @@ def test_region_config_is_read_once_per_version_of_the_file(tmp_path: Path, monk
     try:
         first = region_config()
         assert region_config() is first
-        text = path.read_text(encoding="utf-8").replace("Flevoland (demo)", "Flevoland (test)", 1)
+        text = path.read_text(encoding="utf-8").replace(
+            "name: Jeugdhulpregio Flevoland (demo)", "name: Jeugdhulpregio Flevoland (test)"
+        )
         path.write_text(text, encoding="utf-8")
         stat = path.stat()
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
@@ -131,3 +133,20 @@ def test_region_config_is_read_once_per_version_of_the_file(tmp_path: Path, monk
         assert second is not first and second.region.name.endswith("(test)")
     finally:
         get_settings.cache_clear()
+
+
+def test_config_warnings(tmp_path: Path) -> None:
+    """What is allowed but advised against: fewer than two meetings a year (seed 004:
+    "meerdere gesprekken per jaar"), and the organisation under two names in mails."""
+    from clm.rules.config import config_warnings
+
+    assert config_warnings(load_config(DEMO)) == []
+
+    def change(data: dict) -> None:
+        data["classification"]["categories"][3]["meeting_months"] = [4]
+        data["mail"]["sender_name"] = "Inkoop Jeugd"
+
+    warnings = config_warnings(load_config(_variant(tmp_path, change)))
+    assert len(warnings) == 2
+    assert warnings[0].startswith("categorie 4 ") and "minstens twee" in warnings[0]
+    assert "aanbieders zien de organisatie dan onder twee namen" in warnings[1]

@@ -35,3 +35,13 @@ def test_the_quarter_a_meeting_discusses() -> None:
 def test_not_a_quarter(text: str) -> None:
     with pytest.raises(ValueError, match="geen kwartaal"):
         Quarter.parse(text)
+
+
+def test_meeting_months_as_a_sentence_says_them() -> None:
+    """The classification letter names the months once per year: 'april en oktober 2027'."""
+    from clm.services.classification import meeting_dates
+
+    assert meeting_dates(2027, [4]) == "april 2027"
+    assert meeting_dates(2027, [4, 10]) == "april en oktober 2027"
+    assert meeting_dates(2027, [4, 7, 10]) == "april, juli en oktober 2027"
+    assert meeting_dates(2027, [4, 7, 10, 1]) == "april, juli en oktober 2027 en januari 2028"
