@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.policy
 import os
 import re
 import tempfile
@@ -52,6 +53,9 @@ class Envelope:
     attachments: tuple[Attachment, ...] = ()
 
 
+HEADERS_UNFOLDED = email.policy.default.clone(max_line_length=998)
+
+
 def build_message(env: Envelope) -> EmailMessage:
     """A multipart/alternative message (plain text and HTML) with a stable Message-ID."""
     msg = EmailMessage()
@@ -80,6 +84,10 @@ def build_message(env: Envelope) -> EmailMessage:
             msg.add_attachment(
                 item.content, maintype=maintype, subtype=subtype, filename=item.filename
             )
+    # Headers are written whole up to the 998 characters SMTP allows: at 78 the standard
+    # library sometimes folds right after "Subject:", and mail readers then show the subject
+    # with a leading space. (The parts' encodings were chosen above, at 78.)
+    msg.policy = HEADERS_UNFOLDED
     return msg
 
 

@@ -71,3 +71,25 @@ def test_classify_preview_prints_csv_and_writes_nothing(
     assert len(lines) == 6
     assert {line.split(",")[0] for line in lines[1:]} == {p.code for p in providers}
     assert not (tmp_path / "var").exists()
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Indeling contractmanagement 2027: categorie 2 (regulier), 3 gesprekken",
+        "Verslag contractvoortgangsgesprek 05-04-2027 (versie 1): reactie uiterlijk 14-04-2027",
+        "Signaal: Cliënttevredenheid van Jeugd-GGZ De Regenboog — onder de norm, 1e kwartaal 2027",
+    ],
+)
+def test_a_subject_is_never_folded_right_after_its_name(subject: str) -> None:
+    """A mail reader shows a subject folded right after 'Subject:' with a leading space."""
+    from email import message_from_bytes, policy
+
+    from clm.storage.mail import Envelope, build_message
+
+    msg = build_message(
+        Envelope("<1@x>", "Regio", "r@x.nl", None, ["a@x.nl"], [], subject, "tekst é", "<p>é</p>")
+    )
+    raw = msg.as_bytes()
+    assert b"Subject:\n" not in raw and b"Subject:\r\n" not in raw
+    assert message_from_bytes(raw, policy=policy.default)["Subject"] == subject
