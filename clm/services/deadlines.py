@@ -141,7 +141,7 @@ class KindRules:
     load: Callable[[Session, Deadline], Any | None]
     lapse: Callable[[Session, RegionConfig, Deadline, Any, date], bool]
     remind: Callable[[Session, RegionConfig, Deadline, Any, int, date], None] | None = None
-    last_chance: Callable[[RegionConfig, date], date] | None = None
+    last_chance: Callable[[Session, RegionConfig, Deadline, date], date] | None = None
 
 
 @dataclass
@@ -194,7 +194,7 @@ def sweep(
             rule = rules[kind]
             if rule.last_chance and row.reminded_on and row.due_on <= row.reminded_on:
                 # reminded before this table kept the last term (migration 0008)
-                row.due_on = rule.last_chance(cfg, row.reminded_on)
+                row.due_on = rule.last_chance(session, cfg, row, row.reminded_on)
             lapsed = has_lapsed(row.due_on, as_of)
             due = (
                 []
@@ -211,7 +211,7 @@ def sweep(
                 continue
             if lapsed and rule.last_chance is not None and row.reminded_on is None:
                 rule.remind(session, cfg, row, subject, 0, as_of)  # type: ignore[misc]
-                row.reminded_on, row.due_on = as_of, rule.last_chance(cfg, as_of)
+                row.reminded_on, row.due_on = as_of, rule.last_chance(session, cfg, row, as_of)
                 count.reminders[kind] = count.reminders.get(kind, 0) + 1
             elif lapsed:
                 if rule.lapse(session, cfg, row, subject, as_of):

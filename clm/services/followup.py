@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from clm.documents.pdf import html_to_pdf
 from clm.documents.rendering import format_number, render
-from clm.rules.calendar import add_working_days
+from clm.rules.calendar import add_working_days, working_days_before
 from clm.rules.config import RegionConfig
 from clm.rules.deadlines import DeadlineKind
 from clm.rules.inputs import visible
@@ -223,9 +223,19 @@ def _data_subject(session: Session, deadline: Deadline) -> tuple[Meeting, Provid
     return meeting, session.get(Provider, meeting.provider_id)
 
 
-def _data_new_term(cfg: RegionConfig, as_of: date) -> date:
+def _data_new_term(session: Session, cfg: RegionConfig, deadline: Deadline, as_of: date) -> date:
+    """The last term a data reminder sent on ``as_of`` gives: the grace period, but never
+    past the working day before the final agenda (the figures are in it), and when that day
+    is gone already never past the working day before the meeting."""
     assert cfg.meetings is not None
-    return add_working_days(as_of, cfg.meetings.reminder_grace_working_days, cfg.calendar)
+    term = add_working_days(as_of, cfg.meetings.reminder_grace_working_days, cfg.calendar)
+    meeting = session.get(Meeting, deadline.subject_id)
+    if meeting is None:
+        return term
+    limit = working_days_before(meeting.final_agenda_due, 1, cfg.calendar)
+    if limit <= as_of:
+        limit = working_days_before(meeting_day(meeting), 1, cfg.calendar)
+    return min(term, limit) if limit > as_of else term
 
 
 def _data_reminder(
@@ -239,7 +249,7 @@ def _data_reminder(
     """Data not delivered by its deadline: one reminder with a last term."""
     meeting, provider = subject
     context = meeting_context(session, cfg, meeting, provider, final=False)
-    context["new_deadline"] = _data_new_term(cfg, as_of)
+    context["new_deadline"] = _data_new_term(session, cfg, deadline, as_of)
     manager = cfg.staff_by_key.get(meeting.contract_manager)
     mail_with_event(
         session,

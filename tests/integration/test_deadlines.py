@@ -235,3 +235,31 @@ def test_the_work_list_shows_each_staff_member_what_needs_them(
     assert mail.to_addrs == ["l.mulder@regio.example.org"]
     assert mail.subject.startswith("Werkvoorraad ")
     assert "reactie verwerken" in mail.body_text and "werkvoorraad-os-mulder" in mail.body_text
+
+
+def test_a_late_data_reminder_never_gives_a_term_past_the_final_agenda(
+    cfg: RegionConfig, world: tuple[str, date]
+) -> None:
+    """A sweep that first runs two working days before the final agenda (days were missed):
+    the reminder's last term is the working day before the final agenda, not three working
+    days on (which could be the meeting day itself)."""
+    from clm.rules.calendar import working_days_before
+    from clm.storage.models import Meeting, OutboxMessage
+
+    data = min((d for d in _deadlines() if d.kind == DeadlineKind.DATA), key=lambda d: d.due_on)
+    with UnitOfWork() as uow:
+        meeting = uow.session.get(Meeting, data.subject_id)
+        final_due, code = meeting.final_agenda_due, meeting.provider_id
+    as_of = working_days_before(final_due, 2, cfg.calendar)
+    sweep_deadlines(UnitOfWork(), cfg, as_of)
+    last = working_days_before(final_due, 1, cfg.calendar)
+    with UnitOfWork() as uow:
+        assert uow.session.get(Deadline, data.id).due_on == last
+        text = uow.session.scalar(
+            select(OutboxMessage.body_text).where(
+                OutboxMessage.key.like("%:data-reminder"), OutboxMessage.provider_id == code
+            )
+        )
+    from clm.clock import dutch_date
+
+    assert dutch_date(last) in text
