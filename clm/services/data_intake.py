@@ -11,16 +11,20 @@ from pathlib import Path
 from sqlalchemy import delete, select
 
 from clm.documents.datasheet import parse_data_sheet
+from clm.documents.rendering import format_value
 from clm.errors import InvalidInput
+from clm.rules.agenda import figures_number
 from clm.rules.config import RegionConfig
 from clm.rules.deadlines import DeadlineKind, Subject
-from clm.rules.vocabulary import EventKind, IntakeStatus
+from clm.rules.meetings import quarter_label
+from clm.rules.vocabulary import EventKind, IntakeStatus, MeetingStatus
 from clm.services.common import inside_intake, provider_ids
 from clm.services.deadlines import close_deadlines
 from clm.services.kpi_signals import raise_kpi_signals
+from clm.services.meetings import meeting_day
 from clm.storage.db import UnitOfWork
-from clm.storage.dossier import record_event
 from clm.storage.models import IntakeFile, KpiValue, Meeting, Provider
+from clm.storage.notify import mail_with_event
 
 DATA_FOLDER = "gegevens"  # subfolder of the intake folder that the daily sweep watches
 
@@ -94,16 +98,50 @@ def take_in_data_sheet(
             session, cfg, provider, sheet.quarter, sheet.values, as_of, "intake: gegevensblad"
         )
         delivered = sum(v is not None for v in sheet.values.values())
-        record_event(
+        kpis = {k.code: k for k in cfg.sheet_kpis}
+        meeting = session.scalar(
+            select(Meeting)
+            .where(
+                Meeting.provider_id == provider_id,
+                Meeting.quarter == sheet.quarter,
+                Meeting.status == MeetingStatus.PLANNED,
+            )
+            .order_by(Meeting.starts_at)
+        )
+        # the provider's receipt is the dossier's record of the delivery (one key for both)
+        mail_with_event(
             session,
+            cfg,
             key=f"data:{sheet.provider_code}:{sheet.quarter}:{digest[:16]}",
+            template="data_receipt",
+            context={
+                "provider": provider,
+                "region": cfg.region,
+                "quarter_label": quarter_label(sheet.quarter),
+                "file": source,
+                "received": as_of,
+                "delivered": delivered,
+                "rows": [
+                    {
+                        "label": kpis[code].label if code in kpis else code,
+                        "value": "niet ingevuld"
+                        if value is None
+                        else format_value(value, kpis[code].unit if code in kpis else ""),
+                    }
+                    for code, value in sheet.values.items()
+                ],
+                "meeting": meeting,
+                "meeting_day": meeting_day(meeting) if meeting else None,
+                "figures_number": figures_number(cfg.agenda_items),
+            },
+            to=[provider.contact_email],
+            subject=f"Ontvangen: uw gegevens over het {quarter_label(sheet.quarter)}",
             provider_id=provider_id,
             kind=EventKind.DATA_RECEIVED,
             actor="intake-provider-data",
             as_of=as_of,
             summary=f"Gegevens {sheet.quarter} ontvangen ({source}): {delivered} van "
-            f"{len(sheet.values)} indicatoren ingevuld",
-            data={"file": source, "quarter": sheet.quarter},
+            f"{len(sheet.values)} indicatoren ingevuld; ontvangstbevestiging verstuurd",
         )
         uow.commit()
         return IntakeResult(

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clm.documents.pdf import html_to_pdf
-from clm.documents.rendering import format_number, render
+from clm.documents.rendering import format_number, format_value, render
 from clm.rules.calendar import add_working_days, working_days_before
 from clm.rules.config import RegionConfig
 from clm.rules.deadlines import DeadlineKind
@@ -115,9 +115,9 @@ def figures(
         rows.append(
             {
                 "label": kpi.label,
-                "value": format_number(value),
-                "norm": "—" if norm is None else format_number(norm),
-                "previous": format_number(before),
+                "value": format_value(value, kpi.unit),
+                "norm": "—" if norm is None else format_value(norm, kpi.unit),
+                "previous": format_value(before, kpi.unit),
                 "delivered": value is not None,
                 "peers": _peer_text(own[own["kpi_code"] == kpi.code]),
                 "below_norm": bool(misses_norm(kpi, value, year)),

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from clm.documents.rendering import format_number
+from clm.documents.rendering import format_value
 from clm.rules.config import Kpi, RegionConfig
 from clm.rules.kpis import misses_norm
 from clm.rules.quarters import quarter_year
@@ -66,7 +66,7 @@ def raise_kpi_signals(
     new = 0
     breaches = obligation_breaches(cfg, values, year)
     for kpi, value in breaches:
-        norm = format_number(kpi.norm_for(year))
+        norm = format_value(kpi.norm_for(year), kpi.unit)
         new += raise_signal(
             session,
             cfg,
@@ -75,7 +75,7 @@ def raise_kpi_signals(
             kind=SignalKind.QUALITY,
             source=source,
             description=f"Resultaatverplichting niet gehaald: {kpi.label} {quarter} "
-            f"{format_number(value)} tegen een norm van {norm} ({kpi.unit})",
+            f"{format_value(value, kpi.unit)} tegen een norm van {norm} ({kpi.unit})",
             as_of=as_of,
             subject=f"Signaal: resultaatverplichting {kpi.label} {provider.name}",
         )
@@ -90,8 +90,8 @@ def raise_kpi_signals(
             provider=provider,
             kind=SignalKind.QUALITY,
             source=source,
-            description=f"{kpi.label} {quarter}: {format_number(value)} tegen een "
-            f"norm van {format_number(kpi.norm_for(year))} ({kpi.unit})",
+            description=f"{kpi.label} {quarter}: {format_value(value, kpi.unit)} tegen een "
+            f"norm van {format_value(kpi.norm_for(year), kpi.unit)} ({kpi.unit})",
             as_of=as_of,
             subject=f"Signaal: {kpi.label} {provider.name} ver van de norm",
         )

@@ -156,6 +156,21 @@ def test_final_agenda_with_points_and_figures(classified: RegionConfig, tmp_path
         _fill_sheet(tmp_path, classified, provider.code, "2027-Q1"),
         date(2027, 3, 10),
     )
+    # the provider gets a receipt: what arrived, and where it will be discussed
+    with UnitOfWork() as uow:
+        receipts = uow.session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.key.like(f"data:{provider.code}:2027-Q1:%"),
+            )
+        ).all()
+    assert len(receipts) == 1
+    receipt = receipts[0]
+    assert receipt.to_addrs == [provider.contact_email]
+    assert receipt.subject == "Ontvangen: uw gegevens over het 1e kwartaal 2027"
+    assert f"{len(classified.sheet_kpis)} van de {len(classified.sheet_kpis)}" in receipt.body_text
+    assert "Cliënttevredenheid (CTO): 4,0" in receipt.body_text  # a mark keeps its decimal
+    assert "Aantal wachtenden: 4\n" in receipt.body_text  # a whole count has none
+    assert "onder punt 4f van de definitieve agenda" in receipt.body_text
     assert add_agenda_point(
         UnitOfWork(), provider.code, APRIL, "Uitbreiding naar <Urk>", "Eva", date(2027, 3, 12)
     )

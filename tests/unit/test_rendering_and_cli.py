@@ -93,3 +93,14 @@ def test_a_subject_is_never_folded_right_after_its_name(subject: str) -> None:
     raw = msg.as_bytes()
     assert b"Subject:\n" not in raw and b"Subject:\r\n" not in raw
     assert message_from_bytes(raw, policy=policy.default)["Subject"] == subject
+
+
+def test_whole_counts_have_no_decimals() -> None:
+    from clm.documents.rendering import format_value
+
+    assert format_value(2.0, "aantal") == "2" and format_value(2, "aantal") == "2"
+    assert format_value(2.5, "aantal") == "2,5"  # a mean or median of counts
+    assert format_value(1234.0, "aantal") == "1.234"
+    assert format_value(7.0, "cijfer") == "7,0" and format_value(75, "percentage") == "75,0"
+    assert format_value(None, "aantal") == "geen gegevens"
+    assert format_value(float("nan"), "weken") == "geen gegevens"

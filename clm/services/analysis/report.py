@@ -13,7 +13,7 @@ import pandas as pd
 
 from clm.documents.pdf import documents_to_pdf, html_document
 from clm.documents.plots import escalations_over_time, kpi_trends, provider_distribution
-from clm.documents.rendering import format_number, render
+from clm.documents.rendering import format_number, format_value, render
 from clm.rules.config import RegionConfig
 from clm.rules.kpis import (
     quarters_back,
@@ -128,14 +128,14 @@ def _provider_context(
             {
                 "kpi": kpi.label,
                 "unit": kpi.unit,
-                "value": format_number(None if r is None else r["value"]),
-                "norm": format_number(kpi.norm_for(quarter_year(data.quarter))),
+                "value": format_value(None if r is None else r["value"], kpi.unit),
+                "norm": format_value(kpi.norm_for(quarter_year(data.quarter)), kpi.unit),
                 "met": "—" if met is None else ("ja" if met else "nee"),
                 "missed": met is False,
                 "obligation": kpi.is_obligation(quarter_year(data.quarter)),
-                "previous": format_number(None if r is None else r["previous"]),
-                "mean_4q": format_number(None if r is None else r["mean_4q"]),
-                "median": format_number(None if r is None else r["median"]),
+                "previous": format_value(None if r is None else r["previous"], kpi.unit),
+                "mean_4q": format_value(None if r is None else r["mean_4q"], kpi.unit),
+                "median": format_value(None if r is None else r["median"], kpi.unit),
                 "quartile": "—" if r is None or pd.isna(r["quartile"]) else int(r["quartile"]),
             }
         )
