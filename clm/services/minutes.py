@@ -37,6 +37,7 @@ from clm.storage.models import (
     Provider,
 )
 from clm.storage.notify import mail_with_event
+from clm.storage.outbox import enqueue
 from clm.storage.signals import raise_signal
 
 ACTOR = "minutes"
@@ -329,8 +330,45 @@ def register_reaction(
             _finalise(session, cfg, minutes, meeting, provider, as_of, registered_by)
         else:
             minutes.open_comments = True
+            _tell_staff_of_comments(session, cfg, key, meeting, provider, minutes, comments, as_of)
         uow.commit()
         return "final" if agreed else "comments"
+
+
+def _tell_staff_of_comments(
+    session: Session,
+    cfg: RegionConfig,
+    key: str,
+    meeting: Meeting,
+    provider: Provider,
+    minutes: Minutes,
+    comments: dict[str, str],
+    as_of: date,
+) -> None:
+    """The contract manager (and the support officer, who revises) hear of the comments at
+    once; staff mail, so no dossier event of its own (the reaction is one)."""
+    staff = cfg.staff_by_key
+    manager, officer = staff.get(meeting.contract_manager), staff.get(meeting.support_officer)
+    context = {
+        "manager": manager,
+        "officer": officer,
+        "provider": provider,
+        "version": minutes.version,
+        "comments": comments,
+        "received": as_of,
+        "meeting_day": meeting_day(meeting),
+        "region": cfg.region,
+    }
+    enqueue(
+        session,
+        key=f"{key}:staff",
+        sender=cfg.mail,
+        to=[m.email for m in (manager, officer) if m] or [cfg.mail.sender_email],
+        subject=f"Reactie met opmerkingen op het verslag: {provider.name}",
+        text=render("mail/reaction_comments.txt.j2", **context),
+        html=render("mail/reaction_comments.html.j2", **context),
+        provider_id=provider.id,
+    )
 
 
 def _finalise(

@@ -20,9 +20,11 @@ from clm.storage.models import (
     ActionItem,
     DossierDocument,
     DossierEvent,
+    Meeting,
     Minutes,
     MinutesVersion,
     OutboxMessage,
+    Provider,
     Signal,
 )
 from tests.conftest import AS_OF, count, table_counts
@@ -35,6 +37,16 @@ APRIL = date(2027, 4, 1)
 def meeting(db: str, cfg: RegionConfig, env: Path) -> tuple[str, date]:
     """A planned April meeting: (provider code, meeting day)."""
     return april_planned(cfg, env / "intake")
+
+
+def note_manager(code: str) -> str:
+    """The contract manager of the provider's April meeting."""
+    with UnitOfWork() as uow:
+        return uow.session.scalar(
+            select(Meeting.contract_manager)
+            .join(Provider, Provider.id == Meeting.provider_id)
+            .where(Provider.code == code)
+        )
 
 
 def _draft(
@@ -103,6 +115,15 @@ def test_the_life_of_the_minutes(cfg: RegionConfig, meeting: tuple[str, date]) -
         )
         == "comments"
     )
+    # the contract manager and the support officer hear of the comments at once
+    with UnitOfWork() as uow:
+        note = uow.session.scalar(
+            select(OutboxMessage).where(OutboxMessage.key.like("reaction:%:staff"))
+        )
+    assert set(note.to_addrs) == {"l.mulder@regio.example.org"} | {
+        s.email for s in cfg.staff if s.key == note_manager(code)
+    }
+    assert "punt 4b: Deadline is 15 mei" in note.body_text
     svc.record_minutes(
         UnitOfWork(),
         cfg,
