@@ -7,6 +7,7 @@ from pydantic import Field
 
 from flows.common import MeetingInput
 from tasks.meetings import agenda_point
+from tasks.outbox import deliver_outbox
 
 
 class AddAgendaPointInput(MeetingInput):
@@ -33,4 +34,4 @@ def add_agenda_point(params: AddAgendaPointInput) -> dict:
         params.submitted_by,
         params.effective_as_of(),
     )
-    return {"added": added}
+    return {"added": added, **deliver_outbox()}

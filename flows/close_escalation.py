@@ -7,6 +7,7 @@ from pydantic import Field
 
 from flows.common import FlowInput, ProviderCode, StaffKey
 from tasks.escalation import close
+from tasks.outbox import deliver_outbox
 
 
 class CloseEscalationInput(FlowInput):
@@ -24,5 +25,6 @@ def close_escalation(params: CloseEscalationInput) -> dict:
     return {
         "closed": close(
             params.provider_code, params.reason, params.closed_by, params.effective_as_of()
-        )
+        ),
+        **deliver_outbox(),  # what this run wrote goes out now
     }

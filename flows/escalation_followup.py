@@ -7,6 +7,7 @@ from pydantic import Field
 
 from flows.common import FlowInput, StaffKey
 from tasks.escalation import registered_mail, talk_outcome
+from tasks.outbox import deliver_outbox
 
 
 class RegisteredMailInput(FlowInput):
@@ -23,7 +24,8 @@ def record_registered_mail(params: RegisteredMailInput) -> dict:
     return {
         "recorded": registered_mail(
             params.step_id, params.tracking, params.recorded_by, params.effective_as_of()
-        )
+        ),
+        **deliver_outbox(),  # what this run wrote goes out now
     }
 
 
@@ -49,5 +51,6 @@ def record_talk_outcome(params: TalkOutcomeInput) -> dict:
             params.measure_stands,
             params.recorded_by,
             params.effective_as_of(),
-        )
+        ),
+        **deliver_outbox(),  # what this run wrote goes out now
     }

@@ -9,6 +9,7 @@ from clm.storage.intake import resolve_intake_file
 from flows.common import FlowInput, StaffKey, Year, intake_file
 from tasks.artifacts import publish_input_errors
 from tasks.judged import import_sheet
+from tasks.outbox import deliver_outbox
 
 
 class ImportJudgedScoresInput(FlowInput):
@@ -33,4 +34,4 @@ def import_judged_scores(params: ImportJudgedScoresInput) -> dict:
     except InvalidInput as exc:
         publish_input_errors(exc, key="beoordelingen-importfouten")
         raise
-    return {"rows": rows, "changed": changed}
+    return {"rows": rows, "changed": changed, **deliver_outbox()}

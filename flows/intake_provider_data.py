@@ -9,6 +9,7 @@ from clm.storage.intake import resolve_intake_file
 from flows.common import FlowInput, intake_file
 from tasks.artifacts import publish_input_errors
 from tasks.meetings import take_in_sheet
+from tasks.outbox import deliver_outbox
 
 
 class IntakeProviderDataInput(FlowInput):
@@ -29,7 +30,8 @@ def intake_provider_data(params: IntakeProviderDataInput) -> dict:
     de dagelijkse ronde vanzelf in."""
     try:
         path = resolve_intake_file(params.file_name, "file_name")
-        return take_in_sheet(path, params.effective_as_of())
+        result = take_in_sheet(path, params.effective_as_of())
+        return {**result, **deliver_outbox()}  # the provider's receipt goes out now
     except InvalidInput as exc:
         publish_input_errors(exc, key="gegevensblad-fouten")
         raise

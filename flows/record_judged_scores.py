@@ -9,6 +9,7 @@ from clm.rules.commands import JudgedInput
 from flows.common import FlowInput, ProviderCode, StaffKey, Year
 from tasks.artifacts import publish_markdown
 from tasks.judged import record_scores
+from tasks.outbox import deliver_outbox
 
 _SCORE = {"ge": 1, "le": 10}
 
@@ -50,4 +51,9 @@ def record_judged_scores(params: RecordJudgedScoresInput) -> dict:
         entered_by=params.entered_by,
         as_of=as_of,
     )
-    return {"provider_code": params.provider_code, "year": params.year, "changed": changed}
+    return {
+        "provider_code": params.provider_code,
+        "year": params.year,
+        "changed": changed,
+        **deliver_outbox(),
+    }

@@ -8,6 +8,7 @@ from pydantic import Field
 from clm.rules.vocabulary import SignalKind
 from flows.common import FlowInput, ProviderCode, StaffKey
 from tasks.escalation import signal
+from tasks.outbox import deliver_outbox
 
 
 class RecordSignalInput(FlowInput):
@@ -40,5 +41,6 @@ def record_signal(params: RecordSignalInput) -> dict:
             params.description,
             params.recorded_by,
             params.effective_as_of(),
-        )
+        ),
+        **deliver_outbox(),  # what this run wrote goes out now
     }

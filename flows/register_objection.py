@@ -9,6 +9,7 @@ from pydantic import Field
 
 from flows.common import FlowInput, StaffKey
 from tasks.escalation import objection
+from tasks.outbox import deliver_outbox
 
 
 class RegisterObjectionInput(FlowInput):
@@ -25,10 +26,12 @@ def register_objection(params: RegisterObjectionInput) -> dict:
     """Een schriftelijk bezwaar vastleggen: binnen of na de termijn van 5 werkdagen; het
     schort de maatregel op, tenzij die nodig is voor de veiligheid van cliënten of tegen
     fraude; het gesprek op directieniveau moet binnen 10 werkdagen plaatsvinden."""
-    return objection(
+    outcome = objection(
         params.step_id,
         params.received_on,
         params.summary,
         params.registered_by,
         params.effective_as_of(),
     )
+    # the invitation to the director-level talk goes out now, not with tomorrow's sweep
+    return {**outcome, **deliver_outbox()}
