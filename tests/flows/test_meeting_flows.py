@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from clm.documents.datasheet import data_sheet_template
 from clm.rules.config import RegionConfig
 from clm.storage.db import UnitOfWork
-from clm.storage.models import IntakeFile, KpiValue, Meeting, Provider
+from clm.storage.models import IntakeFile, KpiValue, Meeting, OutboxMessage, Provider
 from flows.daily_sweep import DailySweepInput, daily_sweep
 from flows.intake_provider_data import IntakeProviderDataInput, intake_provider_data
 from flows.quarterly_preparation import QuarterlyPreparationInput, quarterly_preparation
@@ -95,6 +95,11 @@ def test_intake_flow_reports_errors_and_writes_nothing(demo: Path, cfg: RegionCo
         IntakeProviderDataInput(file_name=f"gegevens-{code}.xlsx", as_of=AS_OF)
     )
     assert result["status"] == "accepted" and count(KpiValue) == len(cfg.sheet_kpis)
+    with UnitOfWork() as uow:  # the provider's receipt went out in this run
+        receipt = uow.session.scalar(
+            select(OutboxMessage.status).where(OutboxMessage.key.like(f"data:{code}:%"))
+        )
+    assert receipt == "sent" and result["sent"] >= 1
 
 
 def test_no_provider_file_stops_the_sweep(demo: Path, cfg: RegionConfig, tmp_path: Path) -> None:
