@@ -11,12 +11,12 @@ from prefect.cache_policies import NO_CACHE
 
 from clm.services.classification import (
     ReferencePeriod,
-    classification_table,
     compute_classification,
     override_category,
     store_classification,
 )
 from clm.services.common import region_config
+from clm.services.views import classification_table
 from clm.storage.db import UnitOfWork
 
 

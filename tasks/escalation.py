@@ -10,7 +10,8 @@ from prefect.cache_policies import NO_CACHE
 
 from clm.services import escalation as service
 from clm.services.common import region_config
-from clm.services.signals import open_signals, record_signal
+from clm.services.signals import record_signal
+from clm.services.views import open_signals
 from clm.storage.db import UnitOfWork
 
 

@@ -28,7 +28,8 @@ from clm.services.meeting_changes import (
     move_meeting,
     request_extra_attendee,
 )
-from clm.services.meetings import month_table, prepare_month
+from clm.services.meetings import prepare_month
+from clm.services.views import month_table
 from clm.settings import get_settings
 from clm.storage.db import UnitOfWork
 

@@ -12,6 +12,7 @@ from prefect.settings import PREFECT_UI_URL
 from clm.rules import labels
 from clm.services import worklist as service
 from clm.services.common import region_config
+from clm.services.views import work_list
 from clm.storage.db import UnitOfWork
 from tasks.artifacts import publish_table
 
@@ -25,7 +26,7 @@ def refresh_work_lists(as_of: date, mail: bool = False) -> dict[str, int]:
     """Every staff member's work list as its own table artifact (werkvoorraad-<key>), and,
     from the daily sweep, a short morning mail to each one whose list is not empty."""
     cfg = region_config()
-    frame = service.work_list(UnitOfWork(), cfg, as_of, _ui_url())
+    frame = work_list(UnitOfWork(), cfg, as_of, _ui_url())
     for member in cfg.staff:
         mine = frame[frame["staff_key"] == member.key].drop(columns="staff_key")
         late = int((mine["state"] == "te laat").sum())

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 
 from clm.errors import InvalidInput
 from clm.rules.config import RegionConfig
-from clm.rules.vocabulary import SIGNAL_LABELS, EventKind, SignalStatus
+from clm.rules.vocabulary import SIGNAL_LABELS, EventKind
 from clm.services.common import provider_by_code
 from clm.storage.db import UnitOfWork
 from clm.storage.dossier import record_event
-from clm.storage.models import Provider, Signal
+from clm.storage.models import Signal
 
 KINDS = {str(k): label for k, label in SIGNAL_LABELS.items()}  # code -> Dutch word
 
@@ -71,38 +70,3 @@ def record_signal(
         )
         uow.commit()
         return True
-
-
-@dataclass(frozen=True)
-class OpenSignal:
-    code: str
-    name: str
-    contract_manager: str
-    kind: str
-    source: str
-    description: str
-    since: str
-
-
-def open_signals(uow: UnitOfWork, cfg: RegionConfig) -> list[OpenSignal]:
-    """Every open signal, per contract manager and provider, oldest first."""
-    names = {s.key: s.name for s in cfg.staff}
-    with uow:
-        rows = uow.session.execute(
-            select(Signal, Provider)
-            .join(Provider, Provider.id == Signal.provider_id)
-            .where(Signal.status == SignalStatus.OPEN)
-            .order_by(Provider.contract_manager, Provider.code, Signal.as_of)
-        ).all()
-        return [
-            OpenSignal(
-                p.code,
-                p.name,
-                names.get(p.contract_manager, p.contract_manager),
-                KINDS.get(s.kind, s.kind),
-                s.source,
-                s.description,
-                s.as_of.isoformat(),
-            )
-            for s, p in rows
-        ]

@@ -14,7 +14,7 @@ from prefect.states import Completed, Crashed, Failed, Running
 from sqlalchemy import select
 
 from clm.services.common import region_config
-from clm.services.worklist import work_list
+from clm.services.views import work_list
 from clm.storage.db import UnitOfWork
 from clm.storage.models import OutboxMessage, WorkItem
 from flows.close_work_item import CloseWorkItemInput, close_work_item

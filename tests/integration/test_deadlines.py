@@ -178,7 +178,8 @@ def test_the_work_list_shows_each_staff_member_what_needs_them(
     """The werkvoorraad, from the domain itself: minutes to share, comments to process, a
     region action, data not delivered, an approval waiting (never for the requester), open
     signals grouped per provider and kind; one morning mail per staff member per day."""
-    from clm.services.worklist import send_morning_mails, work_list
+    from clm.services.views import work_list
+    from clm.services.worklist import send_morning_mails
     from clm.storage.models import OutboxMessage
 
     code, day = world

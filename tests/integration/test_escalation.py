@@ -220,10 +220,10 @@ def test_term_reminders_and_signals_once_with_catch_up(cfg: RegionConfig, code: 
     # the provider's next classification shows it
     from clm.services.classification import (
         ReferencePeriod,
-        classification_table,
         compute_classification,
         store_classification,
     )
+    from clm.services.views import classification_table
 
     period = ReferencePeriod.calendar_year(AS_OF.year - 1)
     result = compute_classification(UnitOfWork(), cfg, AS_OF.year + 1, period)
