@@ -39,3 +39,18 @@ def test_the_escalation_columns_migrate_down_and_up(db: str) -> None:
     assert not {"recovery_days", "skip_reason"} & columns()
     migrate(db)
     assert {"recovery_days", "skip_reason"} <= columns()
+
+
+def test_the_work_items_migrate_down_and_up(db: str) -> None:
+    def tables() -> set[str]:
+        engine = get_engine(db)
+        engine.dispose()
+        return set(inspect(engine).get_table_names())
+
+    def step_columns() -> set[str]:
+        return {c["name"] for c in inspect(get_engine(db)).get_columns("escalation_steps")}
+
+    command.downgrade(alembic_config(db), "0008")
+    assert "work_items" not in tables() and "approval_run" not in step_columns()
+    migrate(db)
+    assert "work_items" in tables() and "approval_run" in step_columns()
