@@ -4,7 +4,7 @@ A region of 1,000 providers with 100,000 open actions (deadlines spread over the
 so a normal day finds a few hundred due), then the sweep's services in order, as the flow
 calls them, timed as plain calls: the final agendas, and the one sweep over every deadline
 (data, minutes, reaction weeks, actions, escalation terms, admissions).
-Usage: python bench/sweep.py [--deadlines N]
+Usage: python bench/sweep.py [--deadlines N]; CLM_BENCH_PROFILE=1 prints a profile of the sweep.
 """
 
 from __future__ import annotations
@@ -19,6 +19,18 @@ from pathlib import Path
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 AS_OF = date(2027, 5, 12)
+
+
+def _profiled(fn):  # noqa: ANN001, ANN202
+    if not os.environ.get("CLM_BENCH_PROFILE"):
+        return fn()
+    import cProfile
+    import pstats
+
+    prof = cProfile.Profile()
+    out = prof.runcall(fn)
+    pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
+    return out
 
 
 def main() -> None:
@@ -83,7 +95,7 @@ def main() -> None:
 
     steps = {
         "final agendas": lambda: followup.send_due_final_agendas(UnitOfWork(), cfg, AS_OF),
-        "every deadline": lambda: sweep_deadlines(UnitOfWork(), cfg, AS_OF),
+        "every deadline": lambda: _profiled(lambda: sweep_deadlines(UnitOfWork(), cfg, AS_OF)),
     }
     timings = {}
     for name, step in steps.items():

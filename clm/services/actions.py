@@ -144,7 +144,13 @@ def _overdue(
     return True
 
 
-ACTION_RULES = KindRules(load=_load, remind=_remind, lapse=_overdue)
+ACTION_RULES = KindRules(
+    load=_load,
+    remind=_remind,
+    lapse=_overdue,
+    reminder_days=lambda cfg: cfg.minutes.action_reminder_working_days,
+    key_prefixes=("action:", "group-action:"),
+)
 
 
 def remind_actions(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> tuple[int, int]:

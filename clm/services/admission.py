@@ -425,7 +425,12 @@ def _admission_overdue(
 
 
 ADMISSION_RULES = KindRules(
-    load=_admission_subject, remind=_admission_reminder, lapse=_admission_overdue
+    load=_admission_subject,
+    remind=_admission_reminder,
+    lapse=_admission_overdue,
+    several_reminders=True,
+    reminder_days=lambda cfg: max(cfg.admission.reminder_working_days, default=0),
+    key_prefixes=("admission:",),
 )
 
 

@@ -15,14 +15,23 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from clm.rules.calendar import add_working_days
 from clm.rules.config import RegionConfig
 from clm.rules.deadlines import STEP_TERMS, DeadlineKind, Subject, has_lapsed, reminders_due
 from clm.storage.db import UnitOfWork
-from clm.storage.models import Deadline
+from clm.storage.models import (
+    ActionItem,
+    Admission,
+    Deadline,
+    EscalationStep,
+    Meeting,
+    Minutes,
+    Provider,
+)
+from clm.storage.notify import SESSION_KNOWN_KEYS, KnownKeys
 
 
 def set_deadline(
@@ -142,6 +151,12 @@ class KindRules:
     lapse: Callable[[Session, RegionConfig, Deadline, Any, date], bool]
     remind: Callable[[Session, RegionConfig, Deadline, Any, int, date], None] | None = None
     last_chance: Callable[[Session, RegionConfig, Deadline, date], date] | None = None
+    # more than one reminder before the due date (an application: 20 and 5 working days)
+    several_reminders: bool = False
+    # the earliest reminder in working days before the due date, from the config
+    reminder_days: Callable[[RegionConfig], int] = lambda _cfg: 0
+    # the prefixes of the mail keys the kind writes, loaded once per sweep
+    key_prefixes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -157,15 +172,40 @@ class SweepCount:
         )
 
 
-def _horizon(cfg: RegionConfig, as_of: date, rules: dict[DeadlineKind, KindRules]) -> date:
-    """No deadline due after this day can need a reminder today: the longest reminder in
-    the config in working days, and a week's slack for days off."""
-    offsets = [
-        cfg.minutes.action_reminder_working_days,
-        cfg.escalation.reminder_working_days,
-        *cfg.admission.reminder_working_days,
-    ]
-    return add_working_days(as_of, max(offsets, default=0), cfg.calendar) + timedelta(days=7)
+_MODELS = {
+    Subject.MEETING: Meeting,
+    Subject.MINUTES: Minutes,
+    Subject.ACTION: ActionItem,
+    Subject.ESCALATION_STEP: EscalationStep,
+    Subject.ADMISSION: Admission,
+}
+
+
+def _preload(session: Session, rows: list[Deadline]) -> list[object]:
+    """Load the subjects and providers of ``rows`` in one query each, so that the rules'
+    ``session.get`` finds them in the identity map instead of asking the database per row."""
+    kept: list[object] = []
+    by_subject: dict[str, set[int]] = {}
+    for row in rows:
+        by_subject.setdefault(row.subject, set()).add(row.subject_id)
+    for subject, ids in by_subject.items():
+        model = _MODELS[Subject(subject)]
+        for chunk in _chunks(sorted(ids)):
+            kept += session.scalars(select(model).where(model.id.in_(chunk))).all()
+    providers = sorted({row.provider_id for row in rows if row.provider_id is not None})
+    for chunk in _chunks(providers):
+        kept += session.scalars(select(Provider).where(Provider.id.in_(chunk))).all()
+    return kept
+
+
+def _chunks(ids: list[int], size: int = 5000) -> list[list[int]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def _horizon(cfg: RegionConfig, as_of: date, rule: KindRules) -> date:
+    """No deadline of this kind due after this day can need a reminder today: its earliest
+    reminder in working days, and a week's slack for days off."""
+    return add_working_days(as_of, rule.reminder_days(cfg), cfg.calendar) + timedelta(days=7)
 
 
 def sweep(
@@ -182,13 +222,25 @@ def sweep(
         rows = session.scalars(
             select(Deadline)
             .where(
-                Deadline.kind.in_([str(k) for k in rules]),
+                # each kind only as far ahead as its earliest reminder reaches
+                or_(
+                    *(
+                        (Deadline.kind == str(k)) & (Deadline.due_on <= _horizon(cfg, as_of, r))
+                        for k, r in rules.items()
+                    )
+                ),
                 Deadline.closed_on.is_(None),
                 Deadline.lapsed_on.is_(None),
-                Deadline.due_on <= _horizon(cfg, as_of, rules),
+                # a deadline reminded once waits for its due date, unless it has more reminders
+                or_(
+                    Deadline.due_on < as_of,
+                    Deadline.reminded_on.is_(None),
+                    Deadline.kind.in_([str(k) for k, r in rules.items() if r.several_reminders]),
+                ),
             )
             .order_by(Deadline.due_on, Deadline.id)
         ).all()
+        todo = []  # (row, its rules, lapsed, the reminders due): the rows that need work
         for row in rows:
             kind = DeadlineKind(row.kind)
             rule = rules[kind]
@@ -201,25 +253,40 @@ def sweep(
                 if lapsed
                 else reminders_due(row.due_on, row.remind_before, row.reminded, as_of, cfg.calendar)
             )
-            if not lapsed and not due:
-                continue
-            subject = rule.load(session, row)
-            if subject is None:
-                row.closed_on = as_of
-                continue
-            if subject is WAIT:
-                continue
-            if lapsed and rule.last_chance is not None and row.reminded_on is None:
-                rule.remind(session, cfg, row, subject, 0, as_of)  # type: ignore[misc]
-                row.reminded_on, row.due_on = as_of, rule.last_chance(session, cfg, row, as_of)
-                count.reminders[kind] = count.reminders.get(kind, 0) + 1
-            elif lapsed:
-                if rule.lapse(session, cfg, row, subject, as_of):
-                    row.lapsed_on = as_of
-                    count.lapsed[kind] = count.lapsed.get(kind, 0) + 1
-            elif rule.remind is not None:
-                rule.remind(session, cfg, row, subject, min(due), as_of)  # the nearest only
-                row.reminded, row.reminded_on = sorted({*row.reminded, *due}), as_of
-                count.reminders[kind] = count.reminders.get(kind, 0) + 1
+            if lapsed or due:
+                todo.append((row, kind, rule, lapsed, due))
+        kept = _preload(session, [t[0] for t in todo])  # noqa: F841 - keeps them in the map
+        prefixes = tuple(sorted({p for _r, _k, rule, *_ in todo for p in rule.key_prefixes}))
+        if prefixes:
+            session.info[SESSION_KNOWN_KEYS] = KnownKeys.load_many(session, prefixes)
+        # One flush at the commit: without this every look-up (a subject, an idempotency
+        # key) first flushed the mails written so far, one by one (3x slower at 100,000).
+        # Keys are unique per deadline, so no look-up needs a row written in this sweep.
+        try:
+            with session.no_autoflush:
+                for row, kind, rule, lapsed, due in todo:
+                    subject = rule.load(session, row)
+                    if subject is None:
+                        row.closed_on = as_of
+                        continue
+                    if subject is WAIT:
+                        continue
+                    if lapsed and rule.last_chance is not None and row.reminded_on is None:
+                        rule.remind(session, cfg, row, subject, 0, as_of)  # type: ignore[misc]
+                        row.reminded_on, row.due_on = (
+                            as_of,
+                            rule.last_chance(session, cfg, row, as_of),
+                        )
+                        count.reminders[kind] = count.reminders.get(kind, 0) + 1
+                    elif lapsed:
+                        if rule.lapse(session, cfg, row, subject, as_of):
+                            row.lapsed_on = as_of
+                            count.lapsed[kind] = count.lapsed.get(kind, 0) + 1
+                    elif rule.remind is not None:
+                        rule.remind(session, cfg, row, subject, min(due), as_of)  # the nearest only
+                        row.reminded, row.reminded_on = sorted({*row.reminded, *due}), as_of
+                        count.reminders[kind] = count.reminders.get(kind, 0) + 1
+        finally:
+            session.info.pop(SESSION_KNOWN_KEYS, None)
         uow.commit()
     return count

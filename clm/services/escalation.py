@@ -673,7 +673,13 @@ def _term_passed(
     return True
 
 
-TERM_RULES = KindRules(load=_step_subject, remind=_term_reminder, lapse=_term_passed)
+TERM_RULES = KindRules(
+    load=_step_subject,
+    remind=_term_reminder,
+    lapse=_term_passed,
+    reminder_days=lambda cfg: cfg.escalation.reminder_working_days,
+    key_prefixes=("escalation-step:",),
+)
 STEP_TERM_RULES = {kind: TERM_RULES for kind in STEP_TERMS}
 
 

@@ -297,7 +297,11 @@ def _data_signal(
 
 
 DATA_RULES = KindRules(
-    load=_data_subject, remind=_data_reminder, lapse=_data_signal, last_chance=_data_new_term
+    load=_data_subject,
+    remind=_data_reminder,
+    lapse=_data_signal,
+    last_chance=_data_new_term,
+    key_prefixes=("meeting:",),
 )
 
 

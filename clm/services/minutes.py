@@ -466,7 +466,11 @@ def _reaction_week_over(
     return True
 
 
-REACTION_RULES = KindRules(load=_reaction_subject, lapse=_reaction_week_over)
+REACTION_RULES = KindRules(
+    load=_reaction_subject,
+    lapse=_reaction_week_over,
+    key_prefixes=("minutes:", "minutes-noreaction:"),
+)
 
 
 def finalise_due_minutes(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> int:
@@ -510,7 +514,9 @@ def _minutes_late(
     return True
 
 
-MINUTES_SHARED_RULES = KindRules(load=_shared_subject, lapse=_minutes_late)
+MINUTES_SHARED_RULES = KindRules(
+    load=_shared_subject, lapse=_minutes_late, key_prefixes=("minutes-late:",)
+)
 
 
 def signal_late_minutes(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> int:

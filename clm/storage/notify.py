@@ -23,10 +23,28 @@ class KnownKeys:
 
     outbox: set[str]
     dossier: set[str]
+    # the key prefixes loaded; empty: the caller vouches that every key it uses is covered
+    prefixes: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, session: Session, prefix: str) -> KnownKeys:
         return cls(outbox.existing_keys(session, prefix), dossier.existing_keys(session, prefix))
+
+    @classmethod
+    def load_many(cls, session: Session, prefixes: tuple[str, ...]) -> KnownKeys:
+        """The keys under several prefixes; only keys under them are answered from memory."""
+        known = cls(set(), set(), prefixes)
+        for prefix in prefixes:
+            known.outbox |= outbox.existing_keys(session, prefix)
+            known.dossier |= dossier.existing_keys(session, prefix)
+        return known
+
+    def covers(self, key: str) -> bool:
+        return not self.prefixes or key.startswith(self.prefixes)
+
+
+# A batch (the deadline sweep) may leave its KnownKeys here for the calls it makes.
+SESSION_KNOWN_KEYS = "clm.known_keys"
 
 
 def mail_with_event(
@@ -56,6 +74,9 @@ def mail_with_event(
     break in a name can neither break nor inject into the header (``enqueue`` refuses them).
     """
     subject = " ".join(subject.split())
+    known = known or session.info.get(SESSION_KNOWN_KEYS)
+    if known is not None and not known.covers(key):
+        known = None  # a key outside what the batch loaded: ask the database
     added = enqueue(
         session,
         key=key,
