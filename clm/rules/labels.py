@@ -57,3 +57,12 @@ WORK_LIST = {
     "state": "Stand",
     "link": "Link",
 }
+
+# The terms of an escalation step, as letters and reminders name them.
+ESCALATION_TERMS = {
+    "answer_due": "verklaring en herstelmaatregelen",
+    "plan_due": "verbeterplan",
+    "recovery_due": "herstel",
+    "review_due": "beoordeling verbeterplan",
+    "objection_due": "bezwaar",
+}

@@ -10,7 +10,7 @@ from clm.rules.deadlines import STEP_TERMS, DeadlineKind
 from clm.services.actions import ACTION_RULES
 from clm.services.admission import ADMISSION_RULES
 from clm.services.deadlines import KindRules, sweep
-from clm.services.escalation import STEP_TERM_RULES
+from clm.services.escalation_terms import STEP_TERM_RULES
 from clm.services.followup import DATA_RULES
 from clm.services.minutes import MINUTES_SHARED_RULES, REACTION_RULES
 from clm.storage.db import UnitOfWork

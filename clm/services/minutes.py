@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from clm.clock import REGION_TZ
@@ -621,47 +620,3 @@ def write_template(
         sheet = minutes_template(provider.code, provider.name, f"{month:%Y-%m}", cfg.agenda_items)
         path.write_bytes(sheet)
     return path
-
-
-def minutes_timeliness(
-    uow: UnitOfWork, cfg: RegionConfig, start: date, end: date, as_of: date
-) -> dict[str, int]:
-    """For meetings held in [start, end]: minutes sent within the term, sent late, and not
-    sent (yet); the figures the regional analysis reports (seed 004: within two weeks)."""
-    with uow:
-        rows = uow.session.execute(
-            shared_terms().where(Meeting.status == MeetingStatus.PLANNED)
-        ).all()
-    return timeliness_counts(rows, start, end, as_of)
-
-
-def shared_terms() -> Select:
-    """Each meeting with its two weeks for the minutes from the deadlines: (meeting, due,
-    the day the minutes were shared or None)."""
-    return select(Meeting, Deadline.due_on, Deadline.closed_on).join(
-        Deadline,
-        (Deadline.subject == Subject.MEETING)
-        & (Deadline.subject_id == Meeting.id)
-        & (Deadline.kind == DeadlineKind.MINUTES_SHARED),
-    )
-
-
-def timeliness_counts(
-    rows: Iterable[tuple[Meeting, date, date | None]],
-    start: date,
-    end: date,
-    as_of: date,
-) -> dict[str, int]:
-    """Count (meeting, due, shared on) rows: held in [start, end] before ``as_of``, minutes
-    shared by the due date of their deadline (two weeks), shared later, or not shared."""
-    counts = {"held": 0, "on_time": 0, "late": 0, "not_sent": 0}
-    for meeting, due, sent_on in rows:
-        day = meeting_day(meeting)
-        if meeting.status != MeetingStatus.PLANNED or not start <= day <= end or day >= as_of:
-            continue
-        counts["held"] += 1
-        if sent_on is None:
-            counts["not_sent"] += 1
-        else:
-            counts["on_time" if sent_on <= due else "late"] += 1
-    return counts

@@ -4,12 +4,13 @@ the Dutch titles they are published under."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from clm.clock import REGION_TZ, dutch_date, dutch_month
@@ -19,6 +20,7 @@ from clm.rules.deadlines import DeadlineKind, Subject
 from clm.rules.escalation import STEPS
 from clm.rules.vocabulary import (
     EscalationStatus,
+    MeetingStatus,
     MinutesStatus,
     SignalStatus,
     StepStatus,
@@ -373,3 +375,47 @@ def _table_record(
         }
     )
     return record
+
+
+def shared_terms() -> Select:
+    """Each meeting with its two weeks for the minutes from the deadlines: (meeting, due,
+    the day the minutes were shared or None)."""
+    return select(Meeting, Deadline.due_on, Deadline.closed_on).join(
+        Deadline,
+        (Deadline.subject == Subject.MEETING)
+        & (Deadline.subject_id == Meeting.id)
+        & (Deadline.kind == DeadlineKind.MINUTES_SHARED),
+    )
+
+
+def timeliness_counts(
+    rows: Iterable[tuple[Meeting, date, date | None]],
+    start: date,
+    end: date,
+    as_of: date,
+) -> dict[str, int]:
+    """Count (meeting, due, shared on) rows: held in [start, end] before ``as_of``, minutes
+    shared by the due date of their deadline (two weeks), shared later, or not shared."""
+    counts = {"held": 0, "on_time": 0, "late": 0, "not_sent": 0}
+    for meeting, due, sent_on in rows:
+        day = meeting_day(meeting)
+        if meeting.status != MeetingStatus.PLANNED or not start <= day <= end or day >= as_of:
+            continue
+        counts["held"] += 1
+        if sent_on is None:
+            counts["not_sent"] += 1
+        else:
+            counts["on_time" if sent_on <= due else "late"] += 1
+    return counts
+
+
+def minutes_timeliness(
+    uow: UnitOfWork, cfg: RegionConfig, start: date, end: date, as_of: date
+) -> dict[str, int]:
+    """For meetings held in [start, end]: minutes sent within the term, sent late, and not
+    sent (yet); the figures the regional analysis reports (seed 004: within two weeks)."""
+    with uow:
+        rows = uow.session.execute(
+            shared_terms().where(Meeting.status == MeetingStatus.PLANNED)
+        ).all()
+    return timeliness_counts(rows, start, end, as_of)

@@ -14,6 +14,7 @@ from clm.errors import InvalidInput
 from clm.rules.config import RegionConfig
 from clm.rules.escalation import EvidenceItem, EvidenceKind
 from clm.services import escalation as svc
+from clm.services import escalation_terms as terms
 from clm.services.deadlines import step_terms
 from clm.storage.db import UnitOfWork
 from clm.storage.models import (
@@ -192,20 +193,20 @@ def test_term_reminders_and_signals_once_with_catch_up(cfg: RegionConfig, code: 
         date(2027, 4, 22),
     )
     due = date.fromisoformat(_terms(step_id)["plan_due"])  # 26 May 2027
-    assert svc.sweep_escalation_terms(UnitOfWork(), cfg, date(2027, 5, 3)) == (0, 0)
-    assert svc.sweep_escalation_terms(UnitOfWork(), cfg, date(2027, 5, 21)) == (1, 0)
+    assert terms.sweep_escalation_terms(UnitOfWork(), cfg, date(2027, 5, 3)) == (0, 0)
+    assert terms.sweep_escalation_terms(UnitOfWork(), cfg, date(2027, 5, 21)) == (1, 0)
     before = table_counts()
-    assert svc.sweep_escalation_terms(UnitOfWork(), cfg, date(2027, 5, 21)) == (0, 0)
+    assert terms.sweep_escalation_terms(UnitOfWork(), cfg, date(2027, 5, 21)) == (0, 0)
     assert table_counts() == before
     # the sweep missed days: the signal comes once, the day it runs again
-    assert svc.sweep_escalation_terms(UnitOfWork(), cfg, due + timedelta(days=6)) == (0, 1)
-    assert svc.sweep_escalation_terms(UnitOfWork(), cfg, due + timedelta(days=7)) == (0, 0)
+    assert terms.sweep_escalation_terms(UnitOfWork(), cfg, due + timedelta(days=6)) == (0, 1)
+    assert terms.sweep_escalation_terms(UnitOfWork(), cfg, due + timedelta(days=7)) == (0, 0)
     with UnitOfWork() as uow:
         assert "verbeterplan" in uow.session.scalar(select(Signal.description))
     # the plan's review is the region's own term: a reminder to the contract manager, no signal
     review = date.fromisoformat(_terms(step_id)["review_due"])
-    assert svc.sweep_escalation_terms(UnitOfWork(), cfg, review) == (1, 0)
-    assert svc.sweep_escalation_terms(UnitOfWork(), cfg, review + timedelta(days=3)) == (0, 0)
+    assert terms.sweep_escalation_terms(UnitOfWork(), cfg, review) == (1, 0)
+    assert terms.sweep_escalation_terms(UnitOfWork(), cfg, review + timedelta(days=3)) == (0, 0)
     with UnitOfWork() as uow:
         to = uow.session.scalar(
             select(OutboxMessage.to_addrs).where(

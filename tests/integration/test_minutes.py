@@ -14,6 +14,7 @@ from clm.rules.config import RegionConfig
 from clm.rules.minutes import ActionDraft, ItemDraft, MinutesDraft
 from clm.services import actions as actions_svc
 from clm.services import minutes as svc
+from clm.services import views
 from clm.services.meetings import prepare_month
 from clm.storage.db import UnitOfWork
 from clm.storage.models import (
@@ -409,7 +410,7 @@ def test_minutes_timeliness_for_the_analysis(cfg: RegionConfig, meeting: tuple[s
     svc.record_minutes(UnitOfWork(), cfg, code, APRIL, _draft(day), "os-mulder", day)
     late_day = day + timedelta(days=15)  # one day past two weeks, whatever the working days
     svc.release_minutes(UnitOfWork(), cfg, code, APRIL, "os-mulder", late_day)
-    counts = svc.minutes_timeliness(UnitOfWork(), cfg, APRIL, date(2027, 4, 30), date(2027, 6, 1))
+    counts = views.minutes_timeliness(UnitOfWork(), cfg, APRIL, date(2027, 4, 30), date(2027, 6, 1))
     assert counts["held"] == 40
     assert (counts["late"], counts["on_time"], counts["not_sent"]) == (1, 0, 39)
 

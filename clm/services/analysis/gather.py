@@ -26,7 +26,7 @@ from clm.rules.meetings import cycle_year
 from clm.rules.quarters import Quarter
 from clm.rules.vocabulary import EscalationStatus, MeetingStatus, SignalStatus
 from clm.services.meetings import meeting_day
-from clm.services.minutes import shared_terms, timeliness_counts
+from clm.services.views import shared_terms, timeliness_counts
 from clm.storage.db import UnitOfWork
 from clm.storage.models import (
     ClassificationRow,
