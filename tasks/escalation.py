@@ -9,6 +9,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from clm.services import escalation as service
+from clm.services import objections
 from clm.services.common import region_config
 from clm.services.signals import record_signal
 from clm.services.views import open_signals
@@ -66,7 +67,7 @@ def objection(
     step_id: int, received_on: date, summary: str, registered_by: str, as_of: date
 ) -> dict:
     """The provider's objection: in time or late, suspensive or not."""
-    result = service.register_objection(
+    result = objections.register_objection(
         UnitOfWork(), region_config(), step_id, received_on, summary, registered_by, as_of
     )
     return {
@@ -101,7 +102,7 @@ def load_open_signals() -> list[dict]:
 @task(name="record-registered-mail")
 def registered_mail(step_id: int, tracking: str, recorded_by: str, as_of: date) -> bool:
     """The registered-mail number of a notice of default."""
-    return service.record_registered_mail(UnitOfWork(), step_id, tracking, recorded_by, as_of)
+    return objections.record_registered_mail(UnitOfWork(), step_id, tracking, recorded_by, as_of)
 
 
 @task(name="record-talk-outcome")
@@ -109,6 +110,6 @@ def talk_outcome(
     step_id: int, outcome: str, measure_stands: bool, recorded_by: str, as_of: date
 ) -> str:
     """The outcome of the director-level talk about an objection."""
-    return service.record_talk_outcome(
+    return objections.record_talk_outcome(
         UnitOfWork(), step_id, outcome, measure_stands, recorded_by, as_of
     )

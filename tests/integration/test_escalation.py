@@ -15,6 +15,7 @@ from clm.rules.config import RegionConfig
 from clm.rules.escalation import EvidenceItem, EvidenceKind
 from clm.services import escalation as svc
 from clm.services import escalation_terms as terms
+from clm.services import objections
 from clm.services.deadlines import step_terms
 from clm.storage.db import UnitOfWork
 from clm.storage.models import (
@@ -104,7 +105,7 @@ def test_from_step_one_to_a_notice_of_default(cfg: RegionConfig, code: str) -> N
             )
         ).startswith("trede-3-")
 
-    objection = svc.register_objection(
+    objection = objections.register_objection(
         UnitOfWork(),
         cfg,
         third,
@@ -125,7 +126,7 @@ def test_from_step_one_to_a_notice_of_default(cfg: RegionConfig, code: str) -> N
         assert "uiterlijk 18-05-2027" in talk.subject
         assert [a.filename for a in talk.attachments] == ["directiegesprek.ics"]
     assert (
-        svc.record_talk_outcome(
+        objections.record_talk_outcome(
             UnitOfWork(),
             third,
             "Inschaling blijft staan na gesprek",
@@ -135,10 +136,10 @@ def test_from_step_one_to_a_notice_of_default(cfg: RegionConfig, code: str) -> N
         )
         == "active"
     )
-    assert svc.record_registered_mail(
+    assert objections.record_registered_mail(
         UnitOfWork(), third, "3SABC1234567", "cb-smit", date(2027, 4, 23)
     )
-    assert not svc.record_registered_mail(
+    assert not objections.record_registered_mail(
         UnitOfWork(), third, "3SABC1234567", "cb-smit", date(2027, 4, 23)
     )
     assert _step(third).registered_mail == "3SABC1234567"

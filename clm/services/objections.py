@@ -1,0 +1,211 @@
+"""After a step is taken: the provider's objection (in time or late, suspending the measure
+or not), the director-level talk it leads to and its outcome, and the registered mail of a
+notice of default."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clm.clock import REGION_TZ
+from clm.documents.ics import meeting_invite
+from clm.errors import InvalidInput
+from clm.rules.config import RegionConfig
+from clm.rules.escalation import (
+    STEPS,
+    judge_objection,
+)
+from clm.rules.vocabulary import EventKind, StepStatus
+from clm.storage.db import UnitOfWork
+from clm.storage.dossier import record_event
+from clm.storage.mail import Attachment
+from clm.storage.models import (
+    Escalation,
+    EscalationStep,
+    Objection,
+    Provider,
+)
+from clm.storage.notify import mail_with_event
+
+
+def register_objection(
+    uow: UnitOfWork,
+    cfg: RegionConfig,
+    step_id: int,
+    received_on: date,
+    summary: str,
+    registered_by: str,
+    as_of: date,
+) -> Objection:
+    """The provider's written objection: in time or late, suspensive or not, with the
+    deadline of the director-level talk."""
+    with uow:
+        session = uow.session
+        step = session.get(EscalationStep, step_id)
+        if (
+            step is None
+            or step.status not in (StepStatus.ACTIVE, StepStatus.SUSPENDED)
+            or step.taken_on is None
+        ):
+            raise InvalidInput.one(
+                "parameters", "geen genomen trede met dit nummer", title="Bezwaar niet mogelijk"
+            )
+        if not STEPS[step.step].objectionable:
+            raise InvalidInput.one(
+                "parameters", "bezwaar kan vanaf trede 3", title="Bezwaar niet mogelijk"
+            )
+        existing = session.scalar(select(Objection).where(Objection.step_id == step.id))
+        if existing is not None:
+            return existing
+        outcome = judge_objection(
+            step.taken_on,
+            received_on,
+            safety_or_fraud=step.safety_or_fraud,
+            rules=cfg.escalation,
+            cal=cfg.calendar,
+        )
+        objection = Objection(
+            step_id=step.id,
+            received_on=received_on,
+            in_time=outcome.in_time,
+            suspends=outcome.suspends_measure,
+            summary=summary,
+            director_talk_due=outcome.director_talk_due,
+        )
+        session.add(objection)
+        if outcome.suspends_measure:
+            step.status = StepStatus.SUSPENDED
+        escalation = session.get(Escalation, step.escalation_id)
+        provider = session.get(Provider, escalation.provider_id)
+        _invite_director_talk(session, cfg, step, provider, outcome.director_talk_due, as_of)
+        record_event(
+            session,
+            key=f"escalation-step:{step.id}:objection",
+            provider_id=escalation.provider_id,
+            kind=EventKind.OBJECTION,
+            actor=registered_by,
+            as_of=as_of,
+            summary=f"Bezwaar tegen trede {step.step} ontvangen op {received_on:%d-%m-%Y} "
+            f"({'binnen' if outcome.in_time else 'na'} de termijn); "
+            f"de maatregel {'is opgeschort' if outcome.suspends_measure else 'loopt door'}"
+            f"; gesprek op directieniveau uiterlijk {outcome.director_talk_due:%d-%m-%Y}",
+        )
+        uow.commit()
+        return objection
+
+
+def record_registered_mail(
+    uow: UnitOfWork, step_id: int, tracking: str, recorded_by: str, as_of: date
+) -> bool:
+    """The registered-mail tracking number of a notice of default; False if already known."""
+    tracking = tracking.strip()
+    with uow:
+        session = uow.session
+        step = session.get(EscalationStep, step_id)
+        if step is None or step.step != 3:
+            raise InvalidInput.one(
+                "parameter step_id",
+                "geen ingebrekestelling met dit nummer",
+                title="Onbekende trede",
+            )
+        if step.registered_mail == tracking:
+            return False
+        step.registered_mail = tracking
+        escalation = session.get(Escalation, step.escalation_id)
+        record_event(
+            session,
+            key=f"escalation-step:{step.id}:registered:{tracking}",
+            provider_id=escalation.provider_id,
+            kind=EventKind.REGISTERED_MAIL,
+            actor=recorded_by,
+            as_of=as_of,
+            summary=f"Ingebrekestelling aangetekend verzonden, nummer {tracking}",
+        )
+        uow.commit()
+        return True
+
+
+def record_talk_outcome(
+    uow: UnitOfWork, step_id: int, outcome: str, measure_stands: bool, recorded_by: str, as_of: date
+) -> str:
+    """The outcome of the director-level talk about an objection: the measure stands (it is
+    in force again) or is withdrawn. Returns the step's status afterwards."""
+    with uow:
+        session = uow.session
+        objection = session.scalar(select(Objection).where(Objection.step_id == step_id))
+        if objection is None:
+            raise InvalidInput.one(
+                "parameter step_id", "geen bezwaar bij deze trede", title="Geen bezwaar"
+            )
+        step = session.get(EscalationStep, step_id)
+        if objection.outcome_on is not None:
+            return step.status
+        objection.outcome, objection.outcome_on = outcome, as_of
+        if step.status == StepStatus.SUSPENDED or not measure_stands:
+            step.status = StepStatus.ACTIVE if measure_stands else StepStatus.WITHDRAWN
+        escalation = session.get(Escalation, step.escalation_id)
+        record_event(
+            session,
+            key=f"escalation-step:{step.id}:talk",
+            provider_id=escalation.provider_id,
+            kind=EventKind.DIRECTOR_TALK,
+            actor=recorded_by,
+            as_of=as_of,
+            summary=f"Gesprek op directieniveau over trede {step.step}: {outcome}; "
+            f"de maatregel {'blijft' if measure_stands else 'vervalt'}",
+        )
+        uow.commit()
+        return step.status
+
+
+def _invite_director_talk(
+    session: Session,
+    cfg: RegionConfig,
+    step: EscalationStep,
+    provider: Provider,
+    due: date,
+    as_of: date,
+) -> None:
+    """Invite the provider's board to the director-level talk, to be held by ``due``."""
+    manager = cfg.staff_by_key.get(provider.contract_manager)
+    start = datetime.combine(due, time(10, 0), tzinfo=REGION_TZ)
+    domain = cfg.mail.sender_email.rsplit("@", 1)[-1]
+    invite = meeting_invite(
+        uid=f"directiegesprek-{step.id}@{domain}",
+        sequence=0,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        summary=f"Gesprek op directieniveau: bezwaar {provider.name} tegen trede {step.step}",
+        description="Geschil over de inschaling op de escalatieladder (seed 004).",
+        location=cfg.region.address,
+        organizer=(manager.name, manager.email)
+        if manager
+        else (cfg.mail.sender_name, cfg.mail.sender_email),
+        attendees=[
+            ("Bestuur " + provider.name, provider.board_email or provider.contact_email, True)
+        ],
+    )
+    mail_with_event(
+        session,
+        cfg,
+        key=f"escalation-step:{step.id}:director-talk",
+        template="director_talk",
+        context={
+            "provider": provider,
+            "step": step,
+            "info": STEPS[step.step],
+            "due": due,
+            "region": cfg.region,
+        },
+        to=[provider.board_email or provider.contact_email],
+        cc=[manager.email] if manager else [],
+        provider_id=provider.id,
+        subject=f"Gesprek op directieniveau over trede {step.step}, uiterlijk {due:%d-%m-%Y}",
+        kind=EventKind.DIRECTOR_TALK_PLANNED,
+        actor="register-objection",
+        as_of=as_of,
+        summary=f"Gesprek op directieniveau gepland, uiterlijk {due:%d-%m-%Y}",
+        attachments=[Attachment("directiegesprek.ics", "text/calendar; method=REQUEST", invite)],
+    )
