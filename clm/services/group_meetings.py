@@ -27,10 +27,9 @@ from clm.rules.calendar import working_days_before
 from clm.rules.commands import GroupAction
 from clm.rules.config import RegionConfig
 from clm.rules.meetings import next_meeting_date
-from clm.rules.vocabulary import ActionStatus, EventKind, GroupMeetingStatus
+from clm.rules.vocabulary import ActionStatus, EventKind, GroupMeetingStatus, signal_label
 from clm.services.actions import drop_action_deadlines, set_action_deadlines
 from clm.services.meetings import as_utc, meeting_day
-from clm.services.signals import KINDS
 from clm.storage.db import UnitOfWork
 from clm.storage.mail import Attachment
 from clm.storage.models import ActionItem, GroupMeeting, GroupTopic, Provider, Signal
@@ -194,7 +193,7 @@ def candidates(uow: UnitOfWork, key: str) -> list[Candidate]:
             select(Signal).where(Signal.as_of >= since, Signal.as_of <= day).order_by(Signal.id)
         ).all()
         return [Candidate(t.id, "onderwerp", t.text, t.proposed_by) for t in topics] + [
-            Candidate(s.id, "signaal", f"{KINDS.get(s.kind, s.kind)}: {s.description}", s.source)
+            Candidate(s.id, "signaal", f"{signal_label(s.kind)}: {s.description}", s.source)
             for s in signals
         ]
 

@@ -9,13 +9,11 @@ from sqlalchemy import select
 
 from clm.errors import InvalidInput
 from clm.rules.config import RegionConfig
-from clm.rules.vocabulary import SIGNAL_LABELS, EventKind
+from clm.rules.vocabulary import EventKind, SignalKind, signal_label
 from clm.services.common import provider_by_code
 from clm.storage.db import UnitOfWork
 from clm.storage.dossier import record_event
 from clm.storage.models import Signal
-
-KINDS = {str(k): label for k, label in SIGNAL_LABELS.items()}  # code -> Dutch word
 
 
 def record_signal(
@@ -30,7 +28,7 @@ def record_signal(
 ) -> bool:
     """Record a signal from staff; the same signal on the same day is recorded once."""
     cfg.staff_member(recorded_by)
-    if kind not in KINDS:
+    if kind not in set(SignalKind):
         raise InvalidInput.one(
             "parameter kind",
             "kies quality, continuity, lawfulness of timeliness",
@@ -66,7 +64,7 @@ def record_signal(
             kind=EventKind.SIGNAL,
             actor=recorded_by,
             as_of=as_of,
-            summary=f"Signaal ({KINDS[kind]}, {source}): {description.strip()}",
+            summary=f"Signaal ({signal_label(kind)}, {source}): {description.strip()}",
         )
         uow.commit()
         return True

@@ -27,7 +27,6 @@ from clm.rules.vocabulary import (
     signal_label,
 )
 from clm.services.meetings import as_utc, meeting_day
-from clm.services.signals import KINDS
 from clm.storage.db import UnitOfWork
 from clm.storage.models import (
     ActionItem,
@@ -70,7 +69,7 @@ def open_signals(uow: UnitOfWork, cfg: RegionConfig) -> list[OpenSignal]:
                 p.code,
                 p.name,
                 names.get(p.contract_manager, p.contract_manager),
-                KINDS.get(s.kind, s.kind),
+                signal_label(s.kind),
                 s.source,
                 s.description,
                 s.as_of.isoformat(),

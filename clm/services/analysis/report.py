@@ -19,8 +19,8 @@ from clm.rules.kpis import (
     quarters_back,
 )
 from clm.rules.quarters import quarter_year
+from clm.rules.vocabulary import signal_label
 from clm.services.analysis.gather import TREND_QUARTERS, AnalysisData
-from clm.services.signals import KINDS
 
 
 @dataclass
@@ -97,8 +97,7 @@ def _summary_context(data: AnalysisData, cfg: RegionConfig) -> dict[str, Any]:
         "reactions": {**rc, "share": _pct(rc["in_week"], rc["sent"])},
         "actions": {**a, "share": _pct(a["on_time"], a["due"])},
         "signals": [
-            {"kind": KINDS.get(r.kind, r.kind), "open": int(r.open)}
-            for r in data.signals.itertuples()
+            {"kind": signal_label(r.kind), "open": int(r.open)} for r in data.signals.itertuples()
         ],
         "escalations": [
             {"step": int(r.current_step), "open": int(r.open)}
