@@ -10,6 +10,7 @@ from pydantic import Field, field_validator
 
 from clm.rules import labels
 from clm.rules.meetings import next_meeting_month
+from clm.rules.quarters import MeetingMonth
 from flows.common import FlowInput
 from tasks.artifacts import publish_markdown, publish_table
 from tasks.meetings import load_month, plan_and_request
@@ -40,7 +41,7 @@ class QuarterlyPreparationInput(FlowInput):
 
     def meeting_month(self, as_of: date) -> date:
         if self.month:
-            return date(int(self.month[:4]), int(self.month[5:]), 1)
+            return MeetingMonth.parse(self.month).first_day
         return next_meeting_month(as_of)
 
 

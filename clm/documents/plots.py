@@ -17,6 +17,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from clm.rules.config import Kpi  # noqa: E402
+from clm.rules.quarters import Quarter  # noqa: E402
 
 plt.rcParams.update(
     {
@@ -52,7 +53,7 @@ def kpi_trends(trend: pd.DataFrame, kpis: list[Kpi]) -> bytes:
         ax.plot(x, part["median"], marker="o", color="#1f4e79", label="mediaan")
         if part["norm"].notna().any():
             ax.step(x, part["norm"], where="mid", color="#a00", linestyle="--", label="norm")
-        ax.set_xticks(list(x), [f"{q[-2:]}\n{q[:4]}" for q in part["quarter"]], fontsize=6)
+        ax.set_xticks(list(x), [_tick(Quarter.parse(q)) for q in part["quarter"]], fontsize=6)
         ax.set_title(_short(kpi.label), fontsize=7.5)
         ax.yaxis.set_major_formatter(_COMMA)
     for ax in list(axes.flat)[len(shown) :]:
@@ -130,3 +131,8 @@ def escalations_over_time(steps: pd.DataFrame, quarters: list[str]) -> bytes:
 def _short(label: str, width: int = 36) -> str:
     label = label.split(" (")[0]
     return label if len(label) <= width else label[: width - 1] + "…"
+
+
+def _tick(quarter: Quarter) -> str:
+    """'Q1' over '2027' under a trend chart's point."""
+    return f"Q{quarter.number}\n{quarter.year}"

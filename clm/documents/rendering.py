@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from clm.clock import dutch_date, dutch_month
+from clm.rules.vocabulary import event_label
 from clm.settings import get_settings
 
 
@@ -67,6 +68,7 @@ def _environment(templates_dir: Path) -> Environment:
         number=format_number,
         euro=format_euro,
         cell=markdown_cell,
+        event_label=event_label,
     )
     return env
 

@@ -25,8 +25,7 @@ from pydantic import (
 
 from clm.errors import ConfigError
 from clm.rules.agenda import SEED_004_THEMES, AgendaItem, Theme, build_agenda
-
-MEETING_MONTHS = (4, 7, 10, 1)  # the quarterly cycle; January belongs to the year before it
+from clm.rules.quarters import MEETING_MONTHS
 
 
 class Strict(BaseModel):

@@ -26,6 +26,7 @@ class Subject(StrEnum):
     ACTION = "action"
     ESCALATION_STEP = "escalation_step"
     ADMISSION = "admission"
+    OBJECTION = "objection"
 
 
 class DeadlineKind(StrEnum):
@@ -41,6 +42,7 @@ class DeadlineKind(StrEnum):
     RECOVERY = "recovery_due"  # step 3: the recovery term after the notice of default
     OBJECTION = "objection_due"  # steps 3+: the provider's right to object
     ADMISSION = "admission"  # the assessment of an application to join (six months)
+    DIRECTOR_TALK = "director_talk"  # the talk about an objection (the region's own term)
 
 
 # The terms of an escalation step, in the order a letter names them.

@@ -12,30 +12,23 @@ from datetime import date, datetime, time, timedelta
 from clm.clock import REGION_TZ
 from clm.rules.calendar import is_working_day, working_days_in_month
 from clm.rules.commands import ReferencePeriod
-from clm.rules.config import MEETING_MONTHS, CalendarConfig, MeetingPlan, RegionConfig, Role
-from clm.rules.quarters import Quarter
+from clm.rules.config import CalendarConfig, MeetingPlan, RegionConfig, Role
+from clm.rules.quarters import MeetingMonth, Quarter
 
 
 def next_meeting_month(as_of: date) -> date:
-    """The first meeting month (April, July, October, January) after ``as_of``'s month."""
-    year, month = as_of.year, as_of.month
-    for _ in range(12):
-        month += 1
-        if month > 12:
-            year, month = year + 1, 1
-        if month in MEETING_MONTHS:
-            return date(year, month, 1)
-    raise AssertionError("unreachable")
+    """The first day of the first meeting month after ``as_of``'s month."""
+    return MeetingMonth.after(as_of).first_day
 
 
 def cycle_year(meeting_month: date) -> int:
     """The classification year a meeting belongs to: January closes the year before."""
-    return meeting_month.year - 1 if meeting_month.month == 1 else meeting_month.year
+    return MeetingMonth.of(meeting_month).cycle_year
 
 
 def quarter_discussed(meeting_month: date) -> str:
     """The quarter whose figures a meeting discusses: April → Q1 of that year, January → Q4."""
-    return str(Quarter.of(meeting_month).previous())
+    return str(MeetingMonth.of(meeting_month).quarter)
 
 
 def previous_quarter(quarter: str) -> str:

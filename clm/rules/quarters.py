@@ -1,6 +1,6 @@
-"""Quarters as one value: '2027-Q1' as stored, its year, its days, the quarter before it and
-how a Dutch sentence says it. Every place that needs a quarter's parts asks this, instead of
-slicing the string."""
+"""Quarters and meeting months as values: '2027-Q1' and '2027-04' as stored and typed, their
+parts, the one before or after, and how a Dutch sentence says them. Every place that needs a
+quarter's or a meeting month's parts asks these, instead of slicing the string."""
 
 from __future__ import annotations
 
@@ -8,6 +8,14 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+# the quarterly cycle of meetings; January belongs to the year before it
+MEETING_MONTHS = (4, 7, 10, 1)
+
+_MONTH_NAMES = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)  # fmt: skip
+_MONTH_PATTERN = re.compile(r"^(?P<year>[0-9]{4})-(?P<month>[0-9]{2})$")
 _PATTERN = re.compile(r"^(?P<year>[0-9]{4})-Q(?P<number>[1-4])$")
 
 
@@ -65,6 +73,70 @@ class Quarter:
         while len(out) < count:
             out.append(out[-1].previous())
         return out[::-1]
+
+
+@dataclass(frozen=True, order=True)
+class MeetingMonth:
+    """A month of the quarterly meeting cycle (April, July, October, January): the month a
+    progress meeting is held in, the quarter whose figures it discusses and the
+    classification year it belongs to."""
+
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        if self.month not in MEETING_MONTHS:
+            raise ValueError(
+                f"{self.year}-{self.month:02d} is geen gespreksmaand (april, juli, oktober of "
+                "januari)"
+            )
+
+    @classmethod
+    def parse(cls, text: str) -> MeetingMonth:
+        """'2027-04' → MeetingMonth(2027, 4); another month or form is a ValueError."""
+        match = _MONTH_PATTERN.match(text.strip())
+        if match is None:
+            raise ValueError(f"'{text}' is geen maand (zoals 2027-04)")
+        return cls(int(match["year"]), int(match["month"]))
+
+    @classmethod
+    def of(cls, day: date) -> MeetingMonth:
+        """The meeting month ``day`` lies in (a ValueError outside the cycle)."""
+        return cls(day.year, day.month)
+
+    @classmethod
+    def after(cls, day: date) -> MeetingMonth:
+        """The first meeting month after ``day``'s month."""
+        year, month = day.year, day.month
+        while True:
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+            if month in MEETING_MONTHS:
+                return cls(year, month)
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+    @property
+    def label(self) -> str:
+        """'april 2027', as a Dutch sentence says it."""
+        return f"{_MONTH_NAMES[self.month - 1]} {self.year}"
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def cycle_year(self) -> int:
+        """The classification year it belongs to: January closes the year before."""
+        return self.year - 1 if self.month == 1 else self.year
+
+    @property
+    def quarter(self) -> Quarter:
+        """The quarter whose figures the meeting discusses: April → Q1, January → Q4."""
+        return Quarter.of(self.first_day).previous()
+
+    def next(self) -> MeetingMonth:
+        return MeetingMonth.after(self.first_day)
 
 
 def quarter_year(quarter: str) -> int:

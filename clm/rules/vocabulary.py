@@ -96,51 +96,121 @@ class AttendeeStatus(StrEnum):
     DECLINED = "declined"
 
 
-class EventKind(StrEnum):
-    """The kinds of event in the contract dossier (and of the mails written with one): the
-    stored codes, in Dutch as the dossier shows them."""
+class WorkItemKind(StrEnum):
+    """What a work item (``clm.storage.models.WorkItem``) asks of a staff member."""
 
-    ACTION_CLOSED = "actie-afgerond"
-    ACTION_OVERDUE = "actie-te-laat"
-    ACTION_REMINDER = "actie-herinnering"
-    ADMIN_ALERT = "melding-beheer"
-    ADMISSION_DECISION = "toetreding-besluit"
-    ADMISSION_OVERDUE = "toetreding-termijn-verstreken"
-    ADMISSION_REMINDER = "toetreding-herinnering"
-    ADMISSION_REQUIREMENTS = "toetreding-eisen"
+    CRASHED_RUN = "crashed_run"
+
+    @property
+    def label(self) -> str:
+        return {WorkItemKind.CRASHED_RUN: "run gecrasht"}[self]
+
+
+class EventKind(StrEnum):
+    """The kinds of event in the contract dossier (and of the mails written with one): stored
+    in English like every code, shown with the Dutch words of ``EVENT_LABELS``."""
+
+    ACTION_CLOSED = "action_closed"
+    ACTION_OVERDUE = "action_overdue"
+    ACTION_REMINDER = "action_reminder"
+    ADMIN_ALERT = "admin_alert"
+    ADMISSION_DECISION = "admission_decision"
+    ADMISSION_OVERDUE = "admission_overdue"
+    ADMISSION_REMINDER = "admission_reminder"
+    ADMISSION_REQUIREMENTS = "admission_requirements"
     AGENDA = "agenda"
-    AGENDA_POINT = "agendapunt"
-    APPLICATION = "toetreding-aanmelding"
-    APPLICATION_RECEIPT = "toetreding-ontvangstbevestiging"
-    CATEGORY_OVERRIDDEN = "categorie-overschreven"
-    CLASSIFICATION = "classificatie"
-    CONTACT_FREQUENCY = "contactfrequentie"
-    DATA_RECEIVED = "gegevens-ontvangen"
-    DIRECTOR_TALK = "directiegesprek"
-    DIRECTOR_TALK_PLANNED = "directiegesprek-gepland"
-    ESCALATION_CLOSED = "escalatie-gesloten"
-    ESCALATION_OPENED = "escalatie-geopend"
-    EXTRA_ATTENDEE = "extra-deelnemer"
-    GROUP_INVITATION = "groepsoverleg-uitnodiging"
-    GROUP_REPORT = "groepsoverleg-verslag"
-    JUDGED_SCORES = "beoordeling"
-    LETTER = "brief"
-    MEETING_ATTENDEE = "gesprek-attendee"
-    MEETING_CANCELLED = "gesprek-cancelled"
-    MEETING_MOVED = "gesprek-moved"
-    MEETING_PLANNED = "gesprek-gepland"
-    MINUTES_COPY = "verslag-opgevraagd"
-    MINUTES_DRAFT = "verslag-concept"
-    MINUTES_FINAL = "verslag-definitief"
-    MINUTES_REACTION = "verslag-reactie"
-    MINUTES_SENT = "verslag-verstuurd"
-    OBJECTION = "bezwaar"
-    REGIONAL_ANALYSIS = "regioanalyse"
-    REGISTERED_MAIL = "aangetekend"
-    REMINDER = "herinnering"
-    SIGNAL = "signaal"
-    STEP_DECIDED = "trede-besluit"
-    STEP_LAPSED = "trede-vervallen"
-    STEP_REQUESTED = "trede-aangevraagd"
-    STEP_TAKEN = "trede-genomen"
-    WORK_LIST = "werkvoorraad"
+    AGENDA_POINT = "agenda_point"
+    APPLICATION = "application"
+    APPLICATION_RECEIPT = "application_receipt"
+    CATEGORY_OVERRIDDEN = "category_overridden"
+    CLASSIFICATION = "classification"
+    CONTACT_FREQUENCY = "contact_frequency"
+    DATA_RECEIVED = "data_received"
+    DIRECTOR_TALK = "director_talk"
+    DIRECTOR_TALK_PLANNED = "director_talk_planned"
+    ESCALATION_CLOSED = "escalation_closed"
+    ESCALATION_OPENED = "escalation_opened"
+    EXTRA_ATTENDEE = "extra_attendee"
+    GROUP_INVITATION = "group_invitation"
+    GROUP_REPORT = "group_report"
+    JUDGED_SCORES = "judged_scores"
+    LETTER = "letter"
+    MEETING_ATTENDEE = "meeting_attendee"
+    MEETING_CANCELLED = "meeting_cancelled"
+    MEETING_MOVED = "meeting_moved"
+    MEETING_PLANNED = "meeting_planned"
+    MINUTES_COPY = "minutes_copy"
+    MINUTES_DRAFT = "minutes_draft"
+    MINUTES_FINAL = "minutes_final"
+    MINUTES_REACTION = "minutes_reaction"
+    MINUTES_SENT = "minutes_sent"
+    OBJECTION = "objection"
+    REGIONAL_ANALYSIS = "regional_analysis"
+    REGISTERED_MAIL = "registered_mail"
+    REMINDER = "reminder"
+    SIGNAL = "signal"
+    STEP_DECIDED = "step_decided"
+    STEP_LAPSED = "step_lapsed"
+    STEP_REQUESTED = "step_requested"
+    STEP_TAKEN = "step_taken"
+    WORK_LIST = "work_list"
+
+    @property
+    def label(self) -> str:
+        return EVENT_LABELS[self]
+
+
+EVENT_LABELS = {
+    EventKind.ACTION_CLOSED: "actie afgerond",
+    EventKind.ACTION_OVERDUE: "actie te laat",
+    EventKind.ACTION_REMINDER: "actie herinnering",
+    EventKind.ADMIN_ALERT: "melding beheer",
+    EventKind.ADMISSION_DECISION: "toetreding besluit",
+    EventKind.ADMISSION_OVERDUE: "toetreding termijn verstreken",
+    EventKind.ADMISSION_REMINDER: "toetreding herinnering",
+    EventKind.ADMISSION_REQUIREMENTS: "toetreding eisen",
+    EventKind.AGENDA: "agenda",
+    EventKind.AGENDA_POINT: "agendapunt",
+    EventKind.APPLICATION: "toetreding aanmelding",
+    EventKind.APPLICATION_RECEIPT: "toetreding ontvangstbevestiging",
+    EventKind.CATEGORY_OVERRIDDEN: "categorie overschreven",
+    EventKind.CLASSIFICATION: "classificatie",
+    EventKind.CONTACT_FREQUENCY: "contactfrequentie",
+    EventKind.DATA_RECEIVED: "gegevens ontvangen",
+    EventKind.DIRECTOR_TALK: "directiegesprek",
+    EventKind.DIRECTOR_TALK_PLANNED: "directiegesprek gepland",
+    EventKind.ESCALATION_CLOSED: "escalatie gesloten",
+    EventKind.ESCALATION_OPENED: "escalatie geopend",
+    EventKind.EXTRA_ATTENDEE: "extra deelnemer",
+    EventKind.GROUP_INVITATION: "groepsoverleg uitnodiging",
+    EventKind.GROUP_REPORT: "groepsoverleg verslag",
+    EventKind.JUDGED_SCORES: "beoordeling",
+    EventKind.LETTER: "brief",
+    EventKind.MEETING_ATTENDEE: "gesprek deelnemer gewijzigd",
+    EventKind.MEETING_CANCELLED: "gesprek vervallen",
+    EventKind.MEETING_MOVED: "gesprek verplaatst",
+    EventKind.MEETING_PLANNED: "gesprek gepland",
+    EventKind.MINUTES_COPY: "verslag opgevraagd",
+    EventKind.MINUTES_DRAFT: "verslag concept",
+    EventKind.MINUTES_FINAL: "verslag definitief",
+    EventKind.MINUTES_REACTION: "verslag reactie",
+    EventKind.MINUTES_SENT: "verslag verstuurd",
+    EventKind.OBJECTION: "bezwaar",
+    EventKind.REGIONAL_ANALYSIS: "regioanalyse",
+    EventKind.REGISTERED_MAIL: "aangetekend",
+    EventKind.REMINDER: "herinnering",
+    EventKind.SIGNAL: "signaal",
+    EventKind.STEP_DECIDED: "trede besluit",
+    EventKind.STEP_LAPSED: "trede vervallen",
+    EventKind.STEP_REQUESTED: "trede aangevraagd",
+    EventKind.STEP_TAKEN: "trede genomen",
+    EventKind.WORK_LIST: "werkvoorraad",
+}
+
+
+def event_label(kind: str) -> str:
+    """The Dutch words for a stored dossier event kind (an unknown code is shown as it is)."""
+    try:
+        return EventKind(kind).label
+    except ValueError:
+        return kind

@@ -13,6 +13,7 @@ from clm.services.deadlines import KindRules, sweep
 from clm.services.escalation_terms import STEP_TERM_RULES
 from clm.services.followup import DATA_RULES
 from clm.services.minutes import MINUTES_SHARED_RULES, REACTION_RULES
+from clm.services.objections import DIRECTOR_TALK_RULES
 from clm.storage.db import UnitOfWork
 
 RULES: dict[DeadlineKind, KindRules] = {
@@ -22,6 +23,7 @@ RULES: dict[DeadlineKind, KindRules] = {
     DeadlineKind.ACTION: ACTION_RULES,
     **STEP_TERM_RULES,
     DeadlineKind.ADMISSION: ADMISSION_RULES,
+    DeadlineKind.DIRECTOR_TALK: DIRECTOR_TALK_RULES,
 }
 
 _SILENT = (DeadlineKind.REVIEW, DeadlineKind.OBJECTION)  # their lapse sends nothing
@@ -33,6 +35,7 @@ def sweep_deadlines(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> dict[str
     data = count.of(DeadlineKind.DATA)
     actions = count.of(DeadlineKind.ACTION)
     admissions = count.of(DeadlineKind.ADMISSION)
+    talks = count.of(DeadlineKind.DIRECTOR_TALK)
     return {
         "reminders": data[0],
         "signals": data[1],
@@ -46,4 +49,6 @@ def sweep_deadlines(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> dict[str
         ),
         "admission_reminders": admissions[0],
         "admissions_overdue": admissions[1],
+        "director_talk_reminders": talks[0],
+        "director_talks_overdue": talks[1],
     }

@@ -29,6 +29,7 @@ from clm.storage.models import (
     EscalationStep,
     Meeting,
     Minutes,
+    Objection,
     Provider,
 )
 from clm.storage.notify import SESSION_KNOWN_KEYS, KnownKeys
@@ -178,6 +179,7 @@ _MODELS = {
     Subject.ACTION: ActionItem,
     Subject.ESCALATION_STEP: EscalationStep,
     Subject.ADMISSION: Admission,
+    Subject.OBJECTION: Objection,
 }
 
 

@@ -21,6 +21,7 @@ from clm.rules.meetings import previous_quarter, quarter_label
 from clm.rules.vocabulary import EventKind, MeetingStatus, SignalKind
 from clm.services.deadlines import KindRules, sweep
 from clm.services.meetings import meeting_context, meeting_day, region_copy
+from clm.services.views import care_type_memberships
 from clm.storage.db import UnitOfWork
 from clm.storage.mail import Attachment
 from clm.storage.models import Deadline, KpiValue, Meeting, Provider
@@ -58,11 +59,7 @@ def peer_benchmark(session: Session, cfg: RegionConfig, quarter: str) -> pd.Data
     values = pd.DataFrame(rows, columns=VALUE_COLUMNS).astype(
         {"provider_id": "int64", "value": "float64"}
     )
-    lots = session.execute(select(Provider.id, Provider.care_types)).all()
-    memberships = pd.DataFrame(
-        [(pid, c.strip()) for pid, types in lots for c in (types or "").split(",") if c.strip()],
-        columns=["provider_id", "care_type"],
-    ).astype({"provider_id": "int64"})
+    memberships = care_type_memberships(session)
     if values.empty or memberships.empty:
         return pd.DataFrame(columns=["provider_id", "care_type", "kpi_code", "n", "median"])
     return benchmark(values, memberships, cfg.sheet_kpis, quarter)

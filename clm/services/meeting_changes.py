@@ -73,7 +73,7 @@ def _notify(
         cc=region_copy(cfg, meeting),
         subject=f"{word}: contractvoortgangsgesprek {provider.name}",
         provider_id=provider.id,
-        kind=EventKind(f"gesprek-{kind}"),
+        kind=EventKind(f"meeting_{kind}"),
         actor=actor,
         as_of=as_of,
         summary=summary,

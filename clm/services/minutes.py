@@ -16,6 +16,7 @@ from clm.errors import InputProblem, InvalidInput
 from clm.rules.config import RegionConfig
 from clm.rules.deadlines import DeadlineKind, Subject
 from clm.rules.minutes import MinutesDraft, check_minutes, reaction_deadline
+from clm.rules.quarters import MeetingMonth
 from clm.rules.vocabulary import EventKind, MeetingStatus, MinutesStatus, SignalKind
 from clm.services.actions import drop_action_deadlines, set_action_deadlines
 from clm.services.deadlines import KindRules, close_deadlines, set_deadline, sweep
@@ -587,8 +588,8 @@ def record_minutes_sheet(
     """Record the minutes from a filled-in sheet (the template of :func:`write_template`)."""
     code, month, draft = parse_minutes_sheet(path)
     try:
-        meeting_month = date(int(month[:4]), int(month[5:7]), 1)
-    except (ValueError, IndexError):
+        meeting_month = MeetingMonth.parse(month).first_day
+    except ValueError:
         raise InvalidInput.one(
             f"{path.name} [Verslag]",
             f"ongeldige gespreksmaand '{month}' (JJJJ-MM)",

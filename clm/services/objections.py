@@ -12,16 +12,19 @@ from sqlalchemy.orm import Session
 from clm.clock import REGION_TZ
 from clm.documents.ics import meeting_invite
 from clm.errors import InvalidInput
-from clm.rules.config import RegionConfig
+from clm.rules.config import RegionConfig, Role
+from clm.rules.deadlines import DeadlineKind, Subject
 from clm.rules.escalation import (
     STEPS,
     judge_objection,
 )
 from clm.rules.vocabulary import EventKind, StepStatus
+from clm.services.deadlines import KindRules, close_deadlines, set_deadline
 from clm.storage.db import UnitOfWork
 from clm.storage.dossier import record_event
 from clm.storage.mail import Attachment
 from clm.storage.models import (
+    Deadline,
     Escalation,
     EscalationStep,
     Objection,
@@ -72,13 +75,23 @@ def register_objection(
             in_time=outcome.in_time,
             suspends=outcome.suspends_measure,
             summary=summary,
-            director_talk_due=outcome.director_talk_due,
         )
         session.add(objection)
+        session.flush()
         if outcome.suspends_measure:
             step.status = StepStatus.SUSPENDED
         escalation = session.get(Escalation, step.escalation_id)
         provider = session.get(Provider, escalation.provider_id)
+        set_deadline(
+            session,
+            DeadlineKind.DIRECTOR_TALK,
+            Subject.OBJECTION,
+            objection.id,
+            outcome.director_talk_due,
+            provider_id=provider.id,
+            owner=provider.contract_manager,
+            remind_before=[cfg.escalation.reminder_working_days],
+        )
         _invite_director_talk(session, cfg, step, provider, outcome.director_talk_due, as_of)
         record_event(
             session,
@@ -143,6 +156,7 @@ def record_talk_outcome(
         if objection.outcome_on is not None:
             return step.status
         objection.outcome, objection.outcome_on = outcome, as_of
+        close_deadlines(session, Subject.OBJECTION, [objection.id], as_of)
         if step.status == StepStatus.SUSPENDED or not measure_stands:
             step.status = StepStatus.ACTIVE if measure_stands else StepStatus.WITHDRAWN
         escalation = session.get(Escalation, step.escalation_id)
@@ -209,3 +223,93 @@ def _invite_director_talk(
         summary=f"Gesprek op directieniveau gepland, uiterlijk {due:%d-%m-%Y}",
         attachments=[Attachment("directiegesprek.ics", "text/calendar; method=REQUEST", invite)],
     )
+
+
+def _talk_subject(
+    session: Session, deadline: Deadline
+) -> tuple[Objection, EscalationStep, Provider] | None:
+    objection = session.get(Objection, deadline.subject_id)
+    if objection is None or objection.outcome_on is not None:
+        return None  # the outcome is on record: the term is met
+    step = session.get(EscalationStep, objection.step_id)
+    escalation = session.get(Escalation, step.escalation_id) if step else None
+    if escalation is None:
+        return None
+    return objection, step, session.get(Provider, escalation.provider_id)
+
+
+def _talk_mail(
+    session: Session,
+    cfg: RegionConfig,
+    deadline: Deadline,
+    subject: tuple[Objection, EscalationStep, Provider],
+    as_of: date,
+    *,
+    passed: bool,
+) -> None:
+    """The contract manager's reminder of the talk's term, or the notice that it passed."""
+    _objection, step, provider = subject
+    manager = cfg.staff_by_key.get(provider.contract_manager)
+    due = deadline.due_on
+    what = "verstreken" if passed else "herinnering"
+    mail_with_event(
+        session,
+        cfg,
+        key=f"escalation-step:{step.id}:director-talk:{'passed' if passed else 'reminder'}",
+        template="director_talk_term",
+        context={
+            "provider": provider,
+            "step": step,
+            "info": STEPS[step.step],
+            "due": due,
+            "passed": passed,
+            "manager": manager,
+            "region": cfg.region,
+        },
+        to=[manager.email]
+        if manager
+        else [s.email for s in cfg.staff_with_role(Role.CONTRACT_ADMINISTRATION)],
+        provider_id=provider.id,
+        subject=(
+            f"Termijn gesprek op directieniveau {provider.name} verstreken ({due:%d-%m-%Y})"
+            if passed
+            else f"Herinnering: gesprek op directieniveau {provider.name} uiterlijk {due:%d-%m-%Y}"
+        ),
+        kind=EventKind.REMINDER,
+        actor="daily-sweep",
+        as_of=as_of,
+        summary=f"Gesprek op directieniveau over trede {step.step}: {what}, termijn {due:%d-%m-%Y}",
+    )
+
+
+def _talk_reminder(
+    session: Session,
+    cfg: RegionConfig,
+    deadline: Deadline,
+    subject: tuple[Objection, EscalationStep, Provider],
+    _offset: int,
+    as_of: date,
+) -> None:
+    _talk_mail(session, cfg, deadline, subject, as_of, passed=False)
+
+
+def _talk_passed(
+    session: Session,
+    cfg: RegionConfig,
+    deadline: Deadline,
+    subject: tuple[Objection, EscalationStep, Provider],
+    as_of: date,
+) -> bool:
+    """The region's own term passed: the contract manager hears it once; the talk stays on
+    the work list until its outcome is recorded."""
+    _talk_mail(session, cfg, deadline, subject, as_of, passed=True)
+    return True
+
+
+DIRECTOR_TALK_RULES = KindRules(
+    load=_talk_subject,
+    remind=_talk_reminder,
+    lapse=_talk_passed,
+    reminder_days=lambda cfg: cfg.escalation.reminder_working_days,
+    key_prefixes=("escalation-step:",),
+)

@@ -18,12 +18,14 @@ from clm.rules.classification import CRITERIA
 from clm.rules.config import RegionConfig, Role
 from clm.rules.deadlines import DeadlineKind, Subject
 from clm.rules.escalation import STEPS
+from clm.rules.quarters import Quarter
 from clm.rules.vocabulary import (
     EscalationStatus,
     MeetingStatus,
     MinutesStatus,
     SignalStatus,
     StepStatus,
+    WorkItemKind,
     signal_label,
 )
 from clm.services.meetings import as_utc, meeting_day
@@ -52,6 +54,20 @@ class OpenSignal:
     source: str
     description: str
     since: str
+
+
+def memberships(lots: Iterable[tuple[int, str | None]]) -> pd.DataFrame:
+    """One row (provider_id, care_type) per lot a provider holds, from the stored
+    ``Provider.care_types`` ('AMB, VBL'): the peers of the benchmark and the analysis."""
+    return pd.DataFrame(
+        [(pid, c.strip()) for pid, types in lots for c in (types or "").split(",") if c.strip()],
+        columns=["provider_id", "care_type"],
+    ).astype({"provider_id": "int64"})
+
+
+def care_type_memberships(session: Session) -> pd.DataFrame:
+    """Every provider's lots as :func:`memberships`."""
+    return memberships(session.execute(select(Provider.id, Provider.care_types)).all())
 
 
 def open_signals(uow: UnitOfWork, cfg: RegionConfig) -> list[OpenSignal]:
@@ -189,6 +205,7 @@ def work_list(uow: UnitOfWork, cfg: RegionConfig, as_of: date, ui_url: str = "")
                         DeadlineKind.ACTION,
                         DeadlineKind.REVIEW,
                         DeadlineKind.ADMISSION,
+                        DeadlineKind.DIRECTOR_TALK,
                     ]
                 ),
             )
@@ -231,8 +248,8 @@ def work_list(uow: UnitOfWork, cfg: RegionConfig, as_of: date, ui_url: str = "")
                     m.contract_manager if m else None,
                     "gegevens",
                     provider,
-                    f"Gegevens {m.quarter if m else ''} niet aangeleverd; herinnerd op "
-                    f"{dutch_date(d.reminded_on)}",
+                    f"Gegevens {Quarter.parse(m.quarter).label if m else ''} niet aangeleverd; "
+                    f"herinnerd op {dutch_date(d.reminded_on)}",
                     d.due_on,
                 )
             elif d.kind == DeadlineKind.ACTION:
@@ -258,6 +275,14 @@ def work_list(uow: UnitOfWork, cfg: RegionConfig, as_of: date, ui_url: str = "")
             elif d.kind == DeadlineKind.REVIEW:
                 add(
                     d.owner, "verbeterplan", provider, "Verbeterplan beoordelen (trede 2)", d.due_on
+                )
+            elif d.kind == DeadlineKind.DIRECTOR_TALK:
+                add(
+                    d.owner,
+                    "directiegesprek",
+                    provider,
+                    "Gesprek op directieniveau over het bezwaar voeren en de uitkomst vastleggen",
+                    d.due_on,
                 )
             elif d.kind == DeadlineKind.ADMISSION:
                 for key in admins:
@@ -321,7 +346,7 @@ def work_list(uow: UnitOfWork, cfg: RegionConfig, as_of: date, ui_url: str = "")
         for item in session.scalars(select(WorkItem).where(WorkItem.done_on.is_(None))):
             add(
                 item.staff_key,
-                item.kind.replace("-", " "),
+                WorkItemKind(item.kind).label,
                 "",
                 f"{item.title} (werkpunt {item.id})",
                 item.created_on,

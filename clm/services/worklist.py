@@ -14,7 +14,7 @@ from sqlalchemy import select
 from clm.clock import dutch_date
 from clm.rules.commands import CrashedRun
 from clm.rules.config import RegionConfig
-from clm.rules.vocabulary import EventKind
+from clm.rules.vocabulary import EventKind, WorkItemKind
 from clm.storage.db import UnitOfWork
 from clm.storage.models import (
     WorkItem,
@@ -34,7 +34,7 @@ def add_crashed_run(uow: UnitOfWork, staff_keys: list[str], run: CrashedRun, as_
                 WorkItem(
                     key=key,
                     staff_key=staff_key,
-                    kind="run-gecrasht",
+                    kind=WorkItemKind.CRASHED_RUN,
                     title=f"Run {run.flow} gecrasht: controleren en opnieuw starten",
                     detail=run.detail[:2000],
                     link=run.link[:500],

@@ -481,7 +481,7 @@ class Objection(Base):
     in_time: Mapped[bool] = mapped_column()
     suspends: Mapped[bool] = mapped_column()
     summary: Mapped[str] = mapped_column(Text, default="")
-    director_talk_due: Mapped[date] = mapped_column(Date)
+    # the talk's term is a deadline (kind director_talk), as every term
     outcome: Mapped[str] = mapped_column(Text, default="")
     outcome_on: Mapped[date | None] = mapped_column(Date)
 

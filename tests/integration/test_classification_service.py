@@ -47,7 +47,7 @@ def test_first_run_stores_all_and_writes_letters(demo: RegionConfig) -> None:
         rows = uow.session.scalars(select(ClassificationRow)).all()
         assert {r.category for r in rows} <= {1, 2, 3, 4}
         assert all(len(r.meeting_months) == {1: 4, 2: 3, 3: 2, 4: 2}[r.category] for r in rows)
-    assert kinds.count("classificatie") == 40 and kinds.count("brief") == 40
+    assert kinds.count("classification") == 40 and kinds.count("letter") == 40
 
 
 def test_second_run_writes_nothing(demo: RegionConfig) -> None:
@@ -89,7 +89,7 @@ def test_override_survives_recomputation(demo: RegionConfig) -> None:
             .where(DossierEvent.provider_id == provider_id)
             .order_by(DossierEvent.id)
         ).all()
-    assert [e.kind for e in events][-3:] == ["categorie-overschreven", "classificatie", "brief"]
+    assert [e.kind for e in events][-3:] == ["category_overridden", "classification", "letter"]
     assert events[-3].actor == "cm-jansen"
     assert "Politiek gevoelig dossier" in events[-3].summary
     assert count(OutboxMessage) == 41

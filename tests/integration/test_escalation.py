@@ -7,7 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from alembic import command
+from sqlalchemy import select, text
 
 from admin.demo import load_demo
 from clm.errors import InvalidInput
@@ -16,9 +17,12 @@ from clm.rules.escalation import EvidenceItem, EvidenceKind
 from clm.services import escalation as svc
 from clm.services import escalation_terms as terms
 from clm.services import objections
+from clm.services.deadline_sweep import sweep_deadlines
 from clm.services.deadlines import step_terms
-from clm.storage.db import UnitOfWork
+from clm.services.views import work_list
+from clm.storage.db import UnitOfWork, alembic_config, get_engine, migrate
 from clm.storage.models import (
+    Deadline,
     DossierDocument,
     EscalationStep,
     OutboxAttachment,
@@ -457,3 +461,93 @@ def test_dissolution_with_evidence_says_so(cfg: RegionConfig, code: str) -> None
     letter = _letter_text(step)
     assert "Wij ontbinden de overeenkomst per direct" in letter and "MC-2027-3" in letter
     assert "verlengen" not in letter
+
+
+def test_the_director_level_talk_is_a_term_the_manager_is_reminded_of(
+    cfg: RegionConfig, code: str
+) -> None:
+    """The talk about an objection is the region's own term: a deadline row with the contract
+    manager as owner, on the work list, a reminder before and one notice after, closed by
+    the outcome."""
+    heard = {"heard_on": date(2027, 3, 1), "hearing_summary": "gesprek"}
+    step = svc.request_step(UnitOfWork(), cfg, _request(code, 3, **heard), date(2027, 4, 22))
+    svc.decide_step(UnitOfWork(), cfg, step, True, "cm-bakker", "terecht", date(2027, 4, 22))
+    objection = objections.register_objection(
+        UnitOfWork(), cfg, step, date(2027, 4, 29), "Oneens", "cm-jansen", date(2027, 4, 29)
+    )
+    with UnitOfWork() as uow:
+        row = uow.session.scalar(select(Deadline).where(Deadline.kind == "director_talk"))
+        manager = uow.session.scalar(select(Provider.contract_manager).where(Provider.code == code))
+        assert (row.subject, row.subject_id, row.owner) == ("objection", objection.id, manager)
+        assert row.due_on == date(2027, 5, 18)  # 10 working days, as the invitation says
+
+    def listed(day: date) -> set[str]:
+        table = work_list(UnitOfWork(), cfg, day)
+        return set(table[table["staff_key"] == manager]["kind"])
+
+    assert "directiegesprek" not in listed(date(2027, 5, 3))  # two weeks ahead at most
+    assert "directiegesprek" in listed(date(2027, 5, 4))
+    assert sweep_deadlines(UnitOfWork(), cfg, date(2027, 5, 14))["director_talk_reminders"] == 1
+    assert sweep_deadlines(UnitOfWork(), cfg, date(2027, 5, 14))["director_talk_reminders"] == 0
+    assert sweep_deadlines(UnitOfWork(), cfg, date(2027, 5, 19))["director_talks_overdue"] == 1
+    assert sweep_deadlines(UnitOfWork(), cfg, date(2027, 5, 20))["director_talks_overdue"] == 0
+    with UnitOfWork() as uow:
+        mails = uow.session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.key.like(f"escalation-step:{step}:director-talk:%")
+            )
+        ).all()
+        email = cfg.staff_by_key[manager].email
+        assert [(m.subject.split(" ")[0], m.to_addrs) for m in mails] == [
+            ("Herinnering:", [email]),
+            ("Termijn", [email]),
+        ]
+        assert "verstreken" in mails[1].subject and "uitkomst" in mails[1].body_text
+    assert "directiegesprek" in listed(date(2027, 5, 20))  # until the outcome is recorded
+    objections.record_talk_outcome(
+        UnitOfWork(), step, "Maatregel blijft", True, "cm-bakker", date(2027, 5, 21)
+    )
+    assert "directiegesprek" not in listed(date(2027, 5, 21))
+    with UnitOfWork() as uow:
+        assert uow.session.get(Deadline, row.id).closed_on == date(2027, 5, 21)
+
+
+def test_migration_0010_carries_codes_and_the_talk_s_term_down_and_up(
+    db: str, cfg: RegionConfig, code: str
+) -> None:
+    """Down: the dossier's Dutch codes and the objection's column as before; up: English
+    codes, the talk's term a deadline again, its state (closed or open) kept."""
+    heard = {"heard_on": date(2027, 3, 1), "hearing_summary": "gesprek"}
+    step = svc.request_step(UnitOfWork(), cfg, _request(code, 3, **heard), date(2027, 4, 22))
+    svc.decide_step(UnitOfWork(), cfg, step, True, "cm-bakker", "terecht", date(2027, 4, 22))
+    objections.register_objection(
+        UnitOfWork(), cfg, step, date(2027, 4, 29), "Oneens", "cm-jansen", date(2027, 4, 29)
+    )
+
+    def snapshot() -> tuple[list, list]:
+        engine = get_engine(db)
+        engine.dispose()  # the schema changed under the pool's connections
+        with engine.connect() as conn:
+            kinds = conn.execute(text("SELECT kind FROM dossier_events ORDER BY id")).scalars()
+            talks = conn.execute(
+                text(
+                    "SELECT subject_id, owner, due_on, first_due_on, remind_before, closed_on "
+                    "FROM deadlines WHERE kind = 'director_talk'"
+                )
+            ).all()
+            return list(kinds), [tuple(map(str, t)) for t in talks]
+
+    before = snapshot()
+    assert {"step_taken", "objection", "director_talk_planned"} <= set(before[0])
+    assert len(before[1]) == 1
+    command.downgrade(alembic_config(db), "0009")
+    kinds, talks = snapshot()
+    assert {"trede-genomen", "bezwaar", "directiegesprek-gepland"} <= set(kinds)
+    assert talks == []
+    with get_engine(db).connect() as conn:
+        assert conn.execute(text("SELECT director_talk_due FROM objections")).scalar() in (
+            date(2027, 5, 18),
+            "2027-05-18",
+        )
+    migrate(db)
+    assert snapshot() == before

@@ -44,7 +44,7 @@ def test_sheet_is_stored_once(tmp_path: Path, cfg: RegionConfig, codes: list[str
             first.remark,
         ) == (7, 5, 3, "stabiel")
         kinds = uow.session.scalars(select(DossierEvent.kind)).all()
-    assert kinds == ["beoordeling", "beoordeling"]
+    assert kinds == ["judged_scores", "judged_scores"]
 
 
 @pytest.mark.parametrize(

@@ -155,18 +155,18 @@ def test_the_life_of_the_minutes(cfg: RegionConfig, meeting: tuple[str, date]) -
         ).all()
         kinds = uow.session.scalars(
             select(DossierEvent.kind)
-            .where(DossierEvent.kind.like("verslag%"))
+            .where(DossierEvent.kind.like("minutes%"))
             .order_by(DossierEvent.id)
         ).all()
     assert versions == [(1, False), (2, False), (2, True)]
     assert kinds == [
-        "verslag-concept",
-        "verslag-concept",
-        "verslag-verstuurd",
-        "verslag-reactie",
-        "verslag-concept",
-        "verslag-verstuurd",
-        "verslag-definitief",
+        "minutes_draft",
+        "minutes_draft",
+        "minutes_sent",
+        "minutes_reaction",
+        "minutes_draft",
+        "minutes_sent",
+        "minutes_final",
     ]
     assert count(DossierDocument) == 1
     # a copy on request: the final version, once a day

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from clm.rules.meetings import previous_quarter, quarter_discussed, quarter_label
-from clm.rules.quarters import Quarter
+from clm.rules.quarters import MeetingMonth, Quarter
 
 
 def test_a_quarter_and_its_days() -> None:
@@ -45,3 +45,28 @@ def test_meeting_months_as_a_sentence_says_them() -> None:
     assert meeting_dates(2027, [4, 10]) == "april en oktober 2027"
     assert meeting_dates(2027, [4, 7, 10]) == "april, juli en oktober 2027"
     assert meeting_dates(2027, [4, 7, 10, 1]) == "april, juli en oktober 2027 en januari 2028"
+
+
+def test_a_meeting_month_and_its_parts() -> None:
+    april = MeetingMonth.parse("2027-04")
+    assert (str(april), april.label, april.first_day) == ("2027-04", "april 2027", date(2027, 4, 1))
+    assert (april.cycle_year, april.quarter) == (2027, Quarter(2027, 1))
+    january = MeetingMonth.parse("2028-01")
+    assert (january.cycle_year, str(january.quarter)) == (2027, "2027-Q4")
+    assert january.label == "januari 2028"
+    # the next month of the cycle, from any day: the month itself never counts
+    assert MeetingMonth.after(date(2027, 4, 1)) == MeetingMonth(2027, 7)
+    assert MeetingMonth.after(date(2027, 3, 31)) == april
+    assert MeetingMonth.after(date(2027, 11, 30)) == january
+    assert MeetingMonth.after(date(2027, 12, 31)) == january
+    assert april.next().next().next() == january
+    assert MeetingMonth.of(date(2027, 10, 15)) == MeetingMonth(2027, 10)
+    assert sorted([january, april]) == [april, january]
+
+
+@pytest.mark.parametrize(
+    "text", ["2027-05", "2027-4", "2027-13", "2027-00", "april", " ", "2027-0４"]
+)
+def test_not_a_meeting_month(text: str) -> None:
+    with pytest.raises(ValueError, match="geen (gesprek)?smaand|geen maand"):
+        MeetingMonth.parse(text)

@@ -26,7 +26,7 @@ from clm.rules.meetings import cycle_year
 from clm.rules.quarters import Quarter
 from clm.rules.vocabulary import EscalationStatus, MeetingStatus, SignalStatus
 from clm.services.meetings import meeting_day
-from clm.services.views import shared_terms, timeliness_counts
+from clm.services.views import memberships, shared_terms, timeliness_counts
 from clm.storage.db import UnitOfWork
 from clm.storage.models import (
     ClassificationRow,
@@ -43,7 +43,7 @@ from clm.storage.models import (
 )
 
 TREND_QUARTERS = 6
-REPORT_KIND = "regioanalyse"
+REPORT_KIND = "regional_analysis"
 
 
 def quarter_dates(quarter: str) -> tuple[date, date]:
@@ -193,14 +193,7 @@ def gather(uow: UnitOfWork, cfg: RegionConfig, quarter: str, as_of: date) -> Ana
     )
     values = values[values["provider_id"].isin(known)].reset_index(drop=True)
     values = values.astype({"provider_id": "int64", "value": "float64"})
-    memberships = (
-        providers.assign(care_type=providers["care_types"].str.split(","))
-        .explode("care_type")
-        .assign(care_type=lambda f: f["care_type"].str.strip())
-    )
-    memberships = memberships[memberships["care_type"].fillna("") != ""][
-        ["provider_id", "care_type"]
-    ].reset_index(drop=True)
+    lots = memberships(zip(providers["provider_id"], providers["care_types"], strict=True))
 
     data = AnalysisData(
         quarter=quarter,
@@ -214,9 +207,9 @@ def gather(uow: UnitOfWork, cfg: RegionConfig, quarter: str, as_of: date) -> Ana
         escalations=escalations.groupby("current_step").size().rename("open").reset_index(),
         steps=_steps_per_quarter(steps),
         values=values,
-        memberships=memberships,
+        memberships=lots,
     )
-    data.bench = benchmark(values, memberships, cfg.kpis, quarter)
+    data.bench = benchmark(values, lots, cfg.kpis, quarter)
     data.by_care_type = attainment_by_care_type(data.bench)
     data.page_facts = _page_facts(providers, [m for m, _, _ in meetings], signals, escalations)
     return data

@@ -93,7 +93,7 @@ def store_report(
 ) -> StoreResult:
     """Keep the report (table and ``reports_dir``) and each changed provider page in that
     provider's dossier, in one commit."""
-    filename = f"{REPORT_KIND}-{data.quarter}.pdf"
+    filename = f"regioanalyse-{data.quarter}.pdf"
     pages_new = 0
     with uow:
         session = uow.session
