@@ -78,6 +78,6 @@ class MissingJudgedScores(ClmError):
         listed = ", ".join(providers[:20]) + (" …" if len(providers) > 20 else "")
         super().__init__(
             f"{len(providers)} aanbieder(s) zonder beoordeelde criteria voor {year}: {listed}. "
-            "Leg de scores vast (flow record-judged-scores of import-judged-scores) of zet "
+            "Leg de scores vast (taak beoordeling-vastleggen of beoordelingen-inlezen) of zet "
             "classification.allow_missing_judged aan in de regioconfiguratie."
         )

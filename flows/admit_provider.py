@@ -45,7 +45,7 @@ class AdmitProviderInput(FlowInput):
         False,
         title="Meteen toelaten",
         description="Aan: direct besluiten (alleen als aan alle eisen is voldaan). Uit: de "
-        "aanmelding wordt bewaakt; het besluit volgt met de flow decide-admission.",
+        "aanmelding wordt bewaakt; het besluit volgt met de taak besluit-toetreding.",
     )
 
     def to_command(self) -> Application:

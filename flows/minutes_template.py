@@ -16,5 +16,5 @@ class MinutesTemplateInput(MeetingInput):
 def minutes_template(params: MinutesTemplateInput) -> dict:
     """Zet een leeg verslagblad (.xlsx, met alle agendapunten en een tabblad voor de
     actiepunten) voor dit gesprek in de map 'verslagen' van de intakemap. Een bestaand blad
-    wordt nooit overschreven. Ingevuld inlezen gaat met record-minutes-sheet."""
+    wordt nooit overschreven. Ingevuld inlezen gaat met verslagformulier-inlezen."""
     return {"file": template(params.provider_code, params.meeting_month())}

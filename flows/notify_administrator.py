@@ -62,7 +62,7 @@ def notify_administrator(params: NotifyAdministratorInput = NotifyAdministratorI
         subject = f"Geplande run mislukt: {lines[0].removeprefix('Flow: ')}"
     else:
         lines = [
-            "De dagelijkse ronde (daily-sweep) is in de laatste 26 uur niet voltooid.",
+            "De dagelijkse ronde (dagelijkse-ronde) is in de laatste 26 uur niet voltooid.",
             "Controleer of de Prefect-server en een worker op de pool 'clm' draaien.",
         ]
         key = f"sweep-missing:{as_of.isoformat()}"

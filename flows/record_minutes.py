@@ -64,7 +64,7 @@ class RecordMinutesInput(MeetingInput):
 def record_minutes(params: RecordMinutesInput) -> dict:
     """Het verslag van een gehouden gesprek vastleggen: aanwezigen, per agendapunt wat
     besproken en besloten is, en de actiepunten (wat, wie, wanneer). Opnieuw opslaan vóór het
-    versturen vervangt het concept. Versturen gaat met de flow release-minutes."""
+    versturen vervangt het concept. Versturen gaat met de taak verslag-versturen."""
     outcome = record(
         params.provider_code,
         params.meeting_month(),

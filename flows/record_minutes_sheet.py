@@ -17,7 +17,7 @@ class RecordMinutesSheetInput(FlowInput):
     file_name: str = intake_file(
         "verslagblad",
         "Verslag",
-        f"het sjabloon van minutes-template (in de map '{MINUTES_FOLDER}'); actiepunten op "
+        f"het sjabloon van verslagformulier-maken (in de map '{MINUTES_FOLDER}'); actiepunten op "
         "het tabblad 'Actiepunten'",
     )
     recorded_by: StaffKey

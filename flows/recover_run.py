@@ -63,7 +63,7 @@ def recover_run(params: RecoverRunInput) -> dict:
     opnieuw te draaien); functioneel beheer hoort één keer wat er misging en of de herstart
     voltooid is. Een gecrashte run die een medewerker startte wordt niet vanzelf herhaald:
     beheer en de medewerker krijgen bericht, en de run staat op de werkvoorraad van de
-    medewerker tot die hem na controle opnieuw start en afvinkt (close-work-item)."""
+    medewerker tot die hem na controle opnieuw start en afvinkt (werkpunt-afvinken)."""
     as_of = params.effective_as_of()
     run = read_run(params.flow_run_id)
     if run["flow"] in OWN_FLOWS:

@@ -33,7 +33,7 @@ class RegisterReactionInput(MeetingInput):
 def register_reaction(params: RegisterReactionInput) -> dict:
     """De reactie van de aanbieder vastleggen: akkoord (het verslag wordt meteen definitief en
     gaat naar het contractdossier) of opmerkingen per agendapunt (pas het verslag aan met
-    record-minutes en verstuur de herziene versie met release-minutes)."""
+    verslag-vastleggen en verstuur de herziene versie met verslag-versturen)."""
     outcome = react(
         params.provider_code,
         params.meeting_month(),

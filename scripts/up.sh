@@ -50,12 +50,14 @@ prefect work-pool inspect "$POOL" >/dev/null 2>&1 \
 stamp="$PREFECT_HOME/deployed.sha256"
 wanted=$(cat prefect.yaml flows/*.py | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" = "$wanted" ] \
-   && prefect deployment inspect daily-sweep/clm >/dev/null 2>&1; then
+   && prefect deployment inspect daily-sweep/dagelijkse-ronde >/dev/null 2>&1; then
   echo "Deployments ongewijzigd."
 else
   echo "Deployments uit prefect.yaml…"
   prefect --no-prompt deploy --all >>"$LOG_DIR/deploy.log" 2>&1 \
     || { echo "prefect deploy mislukt; zie $LOG_DIR/deploy.log" >&2; exit 1; }
+  python "$ROOT/scripts/prune_deployments.py" "$ROOT" \
+    || { echo "Verouderde deployments opruimen mislukt" >&2; exit 1; }
   echo "$wanted" >"$stamp"
 fi
 

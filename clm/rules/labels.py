@@ -66,3 +66,48 @@ ESCALATION_TERMS = {
     "review_due": "beoordeling verbeterplan",
     "objection_due": "bezwaar",
 }
+
+# Each flow's deployment, named for the task in the words staff use (prefect.yaml holds the
+# same names; a test keeps the two equal). Texts that send staff to a task name it by these.
+DEPLOYMENTS = {
+    "yearly-classification": "jaarlijkse-classificatie",
+    "import-declarations": "declaraties-inlezen",
+    "record-judged-scores": "beoordeling-vastleggen",
+    "import-judged-scores": "beoordelingen-inlezen",
+    "override-category": "categorie-vaststellen",
+    "daily-sweep": "dagelijkse-ronde",
+    "quarterly-preparation": "kwartaalvoorbereiding",
+    "intake-provider-data": "gegevensblad-innemen",
+    "move-meeting": "gesprek-verplaatsen",
+    "cancel-meeting": "gesprek-annuleren",
+    "add-agenda-point": "agendapunt-toevoegen",
+    "extra-attendee": "extra-deelnemer",
+    "record-minutes": "verslag-vastleggen",
+    "release-minutes": "verslag-versturen",
+    "register-reaction": "reactie-op-verslag",
+    "send-minutes-copy": "verslag-kopie-sturen",
+    "close-action": "actiepunt-afronden",
+    "close-work-item": "werkpunt-afvinken",
+    "minutes-template": "verslagformulier-maken",
+    "record-minutes-sheet": "verslagformulier-inlezen",
+    "export-dossier": "dossier-exporteren",
+    "record-signal": "signaal-vastleggen",
+    "escalation": "escalatie-trede",
+    "register-objection": "bezwaar-registreren",
+    "close-escalation": "escalatie-sluiten",
+    "record-registered-mail": "aangetekende-verzending",
+    "record-talk-outcome": "uitkomst-directiegesprek",
+    "regional-analysis": "regioanalyse",
+    "propose-group-topic": "onderwerp-groepsoverleg",
+    "group-meeting": "groepsoverleg",
+    "record-group-report": "verslag-groepsoverleg",
+    "admit-provider": "aanmelding-toetreding",
+    "decide-admission": "besluit-toetreding",
+    "notify-administrator": "melding-beheer",
+    "recover-run": "herstel-run",
+}
+
+
+def deployment(flow: str) -> str:
+    """'verslag-vastleggen/record-minutes' is how the UI lists it; staff read the first."""
+    return DEPLOYMENTS[flow]

@@ -104,7 +104,8 @@ from prefect.client.orchestration import get_client
 from prefect.deployments import run_deployment
 
 params = {"params": {"as_of": sys.argv[1]}}
-runs = [run_deployment("daily-sweep/clm", parameters=params, timeout=0) for _ in range(2)]
+sweep = "daily-sweep/dagelijkse-ronde"
+runs = [run_deployment(sweep, parameters=params, timeout=0) for _ in range(2)]
 for _ in range(600):
     with get_client(sync_client=True) as client:
         states = [client.read_flow_run(r.id).state.type.value for r in runs]
@@ -119,7 +120,7 @@ def test_postgres_two_workers_and_smtp(production: tuple[dict, Recorder]) -> Non
     env, handler = production
     assert env["CLM_DATABASE_URL"].startswith("postgresql")
     as_of = today_in_region()
-    run_and_watch(env, "yearly-classification/clm", as_of=as_of.isoformat())
+    run_and_watch(env, "yearly-classification/jaarlijkse-classificatie", as_of=as_of.isoformat())
     # the letters went out over SMTP, logged in with the password from the Secret block
     assert len(handler.accepted) == 40
     assert set(handler.logins) == {"contractmanagement@regio.example.org"}

@@ -62,7 +62,7 @@ from prefect.client.orchestration import get_client
 from prefect.deployments import run_deployment
 from prefect.flow_runs import resume_flow_run
 
-run = run_deployment("escalation/clm", parameters=json.loads(sys.argv[1]), timeout=0)
+run = run_deployment("escalation/escalatie-trede", parameters=json.loads(sys.argv[1]), timeout=0)
 seen = []
 def wait(kinds):
     for _ in range(600):
@@ -86,7 +86,7 @@ print(" ".join(seen))
 FAILING_SCRIPT = """
 from prefect.deployments import run_deployment
 run = run_deployment(
-    "import-declarations/clm",
+    "import-declarations/declaraties-inlezen",
     parameters={"params": {"file_name": "bestaat-niet.csv"}},
     tags=["auto-scheduled"],
     timeout=300,
@@ -129,7 +129,7 @@ def test_up_deploys_every_flow_and_runs_a_classification(system: dict[str, str])
         assert name in listed.stdout, listed.stdout
 
     as_of = today_in_region()
-    run_and_watch(system, "yearly-classification/clm", as_of=as_of.isoformat())
+    run_and_watch(system, "yearly-classification/jaarlijkse-classificatie", as_of=as_of.isoformat())
 
     var = Path(system["CLM_VAR_DIR"])
     with sqlite3.connect(var / "clm.db") as conn:
@@ -143,7 +143,12 @@ def test_up_deploys_every_flow_and_runs_a_classification(system: dict[str, str])
 
     # the quarterly preparation for the next April, started the same way
     next_april = f"{as_of.year + 1}-04"
-    run_and_watch(system, "quarterly-preparation/clm", as_of=as_of.isoformat(), month=next_april)
+    run_and_watch(
+        system,
+        "quarterly-preparation/kwartaalvoorbereiding",
+        as_of=as_of.isoformat(),
+        month=next_april,
+    )
     with sqlite3.connect(var / "clm.db") as conn:
         meetings = conn.execute("select count(*) from meetings").fetchone()[0]
     assert meetings == 40
