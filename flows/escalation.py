@@ -3,7 +3,6 @@ higher wait, suspended, for a second person's approval in the UI."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -16,7 +15,7 @@ from pydantic import Field, WithJsonSchema
 from clm.rules.commands import StepRequest
 from clm.rules.escalation import APPROVAL_WINDOW_DAYS, EvidenceItem, EvidenceKind, Termination
 from clm.rules.vocabulary import StepStatus
-from flows.common import FlowInput, FormModel, ProviderCode, StaffKey
+from flows.common import FlowInput, FormModel, OptionalDate, ProviderCode, StaffKey
 from tasks.escalation import (
     approval_context,
     approver_problem,
@@ -56,7 +55,7 @@ class EscalationInput(FlowInput):
     )
     reason: str = Field(..., min_length=10, max_length=5000, title="Onderbouwing")
     requested_by: StaffKey
-    heard_on: date | None = Field(
+    heard_on: OptionalDate = Field(
         None, title="Wederhoor op", description="Datum waarop de aanbieder is gehoord."
     )
     hearing_summary: str = Field("", max_length=5000, title="Samenvatting wederhoor")

@@ -18,7 +18,7 @@ class MoveMeetingInput(MeetingInput):
     new_start: datetime = Field(
         ...,
         title="Nieuwe datum en begintijd",
-        description="Tijd in Nederland, bijvoorbeeld 2027-04-14T10:00.",
+        description="Tijd in Nederland.",
     )
     location: str | None = Field(
         None, title="Locatie", description="Leeg: de huidige locatie blijft."
