@@ -13,11 +13,12 @@ from sqlalchemy import Float, cast, func, select
 from sqlalchemy.orm import Session
 
 from clm.clock import dutch_month
-from clm.documents.rendering import format_euro
+from clm.documents.rendering import format_euro, format_number
 from clm.errors import InputProblem, InvalidInput, MissingJudgedScores
 from clm.rules.classification import CRITERIA, classify, factual_figures, providers_missing_judged
 from clm.rules.commands import ReferencePeriod
 from clm.rules.config import RegionConfig, Role
+from clm.rules.quarters import MeetingMonth
 from clm.rules.vocabulary import EventKind
 from clm.services.common import provider_by_code
 from clm.storage.db import UnitOfWork
@@ -40,6 +41,20 @@ def meeting_dates(year: int, months: list[int]) -> str:
     for m in months:
         by_year.setdefault(year + 1 if m == 1 else year, []).append(dutch_month(m))
     return " en ".join(f"{_and(names)} {y}" for y, names in sorted(by_year.items()))
+
+
+def letter_meetings(year: int, months: list[int], as_of: date) -> str:
+    """When the meetings are, as the letter says it after '… per jaar': all of the cycle for
+    the yearly classification, only those still to come for a provider admitted mid-term
+    (in November the April meeting is past), and the next cycle's first when none is left."""
+    first = MeetingMonth.after(as_of).first_day
+    ahead = [m for m in months if MeetingMonth(year + 1 if m == 1 else year, m).first_day >= first]
+    if ahead == list(months):
+        return f", in {meeting_dates(year, months)}"
+    if ahead:
+        return f"; dit jaar nog in {meeting_dates(year, ahead)}"
+    upcoming = meeting_dates(year + 1, months[:1])
+    return f"; dit jaar is er geen gesprek meer, het eerste is in {upcoming}"
 
 
 def _and(words: list[str]) -> str:
@@ -238,7 +253,7 @@ def _record(
         actor=actor,
         as_of=as_of,
         summary=(
-            f"Classificatie {row.year}: score {row.score}, categorie {row.category} "
+            f"Classificatie {row.year}: score {format_number(row.score)}, categorie {row.category} "
             f"({category.label}), {len(row.meeting_months)} gesprek(ken) per jaar"
             + (f"; categorie vastgesteld door {override.decided_by}" if override else "")
         ),
@@ -264,7 +279,7 @@ def _record(
         "override": override,
         "manager": manager,
         "criteria": _criteria_lines(cfg, row),
-        "meetings": meeting_dates(row.year, row.meeting_months),
+        "meetings": letter_meetings(row.year, row.meeting_months, as_of),
         "period": ReferencePeriod(row.reference_start, row.reference_end).text(),
         "sender": cfg.mail,
     }

@@ -296,19 +296,39 @@ def set_agenda(
 
 
 def _resolve(uow: UnitOfWork, key: str, chosen: list[str]) -> list[dict[str, str]]:
-    """The chosen candidates by their reference (T<n> or S<n>, as the list shows them)."""
+    """The chosen candidates by their reference (T<n> or S<n>, as the list shows them), each
+    worded as staff wrote it after a colon ('S3: Wachttijden ambulante hulp'). A topic may
+    keep its own text; a signal never goes to all providers in its internal wording."""
     listed = {c.ref: c for c in candidates(uow, key)}
-    problems = [
-        InputProblem(f"parameter chosen[{i}]", f"'{ref}' staat niet in de lijst van kandidaten")
-        for i, ref in enumerate(chosen)
-        if ref.strip().upper() not in listed
-    ]
+    problems, items, seen = [], [], set()
+    for i, item in enumerate(chosen):
+        ref, _, wording = item.partition(":")
+        ref, wording = ref.strip().upper(), wording.strip()
+        where = f"parameter chosen[{i}]"
+        if ref not in listed:
+            problems.append(InputProblem(where, f"'{ref}' staat niet in de lijst van kandidaten"))
+        elif listed[ref].kind == "signaal" and not wording:
+            problems.append(
+                InputProblem(
+                    where,
+                    f"schrijf het agendapunt bij signaal {ref} zelf, bijvoorbeeld '{ref}: "
+                    "Wachttijden ambulante hulp': de tekst van een signaal is intern en gaat "
+                    "niet naar alle aanbieders",
+                )
+            )
+        elif ref not in seen:
+            seen.add(ref)
+            c = listed[ref]
+            signal = c.kind == "signaal"
+            items.append(
+                {
+                    "text": wording or c.text,
+                    "source": "signalen uit de gesprekken" if signal else f"{c.kind} ({c.source})",
+                }
+            )
     if problems:
-        raise InvalidInput(problems, "Onbekende keuze")
-    refs = dict.fromkeys(ref.strip().upper() for ref in chosen)
-    return [
-        {"text": listed[r].text, "source": f"{listed[r].kind} ({listed[r].source})"} for r in refs
-    ]
+        raise InvalidInput(problems, "Agenda niet vastgesteld, er is niets verstuurd")
+    return items
 
 
 def record_report(

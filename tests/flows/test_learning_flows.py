@@ -127,7 +127,7 @@ def test_group_meeting_from_topics_to_followed_up_actions(demo: Path) -> None:
     table = artifact_markdown("groepsoverleg-2027-03-kandidaten")
     assert "Wachtlijsten" in table and "Inzet SROI" in table and "T1" in table
 
-    with pytest.raises(InvalidInput, match="Onbekende keuze"):
+    with pytest.raises(InvalidInput, match="staat niet in de lijst van kandidaten"):
         group_meeting(
             GroupMeetingInput(
                 as_of="2027-02-10",
@@ -338,3 +338,46 @@ def test_admitted_at_once_is_classified_and_planned(demo: Path) -> None:
             select(Meeting).where(Meeting.provider_id == provider.id)
         ).all()
     assert len(rows) == 1 and len(meetings) == 1
+
+
+def test_a_signal_goes_on_the_group_agenda_only_as_staff_word_it(demo: Path) -> None:
+    """The internal text of a signal ('kwaliteit: klachten over …, bron IGJ') never reaches
+    every provider: choosing it asks for an agenda item in staff's own words."""
+    from flows.record_signal import record_signal
+
+    record_signal(
+        as_of="2027-01-20",
+        provider_code=_codes()[0],
+        kind="kwaliteit",
+        source="Melding toegangsteam",
+        description="Interne notitie: klachten over aanbieder X bij het toegangsteam",
+        recorded_by="cm-jansen",
+    )
+    group_meeting(GroupMeetingInput(as_of="2027-02-01"))
+    table = artifact_markdown("groepsoverleg-2027-03-kandidaten")
+    assert "S1" in table
+    fix = {"as_of": "2027-02-10", "meeting": "2027-03", "set_agenda": True}
+    with pytest.raises(InvalidInput, match="schrijf het agendapunt bij signaal S1 zelf"):
+        group_meeting(GroupMeetingInput(**fix, chosen=["S1"], decided_by="bl-deboer"))
+    assert count(GroupMeeting) == 1 and not _invitations()
+    group_meeting(
+        GroupMeetingInput(
+            **fix, chosen=["s1: Bereikbaarheid voor verwijzers"], decided_by="bl-deboer"
+        )
+    )
+    with UnitOfWork() as uow:
+        meeting = uow.session.scalar(select(GroupMeeting))
+    texts = [i["text"] for i in meeting.agenda]
+    assert "Bereikbaarheid voor verwijzers" in texts
+    mails = _invitations()
+    assert mails and not any("Interne notitie" in m.body_text for m in mails)
+    assert not any("toegangsteam" in m.body_html for m in mails)
+
+
+def _invitations() -> list[OutboxMessage]:
+    with UnitOfWork() as uow:
+        return list(
+            uow.session.scalars(
+                select(OutboxMessage).where(OutboxMessage.key.like("group:2027-03:invite:%"))
+            )
+        )

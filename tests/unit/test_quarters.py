@@ -70,3 +70,18 @@ def test_a_meeting_month_and_its_parts() -> None:
 def test_not_a_meeting_month(text: str) -> None:
     with pytest.raises(ValueError, match="geen (gesprek)?smaand|geen maand"):
         MeetingMonth.parse(text)
+
+
+def test_the_letter_names_only_meetings_still_to_come() -> None:
+    """A yearly classification names the whole cycle; a provider admitted mid-term hears only
+    the meetings ahead of it, and where none is left in the cycle, the next cycle's first."""
+    from clm.services.classification import letter_meetings
+
+    assert letter_meetings(2027, [4, 10], date(2026, 12, 1)) == ", in april en oktober 2027"
+    assert letter_meetings(2027, [4, 7, 10, 1], date(2027, 5, 20)) == (
+        "; dit jaar nog in juli en oktober 2027 en januari 2028"
+    )
+    assert letter_meetings(2027, [4, 10], date(2027, 11, 20)) == (
+        "; dit jaar is er geen gesprek meer, het eerste is in april 2028"
+    )
+    assert letter_meetings(2027, [4], date(2027, 3, 31)) == ", in april 2027"
