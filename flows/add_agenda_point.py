@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow
 from pydantic import Field
 
-from flows.common import MeetingInput
+from flows.common import MeetingInput, flat_form, receipt
 from tasks.meetings import agenda_point
 from tasks.outbox import deliver_outbox
 
@@ -23,6 +23,7 @@ class AddAgendaPointInput(MeetingInput):
     )
 
 
+@flat_form
 @flow(name="add-agenda-point")
 def add_agenda_point(params: AddAgendaPointInput) -> dict:
     """Een bespreekpunt van de aanbieder vastleggen; het komt op de definitieve agenda onder
@@ -34,4 +35,14 @@ def add_agenda_point(params: AddAgendaPointInput) -> dict:
         params.submitted_by,
         params.effective_as_of(),
     )
-    return {"added": added, **deliver_outbox()}
+    delivered = deliver_outbox()
+    receipt(
+        f"bespreekpunt van {params.provider_code}",
+        [f"Bespreekpunt voor het gesprek van {params.month_label()}: {params.text}"]
+        if added
+        else [],
+        ["Het punt staat op de definitieve agenda die de dagelijkse ronde verstuurt."],
+        params.provider_code,
+        params.submitted_by,
+    )
+    return {"added": added, **delivered}

@@ -9,7 +9,7 @@ from pydantic import EmailStr, Field
 
 from clm.rules.commands import Application, CheckItem
 from clm.rules.meetings import admission_cycle
-from flows.common import FlowInput, FormModel, ProviderCode, StaffKey
+from flows.common import FlowInput, FormModel, ProviderCode, StaffKey, flat_form, receipt
 from tasks.admission import carry_judged, decide, plan, register
 from tasks.classification import compute, store
 from tasks.outbox import deliver_outbox
@@ -76,6 +76,7 @@ class DecideAdmissionInput(FlowInput):
     decided_by: StaffKey
 
 
+@flat_form
 @flow(name="admit-provider")
 def admit_provider(params: AdmitProviderInput) -> dict:
     """Aanmelding voor tussentijdse toetreding registreren: de eisen met documentverwijzing,
@@ -90,7 +91,17 @@ def admit_provider(params: AdmitProviderInput) -> dict:
         result.update(
             _decide_and_admit(params.provider_code, True, "", params.contract_manager, as_of)
         )
-    return {**result, **deliver_outbox()}
+    delivered = deliver_outbox()
+    receipt(
+        f"aanmelding {params.provider_code}",
+        [f"Aanmelding van {params.provider_code} ({result['application']})"],
+        ["Toegelaten en ingepland."]
+        if params.admit_now
+        else ["Besluit binnen zes maanden met besluit-toetreding; contractbeheer wordt herinnerd."],
+        params.provider_code,
+        params.contract_manager,
+    )
+    return {**result, **delivered}
 
 
 def _decide_and_admit(
@@ -115,6 +126,7 @@ def _decide_and_admit(
     }
 
 
+@flat_form
 @flow(name="decide-admission")
 def decide_admission(params: DecideAdmissionInput) -> dict:
     """Het besluit over een aanmelding vastleggen. Toegelaten (alleen als aan alle eisen is
@@ -128,4 +140,16 @@ def decide_admission(params: DecideAdmissionInput) -> dict:
         params.decided_by,
         params.effective_as_of(),
     )
-    return {**outcome, **deliver_outbox()}
+    delivered = deliver_outbox()
+    receipt(
+        f"besluit toetreding {params.provider_code}",
+        [
+            f"Toegelaten; categorie {outcome['category']}, gesprekken vanaf {outcome['from_month']}"
+            if outcome.get("admitted")
+            else f"Afgewezen: {params.remark}"
+        ],
+        ["De aanbieder krijgt het besluit per brief."],
+        params.provider_code,
+        params.decided_by,
+    )
+    return {**outcome, **delivered}

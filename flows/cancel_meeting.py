@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow
 from pydantic import Field
 
-from flows.common import MeetingInput, StaffKey
+from flows.common import MeetingInput, StaffKey, flat_form, receipt
 from tasks.meetings import cancel
 from tasks.outbox import deliver_outbox
 
@@ -17,6 +17,7 @@ class CancelMeetingInput(MeetingInput):
     cancelled_by: StaffKey
 
 
+@flat_form
 @flow(name="cancel-meeting")
 def cancel_meeting(params: CancelMeetingInput) -> dict:
     """Een contractvoortgangsgesprek annuleren. De aanbieder en de deelnemers krijgen een
@@ -29,4 +30,11 @@ def cancel_meeting(params: CancelMeetingInput) -> dict:
         params.effective_as_of(),
     )
     deliver_outbox()
+    receipt(
+        f"gesprek {params.provider_code} geannuleerd",
+        [f"Gesprek van {params.month_label()} geannuleerd: {params.reason}"] if cancelled else [],
+        ["De deelnemers kregen een annulering; de agenda-uitnodiging verdwijnt uit hun agenda."],
+        params.provider_code,
+        params.cancelled_by,
+    )
     return {"cancelled": cancelled}

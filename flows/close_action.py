@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow
 from pydantic import Field
 
-from flows.common import MeetingInput, StaffKey
+from flows.common import MeetingInput, StaffKey, flat_form, receipt
 from tasks.minutes import close
 
 
@@ -17,6 +17,7 @@ class CloseActionInput(MeetingInput):
     closed_by: StaffKey
 
 
+@flat_form
 @flow(name="close-action")
 def close_action(params: CloseActionInput) -> dict:
     """Een actiepunt afronden met een toelichting; het verdwijnt van de volgende agenda."""
@@ -27,5 +28,17 @@ def close_action(params: CloseActionInput) -> dict:
         params.remark,
         params.closed_by,
         params.effective_as_of(),
+    )
+    receipt(
+        f"actiepunt {params.number} afgerond",
+        [
+            f"Actiepunt {params.number} van het gesprek van {params.month_label()} afgerond: "
+            f"{params.remark}"
+        ]
+        if closed
+        else [],
+        ["Er komen geen herinneringen meer voor dit actiepunt."],
+        params.provider_code,
+        params.closed_by,
     )
     return {"closed": closed}

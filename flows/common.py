@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import re
-from datetime import date, datetime
-from typing import Annotated, Any, get_args
+import warnings
+from contextvars import ContextVar
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any, TypeVar, get_args, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, WithJsonSchema, field_validator
+from prefect.runtime import flow_run as runtime_flow_run
+from prefect.utilities.callables import parameter_schema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
+from pydantic.json_schema import PydanticJsonSchemaWarning, SkipJsonSchema
 
-from clm.clock import today_in_region
+from clm.clock import today_in_region, utcnow
+from clm.rules import labels
 from clm.rules.inputs import check_date, clean_text
 from clm.rules.quarters import MeetingMonth
+from clm.settings import region_config
+from tasks.receipts import publish_receipt
 
 # Optional values shown in the UI as a plain date or number field: left empty, the default
 # applies. (The generated 'date or None' schema makes the form ask for a type first.)
@@ -34,6 +52,9 @@ _DAY_MONTH = "[0-9]{1,2}[-/.][0-9]{1,2}[-/.]"
 _TIME = "([ T][0-9]{1,2}[:.][0-9]{2}(:[0-9]{2})?)?"
 DATE_PATTERN = rf"^ *({_YEAR}-[0-9]{{1,2}}-[0-9]{{1,2}}|{_DAY_MONTH}{_YEAR}) *$"
 DATETIME_PATTERN = rf"^ *({_YEAR}-[0-9]{{1,2}}-[0-9]{{1,2}}|{_DAY_MONTH}{_YEAR}){_TIME} *$"
+# The UI's pick list opens on the arrows at the right of the field, or with the arrow key;
+# a click on the field itself does nothing (Prefect 3.8.8's select), so the form says so.
+PICK_HINT = "Kies met ⇅ rechts in het veld (of de pijltjestoets)."
 DATE_HINT = "Typ de datum als 01-03-2027 of 2027-03-01."
 DATETIME_HINT = "Typ datum en tijd als 14-04-2027 10:00 of 2027-04-14 10:00 (tijd in Nederland)."
 
@@ -161,15 +182,51 @@ class FlowInput(FormModel):
         return self.as_of or today_in_region()
 
 
+def dutch_choice(words: dict[str, str]) -> tuple[BeforeValidator, WithJsonSchema]:
+    """A pick list of Dutch words for stored codes (``Annotated[Kind, *dutch_choice(LABELS)]``):
+    the form lists the words, the model holds the code; the code itself is taken too (as the
+    API or an older run may send it)."""
+    codes = {word: code for code, word in words.items()}
+
+    def to_code(value: Any) -> Any:
+        return codes.get(value.strip(), value.strip()) if isinstance(value, str) else value
+
+    return BeforeValidator(to_code), WithJsonSchema(
+        {"type": "string", "enum": list(words.values())}
+    )
+
+
 # Fields that several forms share, with the same Dutch title and check everywhere.
 Year = Annotated[int, Field(ge=2000, le=2100, title="Classificatiejaar")]
-ProviderCode = Annotated[str, Field(pattern=r"^[0-9]{8}$", title="AGB-code aanbieder")]
+ProviderCode = Annotated[
+    str,
+    Field(
+        pattern=r"^ *[0-9]{8} *$",
+        title="AGB-code aanbieder",
+        description="Acht cijfers. Opzoeken: Artifacts → aanbieders (alle aanbieders met "
+        "AGB-code, naam, categorie en contractmanager).",
+    ),
+]
+
+
+def _staff_choice() -> tuple[Any, ...]:
+    """The region's staff as a pick list ('Marieke Jansen (cm-jansen)'), read from the region
+    config when the flow is loaded: `make up` deploys again when the config changes, so the
+    list in the forms follows it. Without a readable config the field is free text."""
+    try:
+        staff = region_config().staff
+    except Exception:  # noqa: BLE001 - a form must load even where the config cannot
+        return ()
+    return dutch_choice({s.key: f"{s.name} ({s.key})" for s in staff})
+
+
 StaffKey = Annotated[
     str,
+    *_staff_choice(),
     Field(
         min_length=1,
         title="Medewerker",
-        description="Sleutel van de medewerker in de regioconfiguratie, bijvoorbeeld cm-jansen.",
+        description="Kies de medewerker uit de lijst (de medewerkers uit de regioconfiguratie).",
     ),
 ]
 
@@ -193,6 +250,10 @@ class MeetingInput(FlowInput):
     def meeting_month(self) -> date:
         return MeetingMonth.parse(self.month).first_day
 
+    def month_label(self) -> str:
+        """'april 2027', as a receipt says it."""
+        return MeetingMonth.parse(self.month).label
+
 
 def intake_file(kind: str, sheet: str, columns: str) -> object:
     """The field of a file in the intake folder, described for one kind of file."""
@@ -202,4 +263,126 @@ def intake_file(kind: str, sheet: str, columns: str) -> object:
         title="Bestand",
         description=f"Naam van het {kind} (.csv of .xlsx met tabblad '{sheet}') in de "
         f"intakemap. Kolommen: {columns}.",
+    )
+
+
+F = TypeVar("F")
+
+# UNSET is left out of the schema on purpose (see _Unset): pydantic says so each time
+warnings.filterwarnings(
+    "ignore",
+    message="Default value <leeg> is not JSON serializable",
+    category=PydanticJsonSchemaWarning,
+)
+
+
+class _Unset:
+    """The default of a form field whose model default applies: left out of the form's schema
+    (the UI would send a null it then refuses) and dropped before the model is built."""
+
+    def __repr__(self) -> str:
+        return "<leeg>"
+
+
+UNSET: Any = _Unset()
+
+
+def _inline(schema: Any, defs: dict[str, Any]) -> Any:
+    """``schema`` with every ``$ref`` to ``defs`` replaced by the definition itself: a field
+    of the flat form stands alone, without the model's ``$defs``."""
+    if isinstance(schema, dict):
+        ref = schema.get("$ref", "")
+        if ref.startswith("#/$defs/"):
+            merged = {**defs[ref.removeprefix("#/$defs/")], **schema}
+            merged.pop("$ref")
+            return _inline(merged, defs)
+        return {k: _inline(v, defs) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [_inline(v, defs) for v in schema]
+    return schema
+
+
+def flat_form(flow_object: F) -> F:
+    """Show a flow's form field by field, each with its Dutch title, instead of one group
+    ``params`` around them (untranslated, marked Optional in the UI).
+
+    The flow keeps its one model (``params: SomeInput``), so a flow body and its tests are
+    unchanged: a deployment's run passes the fields, this builds the model from them (its
+    validators, typed dates and all); a call with the model itself, or an older run's
+    ``{"params": {...}}``, passes it on. The form's schema is the model's, field by field."""
+    original = flow_object.fn
+    model = get_type_hints(original)["params"]
+    schema = model.model_json_schema()
+    defs = schema.get("$defs", {})
+    required = set(schema.get("required", []))
+    hidden = inspect.Parameter(
+        "params",
+        inspect.Parameter.POSITIONAL_OR_KEYWORD,
+        default=None,
+        annotation=Annotated[model | None, SkipJsonSchema()],
+    )
+    shown, lenient = [], [hidden]
+    for name, prop in schema["properties"].items():
+        prop = _inline(prop, defs)
+        title, description = prop.pop("title", name), prop.pop("description", None)
+        if "enum" in prop and PICK_HINT not in (description or ""):
+            description = f"{description or ''} {PICK_HINT}".strip()
+        default = prop.pop("default", UNSET)
+        if default is None:
+            default = UNSET
+        annotation = Annotated[Any, WithJsonSchema(prop)]
+        extra = {"title": title}
+        kind = inspect.Parameter.KEYWORD_ONLY
+        field = Field(... if name in required else default, description=description,
+                      json_schema_extra=extra)  # fmt: skip
+        shown.append(inspect.Parameter(name, kind, default=field, annotation=annotation))
+        lenient.append(
+            inspect.Parameter(
+                name, kind, default=Field(UNSET, json_schema_extra=extra), annotation=annotation
+            )  # fmt: skip
+        )
+
+    @functools.wraps(original)
+    def run_form(params: Any = None, **fields: Any) -> Any:
+        _RUN_STARTED.set(utcnow())  # the receipt's mails are those written from now on
+        if params is None:
+            params = model(**{k: v for k, v in fields.items() if v is not UNSET})
+        elif isinstance(params, dict):
+            params = model(**params)
+        return original(params)
+
+    run_form.__signature__ = inspect.Signature(lenient)  # type: ignore[attr-defined]
+    flow_object.fn = run_form
+    # what `prefect deploy` reads (parameter_schema(flow)): the fields, the required ones so
+    flow_object.__signature__ = inspect.Signature(shown)  # type: ignore[attr-defined]
+    flow_object.parameters = parameter_schema(flow_object)
+    return flow_object
+
+
+_RUN_STARTED: ContextVar[datetime | None] = ContextVar("run_started", default=None)
+
+
+def receipt(
+    title: str,
+    saved: list[str],
+    next_steps: list[str],
+    provider_code: str | None = None,
+    who: str = "",
+) -> str:
+    """End a staff-started run with its receipt (``tasks.receipts.publish_receipt``): what
+    was saved, the mails written since the run started and to whom, what happens next."""
+    name = runtime_flow_run.flow_name or ""
+    try:  # who started it, by name
+        member = region_config().staff_by_key.get(who)
+        who = f"{member.name} ({who})" if member else who
+    except Exception:  # noqa: BLE001 - a receipt never fails a run over a name
+        pass
+    return publish_receipt(
+        labels.DEPLOYMENTS.get(name, name),
+        title,
+        saved,
+        next_steps,
+        _RUN_STARTED.get() or utcnow() - timedelta(minutes=10),
+        provider_code,
+        who,
     )

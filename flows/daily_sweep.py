@@ -6,12 +6,13 @@ import pandas as pd
 from prefect import flow
 
 from clm.rules import labels
-from flows.common import FlowInput
+from flows.common import FlowInput, flat_form
 from tasks.artifacts import publish_table
 from tasks.deadlines import deadlines
 from tasks.escalation import load_open_signals
 from tasks.meetings import final_agendas, pick_up_sheets
 from tasks.outbox import deliver_outbox
+from tasks.providers import publish_provider_table
 from tasks.worklist import refresh_work_lists
 
 
@@ -19,6 +20,7 @@ class DailySweepInput(FlowInput):
     """Invoer van de dagelijkse ronde."""
 
 
+@flat_form
 @flow(name="daily-sweep")
 def daily_sweep(params: DailySweepInput = DailySweepInput()) -> dict:  # noqa: B008
     """Dagelijkse ronde: neemt nieuwe gegevensbladen uit de intakemap in, verstuurt de
@@ -28,7 +30,8 @@ def daily_sweep(params: DailySweepInput = DailySweepInput()) -> dict:  # noqa: B
     gesprek nog niet gedeeld zijn, herinnert actiehouders vóór en na de deadline, bewaakt de
     termijnen van de escalatietreden (herinnering vooraf, signaal na afloop) en de
     beoordelingstermijn van aanmeldingen voor toetreding, toont de open signalen en de
-    werkvoorraad van elke medewerker (met een korte ochtendmail), en verstuurt de outbox.
+    werkvoorraad van elke medewerker (met een korte ochtendmail) en de lijst van aanbieders
+    (artefact aanbieders), en verstuurt de outbox.
     Alles wat op of vóór de peildatum verviel wordt ingehaald; twee keer draaien op één dag
     verandert niets."""
     as_of = params.effective_as_of()
@@ -42,6 +45,7 @@ def daily_sweep(params: DailySweepInput = DailySweepInput()) -> dict:  # noqa: B
         labels=labels.SIGNALS,
         description=f"Open signalen per contractmanager ({len(signals)})",
     )
+    providers = publish_provider_table()
     work = refresh_work_lists(as_of, mail=True)
     delivered = deliver_outbox()
     return {
@@ -51,6 +55,7 @@ def daily_sweep(params: DailySweepInput = DailySweepInput()) -> dict:  # noqa: B
         "final_agendas": agendas,
         **due,
         "open_signals": len(signals),
+        "providers": providers,
         **work,
         **delivered,
     }

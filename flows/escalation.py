@@ -10,17 +10,34 @@ from prefect import flow, get_run_logger
 from prefect.flow_runs import pause_flow_run, suspend_flow_run
 from prefect.input import RunInput
 from prefect.runtime import deployment, flow_run
-from pydantic import Field, WithJsonSchema
+from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from clm.rules.commands import StepRequest
-from clm.rules.escalation import APPROVAL_WINDOW_DAYS, EvidenceItem, EvidenceKind, Termination
+from clm.rules.escalation import (
+    APPROVAL_WINDOW_DAYS,
+    EVIDENCE_LABELS,
+    EvidenceItem,
+    EvidenceKind,
+    Termination,
+)
 from clm.rules.vocabulary import StepStatus
-from flows.common import FlowInput, FormModel, OptionalDate, ProviderCode, StaffKey
+from flows.common import (
+    PICK_HINT,
+    FlowInput,
+    FormModel,
+    OptionalDate,
+    ProviderCode,
+    StaffKey,
+    dutch_choice,
+    flat_form,
+    receipt,
+)
 from tasks.escalation import (
     approval_context,
-    approver_problem,
     decide,
+    issue_approval_codes,
     lapse,
+    redeem_approval_code,
     remember_approval_run,
     request,
     status_of,
@@ -35,7 +52,7 @@ MAX_APPROVAL_ATTEMPTS = 10  # wrong answers asked again; a typo costs no new req
 class EvidenceInput(FormModel):
     """Bewijs voor trede 5 tot en met 7."""
 
-    kind: EvidenceKind = Field(..., title="Soort")
+    kind: Annotated[EvidenceKind, *dutch_choice(EVIDENCE_LABELS)] = Field(..., title="Soort")
     source: str = Field(..., min_length=3, title="Bron", description="Bijv. IGJ-rapport 2027-14.")
     document: str = Field(..., min_length=3, title="Documentverwijzing")
 
@@ -111,11 +128,36 @@ class EscalationInput(FlowInput):
         return StepRequest(**fields, evidence=evidence)
 
 
+# What the receipt says of the step and what comes next, by its status after the run.
+STATUS_WORDS = {
+    StepStatus.ACTIVE: "genomen; de brief aan het bestuur is verstuurd",
+    StepStatus.REJECTED: "afgewezen door de tweede persoon",
+    StepStatus.EXPIRED: "vervallen: geen geldig besluit binnen de termijn",
+    StepStatus.AWAITING_APPROVAL: "wacht op het besluit van een tweede persoon",
+}
+NEXT_WORDS = {
+    StepStatus.ACTIVE: "De termijnen staan in de brief en op de werkvoorraad; de dagelijkse "
+    "ronde herinnert vooraf en signaleert na afloop.",
+    StepStatus.REJECTED: "Er verandert niets; een nieuwe aanvraag kan met escalatie-trede.",
+    StepStatus.EXPIRED: "Er verandert niets; een nieuwe aanvraag kan met escalatie-trede.",
+}
+
+
 class Approval(RunInput):
     """Besluit van een tweede persoon over de trede."""
 
-    decision: Literal["approve", "reject"] = Field(..., title="Besluit")
-    decided_by: str = Field(..., title="Besloten door (sleutel medewerker)")
+    decision: Annotated[
+        Literal["goedkeuren", "afwijzen"],
+        BeforeValidator(lambda v: {"approve": "goedkeuren", "reject": "afwijzen"}.get(v, v)),
+    ] = Field(..., title="Besluit", description=PICK_HINT)
+    code: str = Field(
+        ...,
+        min_length=8,
+        max_length=20,
+        title="Uw eenmalige code",
+        description="Uit de mail 'Goedkeuring gevraagd' die u kreeg; alleen uw eigen code "
+        "telt, en die werkt één keer.",
+    )
     remark: str = Field("", title="Toelichting")
 
 
@@ -137,6 +179,7 @@ def _wait_for_approval(step_id: int, attempt: int, context: str, refusal: str) -
     )
 
 
+@flat_form
 @flow(name="escalation", persist_result=True)
 def escalation(params: EscalationInput) -> dict:
     """Een escalatie openen of naar een trede brengen, met onderbouwing (seed 004:
@@ -151,11 +194,14 @@ def escalation(params: EscalationInput) -> dict:
         get_run_logger().info("Trede %s wacht op goedkeuring door een tweede persoon", params.step)
         if flow_run.id:
             remember_approval_run(step_id, str(flow_run.id))
+        # each approver gets their own code by mail, sent now (and then wiped from the outbox)
+        issue_approval_codes(step_id, as_of, str(flow_run.id or ""))
+        deliver_outbox()
         refresh_work_lists(as_of)  # the approvers see it on their work list
-        context, refusal = approval_context(step_id), ""
+        context, refusal, decided_by = approval_context(step_id), "", ""
         for attempt in range(1, MAX_APPROVAL_ATTEMPTS + 1):
             approval = _wait_for_approval(step_id, attempt, context, refusal)
-            refusal = approver_problem(step_id, approval.decided_by)
+            decided_by, refusal = redeem_approval_code(step_id, approval.code, attempt, as_of)
             if not refusal:
                 break
             get_run_logger().warning("Besluit niet aanvaard: %s; opnieuw gevraagd", refusal)
@@ -163,8 +209,19 @@ def escalation(params: EscalationInput) -> dict:
             status = lapse(step_id, f"{MAX_APPROVAL_ATTEMPTS} keer geen geldig besluit", as_of)
         else:
             status = decide(
-                step_id, approval.decision == "approve", approval.decided_by, approval.remark, as_of
+                step_id,
+                approval.decision == "goedkeuren",
+                decided_by,
+                approval.remark,
+                as_of,
             )
     refresh_work_lists(as_of)
     deliver_outbox()
+    receipt(
+        f"trede {params.step} voor {params.provider_code}",
+        [f"Trede {params.step}: {STATUS_WORDS.get(status, status)}"],
+        [NEXT_WORDS.get(status, "")] if NEXT_WORDS.get(status) else [],
+        params.provider_code,
+        params.requested_by,
+    )
     return {"step_id": step_id, "step": params.step, "status": status}

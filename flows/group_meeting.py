@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 
 from clm.rules.meetings import next_meeting_date
 from clm.settings import region_config
-from flows.common import FlowInput
+from flows.common import FlowInput, flat_form
 from tasks.artifacts import publish_table
 from tasks.group_meetings import load_candidates, open_next, set_agenda
 from tasks.outbox import deliver_outbox
@@ -35,7 +35,9 @@ class GroupMeetingInput(FlowInput):
         default_factory=list,
         title="Gekozen onderwerpen en signalen",
         description="Zoals in de lijst van kandidaten: T<n> voor een onderwerp, S<n> voor een "
-        "signaal.",
+        "signaal, met na een dubbele punt het agendapunt zoals de aanbieders het lezen "
+        "('S3: Wachttijden ambulante hulp'; bij een signaal verplicht, want de tekst van een "
+        "signaal is intern).",
     )
     region_topics: list[str] = Field(
         default_factory=list, title="Eigen onderwerpen van de regio (actuele ontwikkelingen)"
@@ -51,6 +53,7 @@ class GroupMeetingInput(FlowInput):
         return self
 
 
+@flat_form
 @flow(name="group-meeting")
 def group_meeting(params: GroupMeetingInput = GroupMeetingInput()) -> dict:  # noqa: B008
     """Groepsoverleg contractmanagement (niveau 2). Volgens schema: opent de eerstvolgende

@@ -6,7 +6,7 @@ from prefect import flow
 
 from clm.errors import InvalidInput
 from clm.storage.intake import resolve_intake_file
-from flows.common import FlowInput, intake_file
+from flows.common import FlowInput, flat_form, intake_file
 from tasks.artifacts import publish_input_errors, publish_markdown
 from tasks.declarations import import_declaration_file
 
@@ -21,6 +21,7 @@ class ImportDeclarationsInput(FlowInput):
     )
 
 
+@flat_form
 @flow(name="import-declarations")
 def import_declarations(params: ImportDeclarationsInput) -> dict:
     """Declaraties inlezen: het hele bestand wordt eerst gecontroleerd (elke fout met rij en

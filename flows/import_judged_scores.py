@@ -6,7 +6,7 @@ from prefect import flow
 
 from clm.errors import InvalidInput
 from clm.storage.intake import resolve_intake_file
-from flows.common import FlowInput, StaffKey, Year, intake_file
+from flows.common import FlowInput, StaffKey, Year, flat_form, intake_file, receipt
 from tasks.artifacts import publish_input_errors
 from tasks.judged import import_sheet
 from tasks.outbox import deliver_outbox
@@ -24,6 +24,7 @@ class ImportJudgedScoresInput(FlowInput):
     entered_by: StaffKey
 
 
+@flat_form
 @flow(name="import-judged-scores")
 def import_judged_scores(params: ImportJudgedScoresInput) -> dict:
     """Beoordeelde criteria van meerdere aanbieders inlezen uit een CSV- of Excelbestand.
@@ -34,4 +35,11 @@ def import_judged_scores(params: ImportJudgedScoresInput) -> dict:
     except InvalidInput as exc:
         publish_input_errors(exc, key="beoordelingen-importfouten")
         raise
-    return {"rows": rows, "changed": changed, **deliver_outbox()}
+    delivered = deliver_outbox()
+    receipt(
+        f"beoordelingen {params.year} ingelezen",
+        [f"{rows} regels gelezen, {changed} aanbieders gewijzigd"] if changed else [],
+        [f"De classificatie van {params.year} gebruikt deze scores."],
+        who=params.entered_by,
+    )
+    return {"rows": rows, "changed": changed, **delivered}

@@ -6,7 +6,7 @@ from prefect import flow
 
 from clm.errors import InvalidInput
 from clm.storage.intake import resolve_intake_file
-from flows.common import FlowInput, intake_file
+from flows.common import FlowInput, flat_form, intake_file
 from tasks.artifacts import publish_input_errors
 from tasks.meetings import take_in_sheet
 from tasks.outbox import deliver_outbox
@@ -22,6 +22,7 @@ class IntakeProviderDataInput(FlowInput):
     )
 
 
+@flat_form
 @flow(name="intake-provider-data")
 def intake_provider_data(params: IntakeProviderDataInput) -> dict:
     """Gegevensblad van een aanbieder inlezen (per aanbieder, kwartaal en indicator). Het blad

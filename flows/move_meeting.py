@@ -7,7 +7,7 @@ from datetime import datetime
 from prefect import flow
 from pydantic import Field
 
-from flows.common import MeetingInput, StaffKey
+from flows.common import MeetingInput, StaffKey, flat_form, receipt
 from tasks.meetings import move
 from tasks.outbox import deliver_outbox
 
@@ -26,6 +26,7 @@ class MoveMeetingInput(MeetingInput):
     moved_by: StaffKey
 
 
+@flat_form
 @flow(name="move-meeting")
 def move_meeting(params: MoveMeetingInput) -> dict:
     """Een gepland contractvoortgangsgesprek verplaatsen. De aanbieder en de deelnemers krijgen
@@ -40,4 +41,11 @@ def move_meeting(params: MoveMeetingInput) -> dict:
         params.effective_as_of(),
     )
     deliver_outbox()
+    receipt(
+        f"gesprek {params.provider_code} verplaatst",
+        [f"Gesprek verplaatst naar {params.new_start:%d-%m-%Y %H:%M}"] if moved else [],
+        ["De deelnemers kregen een bijgewerkte agenda-uitnodiging."],
+        params.provider_code,
+        params.moved_by,
+    )
     return {"moved": moved}

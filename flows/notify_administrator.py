@@ -12,7 +12,7 @@ from prefect.client.orchestration import get_client
 from prefect.settings import PREFECT_UI_URL
 from pydantic import Field
 
-from flows.common import FlowInput
+from flows.common import FlowInput, flat_form
 from tasks.outbox import deliver_outbox
 from tasks.recovery import tell_administrator
 
@@ -50,6 +50,7 @@ def describe_run(flow_run_id: str) -> list[str]:
     ]
 
 
+@flat_form
 @flow(name="notify-administrator")
 def notify_administrator(params: NotifyAdministratorInput = NotifyAdministratorInput()) -> dict:  # noqa: B008
     """Mailt functioneel beheer: een geplande run is mislukt (met flow, run, toestand en

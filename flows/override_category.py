@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow
 from pydantic import Field
 
-from flows.common import FlowInput, ProviderCode, StaffKey, Year
+from flows.common import FlowInput, ProviderCode, StaffKey, Year, flat_form, receipt
 from tasks.classification import override
 from tasks.outbox import deliver_outbox
 
@@ -20,6 +20,7 @@ class OverrideCategoryInput(FlowInput):
     decided_by: StaffKey
 
 
+@flat_form
 @flow(name="override-category")
 def override_category(params: OverrideCategoryInput) -> dict:
     """Categorie van een aanbieder vaststellen met een verplichte reden. De overschrijving
@@ -34,4 +35,13 @@ def override_category(params: OverrideCategoryInput) -> dict:
         params.effective_as_of(),
     )
     deliver_outbox()
+    receipt(
+        f"categorie {params.provider_code} vastgesteld",
+        [f"Categorie {params.category} voor {params.year}: {params.reason}"] if changed else [],
+        ["De aanbieder kreeg een nieuwe brief; een nieuwe berekening laat deze categorie staan."]
+        if changed
+        else [],
+        params.provider_code,
+        params.decided_by,
+    )
     return {"provider_code": params.provider_code, "category": params.category, "changed": changed}

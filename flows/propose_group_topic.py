@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow
 from pydantic import Field
 
-from flows.common import FlowInput
+from flows.common import FlowInput, flat_form, receipt
 from tasks.group_meetings import propose
 
 
@@ -28,15 +28,22 @@ class ProposeGroupTopicInput(FlowInput):
     )
 
 
+@flat_form
 @flow(name="propose-group-topic")
 def propose_group_topic(params: ProposeGroupTopicInput) -> dict:
     """Een onderwerp aandragen voor het eerstvolgende groepsoverleg contractmanagement (door
     een aanbieder of door de regio). De regio kiest eruit bij het vaststellen van de agenda.
     Hetzelfde onderwerp nog eens indienen voegt niets toe."""
-    return propose(
+    result = propose(
         params.proposer,
         params.topic,
         params.explanation,
         params.care_type,
         params.effective_as_of(),
     )
+    receipt(
+        "onderwerp voor het groepsoverleg",
+        [f"Onderwerp: {params.topic}"],
+        ["De regio kiest uit de onderwerpen bij het vaststellen van de agenda (groepsoverleg)."],
+    )
+    return result

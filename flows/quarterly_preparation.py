@@ -11,7 +11,7 @@ from pydantic import Field, field_validator
 from clm.rules import labels
 from clm.rules.meetings import next_meeting_month
 from clm.rules.quarters import MeetingMonth
-from flows.common import FlowInput
+from flows.common import FlowInput, flat_form
 from tasks.artifacts import publish_markdown, publish_table
 from tasks.meetings import load_month, plan_and_request
 from tasks.outbox import deliver_outbox
@@ -45,6 +45,7 @@ class QuarterlyPreparationInput(FlowInput):
         return next_meeting_month(as_of)
 
 
+@flat_form
 @flow(name="quarterly-preparation")
 def quarterly_preparation(
     params: QuarterlyPreparationInput = QuarterlyPreparationInput(),  # noqa: B008

@@ -8,7 +8,7 @@ from prefect import flow
 from pydantic import Field
 
 from clm.rules.commands import GroupAction
-from flows.common import FlowInput, FormModel, StaffKey
+from flows.common import FlowInput, FormModel, StaffKey, flat_form, receipt
 from tasks.group_meetings import record_report
 from tasks.outbox import deliver_outbox
 
@@ -48,6 +48,7 @@ class RecordGroupReportInput(FlowInput):
     recorded_by: StaffKey
 
 
+@flat_form
 @flow(name="record-group-report")
 def record_group_report(params: RecordGroupReportInput) -> dict:
     """Het verslag van een gehouden groepsoverleg vastleggen en aan alle aanbieders sturen:
@@ -64,4 +65,10 @@ def record_group_report(params: RecordGroupReportInput) -> dict:
         params.effective_as_of(),
     )
     delivered = deliver_outbox()
+    receipt(
+        f"verslag groepsoverleg {params.meeting}",
+        [f"Verslag vastgelegd met {len(params.actions)} actiepunten"] if sent else [],
+        ["De actiepunten worden opgevolgd zoals die van de gesprekken."],
+        who=params.recorded_by,
+    )
     return {"meeting": params.meeting, "reports": sent, **delivered}

@@ -6,7 +6,7 @@ from prefect import flow
 from pydantic import Field
 
 from clm.rules.commands import JudgedInput
-from flows.common import FlowInput, ProviderCode, StaffKey, Year
+from flows.common import FlowInput, ProviderCode, StaffKey, Year, flat_form
 from tasks.artifacts import publish_markdown
 from tasks.judged import record_scores
 from tasks.outbox import deliver_outbox
@@ -26,6 +26,7 @@ class RecordJudgedScoresInput(FlowInput):
     entered_by: StaffKey
 
 
+@flat_form
 @flow(name="record-judged-scores")
 def record_judged_scores(params: RecordJudgedScoresInput) -> dict:
     """Beoordeelde criteria vastleggen (specialisatie, bijdrage aan informatie, politiek belang)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from prefect import flow
 from pydantic import Field
 
 from clm.rules.minutes import ActionDraft, ItemDraft, MinutesDraft
-from flows.common import FormModel, MeetingInput, StaffKey
+from flows.common import FormModel, MeetingInput, StaffKey, dutch_choice, flat_form, receipt
 from tasks.minutes import record
 
 
@@ -26,10 +26,12 @@ class ActionInput(FormModel):
 
     agenda_item: str = Field(..., title="Agendapunt", description="Bijvoorbeeld 4b.")
     description: str = Field(..., min_length=3, max_length=1000, title="Wat")
-    owner_side: Literal["provider", "region"] = Field(
+    owner_side: Annotated[
+        Literal["provider", "region"], *dutch_choice({"provider": "aanbieder", "region": "regio"})
+    ] = Field(
         ...,
         title="Kant",
-        description="provider: iemand van de aanbieder; region: een medewerker van de regio.",
+        description="aanbieder: iemand van de aanbieder; regio: een medewerker van de regio.",
     )
     owner: str = Field(
         ...,
@@ -60,6 +62,7 @@ class RecordMinutesInput(MeetingInput):
         )
 
 
+@flat_form
 @flow(name="record-minutes")
 def record_minutes(params: RecordMinutesInput) -> dict:
     """Het verslag van een gehouden gesprek vastleggen: aanwezigen, per agendapunt wat
@@ -71,5 +74,17 @@ def record_minutes(params: RecordMinutesInput) -> dict:
         params.to_command(),
         params.recorded_by,
         params.effective_as_of(),
+    )
+    receipt(
+        f"verslag {params.provider_code}",
+        [
+            f"Concept van het verslag van {params.month_label()} ({outcome}): "
+            f"{len(params.items)} agendapunten, {len(params.actions)} actiepunten"
+        ]
+        if outcome != "unchanged"
+        else [],
+        ["Verstuur het verslag met verslag-versturen; de aanbieder krijgt dan een week."],
+        params.provider_code,
+        params.recorded_by,
     )
     return {"minutes": outcome}

@@ -6,7 +6,7 @@ from prefect import flow
 
 from clm.errors import InvalidInput
 from clm.storage.intake import resolve_intake_file
-from flows.common import FlowInput, StaffKey, intake_file
+from flows.common import FlowInput, StaffKey, flat_form, intake_file, receipt
 from tasks.artifacts import publish_input_errors
 from tasks.minutes import MINUTES_FOLDER, record_sheet
 
@@ -23,6 +23,7 @@ class RecordMinutesSheetInput(FlowInput):
     recorded_by: StaffKey
 
 
+@flat_form
 @flow(name="record-minutes-sheet")
 def record_minutes_sheet(params: RecordMinutesSheetInput) -> dict:
     """Het verslag van een gesprek inlezen uit een ingevuld verslagblad (.xlsx). Het blad wordt
@@ -34,4 +35,10 @@ def record_minutes_sheet(params: RecordMinutesSheetInput) -> dict:
     except InvalidInput as exc:
         publish_input_errors(exc, key="verslagblad-fouten")
         raise
+    receipt(
+        f"verslagblad {params.file_name}",
+        [f"Verslag uit {params.file_name}: {outcome}"] if outcome != "unchanged" else [],
+        ["Verstuur het verslag met verslag-versturen; de aanbieder krijgt dan een week."],
+        who=params.recorded_by,
+    )
     return {"minutes": outcome}

@@ -9,7 +9,7 @@ from prefect import flow
 from pydantic import Field
 
 from clm.rules.commands import CrashedRun
-from flows.common import FlowInput
+from flows.common import FlowInput, flat_form
 from tasks.outbox import deliver_outbox
 from tasks.recovery import (
     RERUN_OF,
@@ -56,6 +56,7 @@ def _describe(run: dict) -> list[str]:
     ]
 
 
+@flat_form
 @flow(name="recover-run")
 def recover_run(params: RecoverRunInput) -> dict:
     """Een run zonder hartslag wordt als gecrasht gemarkeerd. Een geplande run die crasht of

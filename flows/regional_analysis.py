@@ -6,7 +6,7 @@ from prefect import flow
 from pydantic import Field, field_validator
 
 from clm.rules.quarters import last_full_quarter
-from flows.common import FlowInput
+from flows.common import FlowInput, flat_form
 from tasks.analysis import (
     gather_figures,
     obligation_signals,
@@ -35,6 +35,7 @@ class RegionalAnalysisInput(FlowInput):
         return value or None
 
 
+@flat_form
 @flow(name="regional-analysis")
 def regional_analysis(
     params: RegionalAnalysisInput = RegionalAnalysisInput(),  # noqa: B008

@@ -7,7 +7,7 @@ from datetime import date
 from prefect import flow
 from pydantic import Field
 
-from flows.common import FlowInput, StaffKey
+from flows.common import FlowInput, StaffKey, flat_form, receipt
 from tasks.escalation import objection
 from tasks.outbox import deliver_outbox
 
@@ -21,6 +21,7 @@ class RegisterObjectionInput(FlowInput):
     registered_by: StaffKey
 
 
+@flat_form
 @flow(name="register-objection")
 def register_objection(params: RegisterObjectionInput) -> dict:
     """Een schriftelijk bezwaar vastleggen: binnen of na de termijn van 5 werkdagen; het
@@ -34,4 +35,19 @@ def register_objection(params: RegisterObjectionInput) -> dict:
         params.effective_as_of(),
     )
     # the invitation to the director-level talk goes out now, not with tomorrow's sweep
-    return {**outcome, **deliver_outbox()}
+    delivered = deliver_outbox()
+    receipt(
+        f"bezwaar tegen trede {params.step_id}",
+        [
+            f"Bezwaar ontvangen op {params.received_on:%d-%m-%Y}, "
+            + ("binnen de termijn" if outcome["in_time"] else "na de termijn")
+            + ("; de maatregel is opgeschort" if outcome["suspends"] else "; de maatregel loopt")
+        ],
+        [
+            "Gesprek op directieniveau uiterlijk "
+            f"{date.fromisoformat(outcome['director_talk_due']):%d-%m-%Y}; leg de uitkomst vast "
+            "met uitkomst-directiegesprek."
+        ],
+        who=params.registered_by,
+    )
+    return {**outcome, **delivered}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow
 from pydantic import Field
 
-from flows.common import FormModel, MeetingInput, StaffKey
+from flows.common import FormModel, MeetingInput, StaffKey, flat_form, receipt
 from tasks.minutes import react
 from tasks.outbox import deliver_outbox
 
@@ -29,6 +29,7 @@ class RegisterReactionInput(MeetingInput):
     registered_by: StaffKey
 
 
+@flat_form
 @flow(name="register-reaction")
 def register_reaction(params: RegisterReactionInput) -> dict:
     """De reactie van de aanbieder vastleggen: akkoord (het verslag wordt meteen definitief en
@@ -43,4 +44,17 @@ def register_reaction(params: RegisterReactionInput) -> dict:
         params.effective_as_of(),
     )
     deliver_outbox()
+    receipt(
+        f"reactie op verslag {params.provider_code}",
+        ["Akkoord: het verslag is definitief"]
+        if params.agreed
+        else [f"Opmerkingen bij {len(params.comments)} agendapunten"],
+        []
+        if params.agreed
+        else [
+            "Herzie het verslag (verslag-vastleggen) en verstuur het opnieuw (verslag-versturen)."
+        ],
+        params.provider_code,
+        params.registered_by,
+    )
     return {"reaction": outcome}

@@ -11,10 +11,11 @@ from clm.errors import MissingJudgedScores
 from clm.rules import labels
 from clm.rules.commands import ReferencePeriod
 from clm.settings import region_config
-from flows.common import FlowInput, OptionalDate, OptionalYear
+from flows.common import FlowInput, OptionalDate, OptionalYear, flat_form
 from tasks.artifacts import publish_markdown, publish_table
 from tasks.classification import compute, load_table, store
 from tasks.outbox import deliver_outbox
+from tasks.providers import publish_provider_table
 
 
 class YearlyClassificationInput(FlowInput):
@@ -56,6 +57,7 @@ class YearlyClassificationInput(FlowInput):
         return ReferencePeriod.calendar_year(as_of.year - 1)
 
 
+@flat_form
 @flow(name="yearly-classification")
 def yearly_classification(
     params: YearlyClassificationInput = YearlyClassificationInput(),  # noqa: B008
@@ -86,6 +88,7 @@ def yearly_classification(
         key=f"classificatie-{year}",
         description=f"Classificatie {year}: alle aanbieders met punten en categorie",
     )
+    publish_provider_table()  # the new categories in the table the forms point to
     publish_markdown(
         "artifacts/classification_summary.md.j2",
         key=f"classificatie-{year}-samenvatting",

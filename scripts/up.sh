@@ -44,11 +44,13 @@ python -c "import urllib.request; urllib.request.urlopen('$PREFECT_API_URL/healt
 
 prefect work-pool inspect "$POOL" >/dev/null 2>&1 \
   || prefect work-pool create "$POOL" --type process >/dev/null
-# Deploy only when prefect.yaml or a flow changed (or the server lacks the deployments):
+# Deploy only when prefect.yaml, a flow or the region config (the staff in the forms' pick
+# lists) changed, or the server lacks the deployments:
 # deploying again recreates the automations, and a recreated automation forgets the runs it
 # was watching (a run whose worker just died would never be marked crashed).
 stamp="$PREFECT_HOME/deployed.sha256"
-wanted=$(cat prefect.yaml flows/*.py | sha256sum | cut -d' ' -f1)
+wanted=$({ cat prefect.yaml flows/*.py; cat "${CLM_REGION_CONFIG:-config/region.yaml}" 2>/dev/null || true; } \
+  | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" = "$wanted" ] \
    && prefect deployment inspect daily-sweep/dagelijkse-ronde >/dev/null 2>&1; then
   echo "Deployments ongewijzigd."

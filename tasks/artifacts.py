@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -20,6 +21,10 @@ def _plain(value: Any) -> Any:
         return None
     if hasattr(value, "item"):
         return value.item()
+    if isinstance(value, datetime):  # one way of writing a date in every table staff read
+        return f"{value:%d-%m-%Y %H:%M}"
+    if isinstance(value, date):
+        return f"{value:%d-%m-%Y}"
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value

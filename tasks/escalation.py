@@ -7,9 +7,10 @@ from datetime import date
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
+from prefect.settings import PREFECT_UI_URL
 
+from clm.services import approval_codes, objections
 from clm.services import escalation as service
-from clm.services import objections
 from clm.services.common import region_config
 from clm.services.signals import record_signal
 from clm.services.views import open_signals
@@ -36,10 +37,20 @@ def remember_approval_run(step_id: int, run_id: str) -> None:
     service.set_approval_run(UnitOfWork(), step_id, run_id)
 
 
-@task(name="check-approver", cache_policy=NO_CACHE)
-def approver_problem(step_id: int, decided_by: str) -> str:
-    """Why this person cannot decide the step ('' when they can)."""
-    return service.approval_problem(UnitOfWork(), region_config(), step_id, decided_by)
+@task(name="issue-approval-codes", cache_policy=NO_CACHE)
+def issue_approval_codes(step_id: int, as_of: date, run_id: str) -> int:
+    """Mail each approver of the step their own one-time code (once), with the link to the
+    waiting run's page, where its Resume dialog is."""
+    ui = (PREFECT_UI_URL.value() or "").rstrip("/")
+    link = f"{ui}/runs/flow-run/{run_id}" if ui and run_id else ""
+    return approval_codes.issue_codes(UnitOfWork(), region_config(), step_id, as_of, link)
+
+
+@task(name="check-approval-code", persist_result=True)
+def redeem_approval_code(step_id: int, code: str, attempt: int, as_of: date) -> tuple[str, str]:
+    """(who decides, '') for a valid one-time code, used up now; ('', why) otherwise. Kept
+    per attempt, so the run that starts again after the Resume gets the same answer."""
+    return approval_codes.redeem_code(UnitOfWork(), step_id, code, as_of)
 
 
 @task(name="lapse-step", cache_policy=NO_CACHE)
@@ -51,7 +62,7 @@ def lapse(step_id: int, why: str, as_of: date) -> str:
 @task(name="approval-context", cache_policy=NO_CACHE)
 def approval_context(step_id: int) -> str:
     """What is being approved, for the description of the decision form."""
-    return service.approval_context(UnitOfWork(), step_id)
+    return service.approval_context(UnitOfWork(), step_id, region_config())
 
 
 @task(name="decide-step", persist_result=True)

@@ -259,6 +259,8 @@ class EscalationRules(Strict):
     max_fine_percent: Annotated[float, Field(gt=0, le=100)] = 5
     # a delivered KPI this far (percent of the norm) on the wrong side of it is a signal
     kpi_signal_margin_percent: Annotated[float, Field(ge=0, le=100)] = 25
+    # who may approve a step from 3 on (never its requester): each gets a one-time code by mail
+    approver_role: Role = Role.CONTRACT_MANAGER
 
 
 DeclarationMeasure = Literal["clients", "revenue", "municipalities", "months_per_client"]

@@ -3,6 +3,7 @@ fine's cap and the objection terms. Pure rules; the service layer records and se
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
@@ -70,6 +71,18 @@ class EvidenceKind(StrEnum):
     FORGERY = "forgery"  # of hours or referrals
     FALSE_BILLING = "false_billing"  # care not delivered or not referred
     EMBEZZLEMENT = "embezzlement"
+
+
+# The one-time code that proves who approves a step: eight characters that cannot be
+# mistaken for each other (no 0/O, no 1/I), written as two groups of four.
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+ONE_TIME_CODE = re.compile(r"\b[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}\b")
+
+
+def normal_code(text: str) -> str:
+    """A code as typed ('k7pq 4mx2', 'K7PQ-4MX2') in its one written form, 'K7PQ-4MX2'."""
+    plain = re.sub(r"[\s-]", "", text).upper()
+    return f"{plain[:4]}-{plain[4:]}" if len(plain) == 8 else plain
 
 
 # A step from 3 waits this long for a second person's decision; after that the request lapses

@@ -38,6 +38,16 @@ MEETINGS = {
     "data_delivered": "Gegevens ontvangen",
 }
 
+PROVIDERS = {
+    "code": "AGB-code",
+    "name": "Aanbieder",
+    "care_types": "Zorgvormen",
+    "category": "Categorie",
+    "year": "Classificatiejaar",
+    "contract_manager": "Contractmanager",
+    "contact": "Contactpersoon",
+}
+
 SIGNALS = {
     "code": "AGB-code",
     "name": "Aanbieder",

@@ -39,6 +39,10 @@ class MeetingStatus(StrEnum):
     PLANNED = "planned"
     CANCELLED = "cancelled"
 
+    @property
+    def label(self) -> str:
+        return {MeetingStatus.PLANNED: "gepland", MeetingStatus.CANCELLED: "geannuleerd"}[self]
+
 
 class MinutesStatus(StrEnum):
     DRAFT = "draft"

@@ -21,6 +21,7 @@ from clm.rules.escalation import (
     EVIDENCE_LABELS,
     STEPS,
     EvidenceItem,
+    EvidenceKind,
     check_fine,
     check_move,
     revenue_window,
@@ -304,20 +305,7 @@ def lapse_step(uow: UnitOfWork, step_id: int, why: str, as_of: date) -> str:
         return step.status
 
 
-def approval_problem(uow: UnitOfWork, cfg: RegionConfig, step_id: int, decided_by: str) -> str:
-    """Why ``decided_by`` cannot decide this step ('' when they can): not a staff member of
-    the region, or the requester themself (four eyes). Asked before the decision is taken,
-    so a wrong answer is asked again instead of failing the run."""
-    if cfg.staff_by_key.get(decided_by) is None:
-        return f"'{decided_by}' is geen medewerker van de regio; vul uw eigen sleutel in"
-    with uow:
-        step = uow.session.get(EscalationStep, step_id)
-        if step is not None and decided_by == step.requested_by:
-            return f"'{decided_by}' vroeg deze trede aan; goedkeuren doet een tweede persoon"
-    return ""
-
-
-def approval_context(uow: UnitOfWork, step_id: int) -> str:
+def approval_context(uow: UnitOfWork, step_id: int, cfg: RegionConfig | None = None) -> str:
     """What the second person approves, in a few Markdown lines: provider, step, reason,
     hearing, evidence, fine and who asked (shown above the decision in the UI)."""
     with uow:
@@ -330,10 +318,12 @@ def approval_context(uow: UnitOfWork, step_id: int) -> str:
         evidence = session.scalars(
             select(Evidence).where(Evidence.escalation_id == escalation.id)
         ).all()
+    member = cfg.staff_by_key.get(step.requested_by) if cfg else None
+    asker = f"{member.name} ({step.requested_by})" if member else step.requested_by
     lines = [
         f"**Aanbieder:** {provider.name} (AGB {provider.code})",
         f"**Trede {step.step}:** {STEPS[step.step].name}",
-        f"**Aangevraagd door:** {step.requested_by} op {step.requested_on:%d-%m-%Y}",
+        f"**Aangevraagd door:** {asker} op {step.requested_on:%d-%m-%Y}",
         f"**Onderbouwing:** {step.reason}",
     ]
     if escalation.heard_on:
@@ -341,7 +331,8 @@ def approval_context(uow: UnitOfWork, step_id: int) -> str:
     elif escalation.urgency:
         lines.append(f"**Spoed zonder wederhoor:** {escalation.urgency}")
     for item in evidence:
-        lines.append(f"**Bewijs:** {item.kind}: {item.source} ({item.document})")
+        label = EVIDENCE_LABELS.get(EvidenceKind(item.kind), item.kind)
+        lines.append(f"**Bewijs:** {label}: {item.source} ({item.document})")
     if step.fine is not None:
         lines.append(f"**Boete:** {format_euro(step.fine)}")
     if step.measure:

@@ -4,6 +4,7 @@ notice of default."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -19,7 +20,7 @@ from clm.rules.escalation import (
     judge_objection,
 )
 from clm.rules.vocabulary import EventKind, StepStatus
-from clm.services.deadlines import KindRules, close_deadlines, set_deadline
+from clm.services.deadlines import KindRules, close_deadlines, due_date, set_deadline
 from clm.storage.db import UnitOfWork
 from clm.storage.dossier import record_event
 from clm.storage.mail import Attachment
@@ -33,6 +34,22 @@ from clm.storage.models import (
 from clm.storage.notify import mail_with_event
 
 
+@dataclass(frozen=True)
+class RegisteredObjection:
+    """An objection as registered: in time or not, suspending or not, and the term of the
+    director-level talk (a deadline)."""
+
+    id: int
+    in_time: bool
+    suspends: bool
+    director_talk_due: date
+
+
+def _registered(session: Session, objection: Objection) -> RegisteredObjection:
+    due = due_date(session, DeadlineKind.DIRECTOR_TALK, Subject.OBJECTION, objection.id)
+    return RegisteredObjection(objection.id, objection.in_time, objection.suspends, due)
+
+
 def register_objection(
     uow: UnitOfWork,
     cfg: RegionConfig,
@@ -41,7 +58,7 @@ def register_objection(
     summary: str,
     registered_by: str,
     as_of: date,
-) -> Objection:
+) -> RegisteredObjection:
     """The provider's written objection: in time or late, suspensive or not, with the
     deadline of the director-level talk."""
     with uow:
@@ -61,7 +78,7 @@ def register_objection(
             )
         existing = session.scalar(select(Objection).where(Objection.step_id == step.id))
         if existing is not None:
-            return existing
+            return _registered(session, existing)
         outcome = judge_objection(
             step.taken_on,
             received_on,
@@ -105,8 +122,9 @@ def register_objection(
             f"de maatregel {'is opgeschort' if outcome.suspends_measure else 'loopt door'}"
             f"; gesprek op directieniveau uiterlijk {outcome.director_talk_due:%d-%m-%Y}",
         )
+        registered = _registered(session, objection)
         uow.commit()
-        return objection
+        return registered
 
 
 def record_registered_mail(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -14,6 +14,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from clm.clock import REGION_TZ, dutch_date, dutch_month
+from clm.rules import labels
 from clm.rules.classification import CRITERIA
 from clm.rules.config import RegionConfig, Role
 from clm.rules.deadlines import DeadlineKind, Subject
@@ -39,6 +40,7 @@ from clm.storage.models import (
     EscalationStep,
     Meeting,
     Minutes,
+    OutboxMessage,
     Provider,
     Signal,
     WorkItem,
@@ -53,7 +55,7 @@ class OpenSignal:
     kind: str
     source: str
     description: str
-    since: str
+    since: date
 
 
 def memberships(lots: Iterable[tuple[int, str | None]]) -> pd.DataFrame:
@@ -68,6 +70,73 @@ def memberships(lots: Iterable[tuple[int, str | None]]) -> pd.DataFrame:
 def care_type_memberships(session: Session) -> pd.DataFrame:
     """Every provider's lots as :func:`memberships`."""
     return memberships(session.execute(select(Provider.id, Provider.care_types)).all())
+
+
+@dataclass(frozen=True)
+class WrittenMail:
+    """A mail a run wrote, as its receipt names it."""
+
+    subject: str
+    to: tuple[str, ...]
+    state: str  # Dutch: verzonden, in de wachtrij, geweigerd
+
+
+_MAIL_STATES = {"sent": "verzonden", "refused": "geweigerd door de mailserver"}
+
+
+def mails_since(
+    uow: UnitOfWork, since: datetime, provider_code: str | None = None
+) -> list[WrittenMail]:
+    """The mails written since ``since`` (a run's start), of one provider when given, oldest
+    first: what a run's receipt says it sent."""
+    with uow:
+        query = select(OutboxMessage).where(OutboxMessage.created_at >= since)
+        if provider_code:
+            query = query.join(Provider, Provider.id == OutboxMessage.provider_id).where(
+                Provider.code == provider_code
+            )
+        return [
+            WrittenMail(
+                m.subject,
+                tuple(m.to_addrs) + tuple(m.cc_addrs or ()),
+                _MAIL_STATES.get(m.status, "in de wachtrij"),
+            )
+            for m in uow.session.scalars(query.order_by(OutboxMessage.id))
+        ]
+
+
+def provider_table(uow: UnitOfWork, cfg: RegionConfig) -> pd.DataFrame:
+    """Every active provider with what staff look up in a form: AGB code, name, lots, the
+    category of the latest classification, contract manager and contact (``labels.PROVIDERS``)."""
+    names = {s.key: s.name for s in cfg.staff}
+    with uow:
+        session = uow.session
+        latest = session.scalar(select(func.max(ClassificationRow.year)))
+        categories = dict(
+            session.execute(
+                select(ClassificationRow.provider_id, ClassificationRow.category).where(
+                    ClassificationRow.year == latest
+                )
+            ).all()
+        )
+        rows = [
+            {
+                "code": p.code,
+                "name": p.name,
+                "care_types": ", ".join(c.strip() for c in p.care_types.split(",") if c.strip()),
+                "category": categories.get(p.id),
+                "year": latest,
+                "contract_manager": names.get(p.contract_manager, p.contract_manager),
+                "contact": f"{p.contact_name} <{p.contact_email}>",
+            }
+            for p in session.scalars(
+                select(Provider).where(Provider.active.is_(True)).order_by(Provider.name)
+            )
+        ]
+    frame = pd.DataFrame(rows, columns=list(labels.PROVIDERS))
+    frame["category"] = frame["category"].astype("Int64")
+    frame["year"] = frame["year"].astype("Int64")
+    return frame
 
 
 def open_signals(uow: UnitOfWork, cfg: RegionConfig) -> list[OpenSignal]:
@@ -88,7 +157,7 @@ def open_signals(uow: UnitOfWork, cfg: RegionConfig) -> list[OpenSignal]:
                 signal_label(s.kind),
                 s.source,
                 s.description,
-                s.as_of.isoformat(),
+                s.as_of,
             )
             for s, p in rows
         ]
@@ -135,14 +204,14 @@ def month_table(uow: UnitOfWork, cfg: RegionConfig, month: date) -> list[dict]:
                 "name": name,
                 "category": category,
                 "starts": f"{as_utc(m.starts_at).astimezone(REGION_TZ):%d-%m-%Y %H:%M}",
-                "status": m.status,
+                "status": MeetingStatus(m.status).label,
                 "location": m.location,
                 "contract_manager": staff.get(m.contract_manager, m.contract_manager),
                 "attendees": ", ".join(
                     staff.get(k, k)
                     for k in (m.support_officer, m.contract_administration, *m.optional_staff)
                 ),
-                "data_deadline": m.data_deadline.isoformat(),
+                "data_deadline": m.data_deadline,
                 "data_delivered": "ja" if m.data_received_on else "nee",
             }
             for m, code, name, category in rows

@@ -456,6 +456,23 @@ class EscalationStep(Base):
     approval_run: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
+class ApprovalCode(Base):
+    """A one-time code for one staff member to decide one escalation step: stored only as a
+    hash, valid once, until the approval window ends."""
+
+    __tablename__ = "approval_codes"
+    __table_args__ = (UniqueConstraint("step_id", "staff_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("escalation_steps.id"), index=True)
+    staff_key: Mapped[str] = mapped_column(String(50))
+    salt: Mapped[str] = mapped_column(String(32))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    issued_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date] = mapped_column(Date)
+    used_on: Mapped[date | None] = mapped_column(Date)
+
+
 class Evidence(Base):
     """Evidence of a serious wrong or of fraud, needed for steps 5–7."""
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from clm.clock import utcnow
 from clm.rules.config import Mail
+from clm.rules.escalation import ONE_TIME_CODE
 from clm.rules.inputs import visible
 from clm.storage.db import UnitOfWork, claim_key, keys_with_prefix
 from clm.storage.mail import Attachment, Envelope, Transport, build_message, check_header_value
@@ -226,6 +227,8 @@ def _deliver_one(
                 f"{type(exc).__name__}: {exc}"[:2000],
                 None,
             )
+            if permanent:
+                _forget_secret(row)
             uow.commit()
             if permanent:
                 report.refused += 1
@@ -234,5 +237,17 @@ def _deliver_one(
                 report.errors.append(f"{row.key}: {type(exc).__name__}: {exc}")
             return
         row.status, row.sent_at, row.last_error = SENT, utcnow(), None
+        _forget_secret(row)
         uow.commit()
         report.sent += 1
+
+
+# Mails that carry a one-time code: once sent (or refused for good), the code is removed from
+# the stored copy, so that the database holds it only as a hash.
+SECRET_KEY_PART = ":approval-code:"
+
+
+def _forget_secret(row: OutboxMessage) -> None:
+    if SECRET_KEY_PART in row.key:
+        row.body_text = ONE_TIME_CODE.sub("(code verwijderd na verzending)", row.body_text)
+        row.body_html = ONE_TIME_CODE.sub("(code verwijderd na verzending)", row.body_html)

@@ -62,7 +62,7 @@ def run_and_watch(env: dict[str, str], deployment: str, **params: str) -> str:
         "run",
         deployment,
         "--params",
-        json.dumps({"params": params}),
+        json.dumps(params),  # the form's fields, flat (flows.common.flat_form)
         "--watch",
         "--watch-timeout",
         "300",

@@ -103,7 +103,7 @@ import json, sys, time
 from prefect.client.orchestration import get_client
 from prefect.deployments import run_deployment
 
-params = {"params": {"as_of": sys.argv[1]}}
+params = {"as_of": sys.argv[1]}
 sweep = "daily-sweep/dagelijkse-ronde"
 runs = [run_deployment(sweep, parameters=params, timeout=0) for _ in range(2)]
 for _ in range(600):

@@ -139,7 +139,7 @@ def _start(env: dict, entrypoint_end: str, params: dict, tags: list[str]) -> str
     run = api(
         env,
         f"/deployments/{deployment['id']}/create_flow_run",
-        {"parameters": {"params": params}, "tags": tags},
+        {"parameters": params, "tags": tags},
     )
     return run["id"]
 

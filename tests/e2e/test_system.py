@@ -74,8 +74,19 @@ def wait(kinds):
         time.sleep(0.5)
     raise SystemExit(f"timeout waiting for {kinds}, last state {state.type.value}")
 wait({"PAUSED", "FAILED", "CRASHED"})
-resume_flow_run(run.id, run_input={"decision": "approve", "decided_by": "cm-bakker",
-                                   "remark": "akkoord"})
+# the approver's one-time code, from the mail delivered to them (the outbox keeps only a hash)
+import email, email.policy, pathlib, re
+code = None
+for _ in range(120):
+    for path in pathlib.Path(sys.argv[2]).glob("*.eml"):
+        msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        if msg["To"] == "y.bakker@regio.example.org" and "Goedkeuring gevraagd" in msg["Subject"]:
+            text = msg.get_body(preferencelist=("plain",)).get_content()
+            code = re.search(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}", text).group(0)
+    if code:
+        break
+    time.sleep(0.5)
+resume_flow_run(run.id, run_input={"decision": "goedkeuren", "code": code, "remark": "akkoord"})
 wait({"COMPLETED", "FAILED", "CRASHED"})
 print(" ".join(seen))
 """
@@ -87,7 +98,7 @@ FAILING_SCRIPT = """
 from prefect.deployments import run_deployment
 run = run_deployment(
     "import-declarations/declaraties-inlezen",
-    parameters={"params": {"file_name": "bestaat-niet.csv"}},
+    parameters={"file_name": "bestaat-niet.csv"},
     tags=["auto-scheduled"],
     timeout=300,
 )
@@ -163,18 +174,16 @@ print(sqlite3.connect(sys.argv[1]).execute('select min(code) from providers').fe
 """,
         str(var / "clm.db"),
     ).strip()
-    params = {
-        "params": {
-            "as_of": as_of.isoformat(),
-            "provider_code": code,
-            "step": 3,
-            "reason": "Herstel blijft uit na het verbeterplan",
-            "requested_by": "cm-jansen",
-            "heard_on": as_of.isoformat(),
-            "hearing_summary": "Gesprek met het bestuur",
-        }
+    params = {  # the form's fields, flat, the date typed as staff type it
+        "as_of": as_of.isoformat(),
+        "provider_code": code,
+        "step": 3,
+        "reason": "Herstel blijft uit na het verbeterplan",
+        "requested_by": "Marieke Jansen (cm-jansen)",  # as the pick list says it
+        "heard_on": f"{as_of:%d-%m-%Y}",
+        "hearing_summary": "Gesprek met het bestuur",
     }
-    out = python(system, APPROVAL_SCRIPT, json.dumps(params))
+    out = python(system, APPROVAL_SCRIPT, json.dumps(params), str(var / "outbox"))
     assert out.splitlines()[-1] == "PAUSED COMPLETED", out
     with sqlite3.connect(var / "clm.db") as conn:
         status, decided_by = conn.execute(
@@ -225,7 +234,7 @@ import asyncio, datetime as dt, json, sys, httpx
 
 async def main(api, deployment_id, total, at_once):
     later = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=30)).isoformat()
-    body = {"parameters": {"params": {}},
+    body = {"parameters": {},
             "state": {"type": "SCHEDULED", "state_details": {"scheduled_time": later}}}
     gate, answers = asyncio.Semaphore(at_once), {}
     async with httpx.AsyncClient(base_url=api, timeout=120) as client:
@@ -260,12 +269,12 @@ def test_a_burst_of_run_clicks_during_a_sweep_and_a_preparation_gets_no_5xx(
         api(
             system,
             f"/deployments/{deployments['daily_sweep']}/create_flow_run",
-            {"parameters": {"params": {}}},
+            {"parameters": {}},
         ),
         api(
             system,
             f"/deployments/{deployments['quarterly_preparation']}/create_flow_run",
-            {"parameters": {"params": {"month": next_july}}},
+            {"parameters": {"month": next_july}},
         ),
     ]
     for _ in range(240):  # the burst starts once the worker is running them
@@ -319,6 +328,20 @@ def _fill_in(page, form: dict[str, str]) -> None:  # noqa: ANN001
         field = _field(page, label)
         field.fill(value)
         expect(field).to_have_value(value)
+
+
+def _pick(page, label: str, choice: str) -> None:  # noqa: ANN001
+    """Picks ``choice`` from the pick list of a field, as a person does: the arrows at the
+    right of the field open the list (the form's description says so), a click chooses."""
+    from playwright.sync_api import expect
+
+    field = page.locator(
+        "xpath=//span[contains(@class,'schema-form-property__label') and normalize-space()="
+        f"'{label}']/ancestor::div[contains(concat(' ',@class,' '),' schema-form-property ')][1]"
+    ).first
+    field.locator(".p-select-button__icon").click()
+    page.get_by_role("option", name=choice, exact=True).click()
+    expect(field.locator(".p-select-button__value")).to_have_text(choice)
 
 
 def _watch_page(page) -> list:  # noqa: ANN001
@@ -399,9 +422,10 @@ def test_staff_record_judged_scores_in_the_browser(system: dict[str, str]) -> No
             "Bijdrage aan informatie (1-10)": "8",
             "Politiek belang (1-10)": "7",
             "Toelichting (Optional)": "Uniek aanbod in de regio",
-            "Medewerker": "cm-jansen",
+            "Peildatum (Optional)": f"{today_in_region():%d-%m-%Y}",  # typed, as staff type it
         }
         _fill_in(page, form)
+        _pick(page, "Medewerker", "Marieke Jansen (cm-jansen)")
         page.screenshot(path=SCREENSHOTS / "1-formulier.png", full_page=True)
         # On success the UI creates the run and goes back to the deployment's page. A submission
         # that did not get through (seen once in CI, not reproduced) is tried once more, as staff
@@ -420,6 +444,7 @@ def test_staff_record_judged_scores_in_the_browser(system: dict[str, str]) -> No
                 if created:
                     break
                 _fill_in(page, form)
+                _pick(page, "Medewerker", "Marieke Jansen (cm-jansen)")
 
         # the UI leaves the form only after the API created the run
         runs = _runs_of(system, deployment["id"])
@@ -443,3 +468,137 @@ def test_staff_record_judged_scores_in_the_browser(system: dict[str, str]) -> No
             (code,),
         ).fetchone()
     assert scores == (9, 8, 7, "Uniek aanbod in de regio")
+
+
+def _approval_codes(outbox: Path, step: int, provider: str) -> dict[str, str]:
+    """The one-time codes of a provider's escalation step as delivered: address -> code."""
+    import re
+
+    found = {}
+    mails = [
+        email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        for path in outbox.glob("*.eml")
+    ]
+    for msg in sorted(mails, key=lambda m: m["Date"].datetime):  # the latest code counts
+        if msg["Subject"] == f"Goedkeuring gevraagd: trede {step} voor {provider}":
+            text = msg.get_body(preferencelist=("plain",)).get_content()
+            found[str(msg["To"])] = re.search(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}", text)[0]
+    return found
+
+
+def _wait_for_state(
+    env: dict[str, str], run_id: str, kinds: set[str], seconds: int = 240, after: str = ""
+) -> tuple[str, str]:
+    """(state type, state id) once the run is in one of ``kinds`` in a state other than
+    ``after`` (a run resumed and suspended again is PAUSED anew)."""
+    import time
+
+    for _ in range(seconds * 2):
+        state = _flow_run(env, run_id)["state"]
+        if state["type"] in kinds and state["id"] != after:
+            return state["type"], state["id"]
+        time.sleep(0.5)
+    raise AssertionError(f"run {run_id} bleef in {state['type']}, verwacht {kinds}")
+
+
+def _resume_in_dialog(page, base: str, run_id: str, code: str) -> str:  # noqa: ANN001
+    """Open the waiting run's page, Resume, read what is asked, choose 'goedkeuren', type the
+    code and submit; returns the text the dialog showed."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{base}/runs/flow-run/{run_id}", wait_until="networkidle")
+    page.get_by_role("button", name="Resume").click()
+    dialog = page.locator(".p-modal").first
+    expect(dialog.get_by_text("Uw eenmalige code")).to_be_visible(timeout=30_000)
+    said = dialog.inner_text()
+    _pick(page, "Besluit", "goedkeuren")
+    _fill_in(page, {"Uw eenmalige code": code, "Toelichting (Optional)": "Terecht"})
+    return said
+
+
+def test_staff_ask_and_approve_a_step_in_the_browser(system: dict[str, str]) -> None:
+    """As staff do it: start a notice of default from the form (a typed date, the requester
+    picked from the list), then, as the second person, approve it in the Resume dialog with
+    the code from their own mail: a wrong code is refused in the same run with the reason,
+    the right one takes the step, and the run ends with its receipt."""
+    import re
+
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.e2e.browser import chromium
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    base = f"http://127.0.0.1:{system['CLM_PORT']}"
+    var = Path(system["CLM_VAR_DIR"])
+    with sqlite3.connect(var / "clm.db") as conn:
+        code, name = conn.execute(
+            "select code, name from providers order by code limit 1 offset 1"
+        ).fetchone()
+    deployment = next(
+        d for d in api(system, "/deployments/filter", {}) if d["entrypoint"].endswith(":escalation")
+    )
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=chromium(),
+            headless=True,
+            args=["--no-sandbox", "--disable-background-networking"],
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 1200})
+        page.goto(f"{base}/deployments/deployment/{deployment['id']}/run", wait_until="networkidle")
+        expect(page.get_by_text("Onderbouwing").first).to_be_visible(timeout=30_000)
+        _fill_in(
+            page,
+            {
+                "AGB-code aanbieder": code,
+                "Trede (1-7)": "3",
+                "Onderbouwing": "Herstel blijft uit na het verbeterplan",
+                "Wederhoor op (Optional)": f"{today_in_region():%d-%m-%Y}",
+                "Samenvatting wederhoor (Optional)": "Gesprek met het bestuur",
+            },
+        )
+        _pick(page, "Medewerker", "Anouk Visser (cm-visser)")
+        page.screenshot(path=SCREENSHOTS / "5-escalatie-formulier.png", full_page=True)
+        page.get_by_role("button", name="Submit").click()
+        page.wait_for_url(re.compile(r".*/deployments/deployment/[^/]+$"), timeout=90_000)
+        runs = _runs_of(system, deployment["id"])
+        run_id = max(
+            (r for r in runs if r["parameters"].get("provider_code") == code),
+            key=lambda r: r["created"],
+        )["id"]
+        waiting, state_id = _wait_for_state(system, run_id, {"PAUSED", "FAILED", "CRASHED"})
+        assert waiting == "PAUSED"
+
+        # a code that is not theirs: told why in the same run, and asked again
+        said = _resume_in_dialog(page, base, run_id, "ABCD-EFGH")
+        assert f"AGB {code}" in said and "Trede 3" in said and "Anouk Visser" in said, said
+        page.screenshot(path=SCREENSHOTS / "6-goedkeuren-dialoog.png", full_page=True)
+        page.get_by_role("button", name="Submit").click()
+        waiting, _ = _wait_for_state(
+            system, run_id, {"PAUSED", "FAILED", "CRASHED"}, after=state_id
+        )
+        assert waiting == "PAUSED"
+        codes = _approval_codes(var / "outbox", 3, name)
+        assert "a.visser@regio.example.org" not in codes  # never to the requester
+        said = _resume_in_dialog(page, base, run_id, codes["y.bakker@regio.example.org"])
+        assert "Vorig antwoord niet aanvaard" in said and "hoort niet bij deze trede" in said
+        page.screenshot(path=SCREENSHOTS / "7-tweede-poging.png", full_page=True)
+        page.get_by_role("button", name="Submit").click()
+        ended, _ = _wait_for_state(system, run_id, {"COMPLETED", "FAILED", "CRASHED"})
+        assert ended == "COMPLETED"
+
+        # the receipt on the run's page
+        page.goto(f"{base}/runs/flow-run/{run_id}", wait_until="networkidle")
+        page.get_by_text("Artifacts", exact=True).click()
+        card = page.get_by_text("bevestiging-escalatie-trede").first
+        expect(card).to_be_visible(timeout=30_000)
+        card.click()
+        expect(page.get_by_text("Trede 3: genomen").first).to_be_visible(timeout=30_000)
+        page.screenshot(path=SCREENSHOTS / "8-bevestiging.png", full_page=True)
+        browser.close()
+    with sqlite3.connect(var / "clm.db") as conn:
+        decided = conn.execute(
+            "select decided_by from escalation_steps join escalations e on e.id = escalation_id "
+            "join providers p on p.id = e.provider_id where p.code = ?",
+            (code,),
+        ).fetchone()[0]
+    assert decided == "cm-bakker"  # the owner of the code, not a typed name

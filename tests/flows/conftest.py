@@ -36,3 +36,19 @@ def artifact_markdown(key: str) -> str:
     assert found, f"no artifact {key}"
     latest = max(found, key=lambda a: a.created)
     return str(latest.data)
+
+
+def artifact_table(key: str) -> list[dict]:
+    """The rows of the latest table artifact with this key."""
+    import json
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key]))
+        )
+    assert found, f"no artifact {key}"
+    data = max(found, key=lambda a: a.created).data
+    return json.loads(data) if isinstance(data, str) else data

@@ -8,9 +8,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from clm.rules.config import load_config
 from clm.services.deadlines import step_terms
+from clm.settings import PROJECT_DIR
 from clm.storage.db import UnitOfWork
-from clm.storage.models import EscalationStep, Provider
+from clm.storage.models import ApprovalCode, EscalationStep, OutboxMessage, Provider
 from flows.close_escalation import CloseEscalationInput, close_escalation
 from flows.daily_sweep import DailySweepInput, daily_sweep
 from flows.escalation import EscalationInput, escalation
@@ -147,12 +149,14 @@ def test_from_signal_to_payment_suspension_with_approval(demo: Path) -> None:
         == 0
     )
 
-    # a wrong first answer (the requester themself, a typo in the key) is asked again in the
-    # same run, with the reason above the form; the step never stays stuck
+    # each approver (a contract manager, never the requester) gets a one-time code by mail;
+    # a wrong code is asked again in the same run, with the reason above the form
     # step 4 only once the notice of default's recovery term (20 working days) has passed
-    for step, wrong, approver, on in (
-        (3, "cm-visser", "cm-jansen", date(2027, 4, 9)),
-        (4, "cm-bakerr", "cm-bakker", date(2027, 6, 1)),
+    cfg = load_config(PROJECT_DIR / "config" / "region.yaml")
+    used = ""
+    for step, approver, on in (
+        (3, "cm-jansen", date(2027, 4, 9)),
+        (4, "cm-bakker", date(2027, 6, 1)),
     ):
         params = EscalationInput(
             provider_code=code,
@@ -162,19 +166,55 @@ def test_from_signal_to_payment_suspension_with_approval(demo: Path) -> None:
             as_of=on,
         )
         thread, box = _run_in_thread(escalation, params)
+        wrong = used or "ABCD-EFGH"  # last step's code, used up, or a made-up one
         first_form = _resume_when_paused(
-            "escalation", {"decision": "approve", "decided_by": wrong, "remark": "akkoord"}
+            "escalation", {"decision": "goedkeuren", "code": wrong, "remark": "akkoord"}
         )
         assert f"AGB {code}" in first_form and f"Trede {step}" in first_form, first_form
+        assert "Anouk Visser" in first_form  # who asked, by name
+        codes = _codes_mailed(demo, step)
+        assert set(codes) == {
+            cfg.staff_by_key[k].email for k in ("cm-jansen", "cm-bakker")
+        }  # not to the requester
+        typed = codes[cfg.staff_by_key[approver].email].lower().replace("-", " ")
         second_form = _resume_when_paused(
-            "escalation", {"decision": "approve", "decided_by": approver, "remark": "akkoord"}
+            "escalation", {"decision": "goedkeuren", "code": typed, "remark": "akkoord"}
         )
-        assert "Vorig antwoord niet aanvaard" in second_form and wrong in second_form
+        assert "Vorig antwoord niet aanvaard" in second_form
+        assert "hoort niet bij deze trede" in second_form, second_form
         thread.join(timeout=120)
         assert box["result"]["status"] == "active"
+        with UnitOfWork() as uow:
+            decided = uow.session.scalar(
+                select(EscalationStep.decided_by).where(EscalationStep.step == step)
+            )
+            stored = uow.session.scalars(select(OutboxMessage.body_text)).all()
+            hashes = uow.session.scalars(select(ApprovalCode.code_hash)).all()
+        assert decided == approver  # the code's owner, not a name typed in a form
+        receipt = artifact_markdown("bevestiging-escalatie-trede")
+        assert f"Trede {step}: genomen" in receipt and "(verzonden)" in receipt, receipt
+        used = codes[cfg.staff_by_key[approver].email]
+        assert not any(c in body for body in stored for c in codes.values())  # wiped
+        assert len(hashes) == 2 * (step - 2) and not any(c in hashes for c in codes.values())
     with UnitOfWork() as uow:
         steps = uow.session.execute(
             select(EscalationStep.step, EscalationStep.status).order_by(EscalationStep.id)
         ).all()
         assert uow.session.scalar(select(Signal.id).where(Signal.key.like("escalation-step:%")))
     assert steps == [(1, "superseded"), (3, "superseded"), (4, "active")]
+
+
+def _codes_mailed(var: Path, step: int) -> dict[str, str]:
+    """The one-time codes of ``step`` as the approvers received them: address -> code."""
+    import email
+    import email.policy
+
+    from clm.rules.escalation import ONE_TIME_CODE
+
+    found = {}
+    for path in sorted((var / "outbox").glob("*.eml")):
+        msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        if msg["Subject"].startswith(f"Goedkeuring gevraagd: trede {step} "):
+            text = msg.get_body(preferencelist=("plain",)).get_content()
+            found[str(msg["To"])] = ONE_TIME_CODE.search(text).group(0)
+    return found

@@ -64,7 +64,7 @@ def _recover(kind: str, run_id: UUID) -> dict:
 def test_a_lost_scheduled_run_is_crashed_started_again_once_and_reported(
     sqlite_db: str, env: Path
 ) -> None:
-    params = {"params": {"as_of": "2026-11-23"}}
+    params = {"as_of": "2026-11-23"}
     lost = _deployed_run(["auto-scheduled"], params)
     _set(lost, Running())
     assert _recover("heartbeat_lost", lost) == {"action": "marked_crashed"}
@@ -91,7 +91,7 @@ def test_a_lost_scheduled_run_is_crashed_started_again_once_and_reported(
 def test_a_failed_rerun_is_not_started_again_and_the_administrator_is_told(
     sqlite_db: str, env: Path
 ) -> None:
-    failed = _deployed_run(["auto-scheduled"], {"params": {}})
+    failed = _deployed_run(["auto-scheduled"], {})
     _set(failed, Running(), Failed(message="database onbereikbaar"))
     rerun = UUID(_recover("ended_badly", failed)["rerun"])
     _set(rerun, Running(), Failed(message="database onbereikbaar"))
@@ -136,6 +136,6 @@ def test_a_crashed_staff_run_is_reported_to_the_administrator_and_the_staff_memb
     listed = work_list(UnitOfWork(), region_config(), AS_OF)
     assert set(listed[listed["kind"] == "run gecrasht"]["staff_key"]) == {"cm-jansen"}
     # a staff run that failed (a refused file, say) is the answer to staff, not an alert
-    refused = _deployed_run([], {"params": {}})
+    refused = _deployed_run([], {})
     _set(refused, Running(), Failed(message="bestand afgekeurd"))
     assert _recover("ended_badly", refused)["action"] == "none"

@@ -695,7 +695,7 @@ def test_every_date_field_of_every_form_is_bounded_in_its_schema() -> None:
 
     dated = 0
     for flow in _deployed_flows():
-        schema = parameter_schema(flow.fn).model_dump_for_openapi()
+        schema = parameter_schema(flow).model_dump_for_openapi()
         text = json.dumps(schema)
         assert '"format": "date' not in text, flow.name
         assert text.count(json.dumps(DATE_PATTERN)) + text.count(
@@ -703,9 +703,9 @@ def test_every_date_field_of_every_form_is_bounded_in_its_schema() -> None:
         ) == text.count("Typ d"), flow.name
         if '"as_of"' in text:
             dated += 1
-            params = {"params": {"as_of": "9999-12-31"}}
+            params = {"as_of": "9999-12-31"}
             errors = validate(params, schema, ignore_required=True)
             assert any("as_of" in str(e.path) or "9999" in e.message for e in errors), flow.name
             for typed in ("2027-03-01", "01-03-2027", "1-3-2027"):
-                assert not validate({"params": {"as_of": typed}}, schema, ignore_required=True)
+                assert not validate({"as_of": typed}, schema, ignore_required=True)
     assert dated >= 30

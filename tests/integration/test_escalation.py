@@ -551,3 +551,59 @@ def test_migration_0010_carries_codes_and_the_talk_s_term_down_and_up(
         )
     migrate(db)
     assert snapshot() == before
+
+
+def test_one_time_codes_prove_who_approves(cfg: RegionConfig, code: str, env: Path) -> None:
+    """Each approver but the requester gets their own code by mail; only a hash is stored and
+    the sent mail loses the code; a code works once, for its step, until the window ends."""
+    import email
+    import email.policy
+
+    from clm.rules.escalation import ONE_TIME_CODE
+    from clm.services import approval_codes as codes
+    from clm.storage.models import ApprovalCode
+    from clm.storage.outbox import deliver_pending
+
+    heard = {"heard_on": date(2027, 3, 1), "hearing_summary": "gesprek"}
+    step = svc.request_step(UnitOfWork(), cfg, _request(code, 3, **heard), date(2027, 4, 22))
+    assert codes.issue_codes(UnitOfWork(), cfg, step, date(2027, 4, 22)) == 2
+    assert codes.issue_codes(UnitOfWork(), cfg, step, date(2027, 4, 22)) == 0  # once
+    with UnitOfWork() as uow:
+        rows = uow.session.scalars(select(ApprovalCode)).all()
+        mails = uow.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.key.like("%:approval-code:%"))
+        ).all()
+        sent = {m.to_addrs[0]: ONE_TIME_CODE.search(m.body_text)[0] for m in mails}
+        assert all(m.provider_id is None for m in mails)  # never in a dossier
+    assert {r.staff_key for r in rows} == {"cm-bakker", "cm-visser"}  # not the requester
+    assert not any(c in r.code_hash for r in rows for c in sent.values())
+    bakker = sent[cfg.staff_by_key["cm-bakker"].email]
+
+    # a code of another step, a made-up one, a late one: refused with the reason
+    assert codes.redeem_code(UnitOfWork(), step + 1000, bakker, date(2027, 4, 23))[1]
+    assert "hoort niet" in codes.redeem_code(UnitOfWork(), step, "ABCD-EFGH", date(2027, 4, 23))[1]
+    assert "verlopen" in codes.redeem_code(UnitOfWork(), step, bakker, date(2027, 5, 7))[1]
+    # typed in lower case with a space: the owner's key, once
+    typed = bakker.lower().replace("-", " ")
+    assert codes.redeem_code(UnitOfWork(), step, typed, date(2027, 4, 23)) == ("cm-bakker", "")
+    assert "al gebruikt" in codes.redeem_code(UnitOfWork(), step, bakker, date(2027, 4, 23))[1]
+
+    # delivered: the recipient has the code, the stored copy no longer
+    from clm.settings import get_settings
+    from clm.storage.mail import FileTransport
+
+    deliver_pending(UnitOfWork, FileTransport(get_settings().outbox_path), cfg.mail)
+    with UnitOfWork() as uow:
+        stored = uow.session.scalars(
+            select(OutboxMessage.body_text).where(OutboxMessage.key.like("%:approval-code:%"))
+        ).all()
+    assert stored and not any(ONE_TIME_CODE.search(b) for b in stored)
+    delivered = [
+        email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+        for p in get_settings().outbox_path.glob("*.eml")
+    ]
+    assert any(
+        bakker in m.get_body(preferencelist=("plain",)).get_content()
+        for m in delivered
+        if "Goedkeuring gevraagd" in m["Subject"]
+    )

@@ -1,0 +1,29 @@
+"""The provider table staff look codes up in: one artifact, kept current."""
+
+from __future__ import annotations
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from clm.rules import labels
+from clm.services.common import region_config
+from clm.services.views import provider_table
+from clm.storage.db import UnitOfWork
+from tasks.artifacts import publish_table
+
+PROVIDER_TABLE_KEY = "aanbieders"
+
+
+@task(name="publish-provider-table", cache_policy=NO_CACHE)
+def publish_provider_table() -> int:
+    """Every active provider with AGB code, name, lots, category and contract manager, as the
+    artifact 'aanbieders' (the forms' AGB-code fields point to it). Returns how many."""
+    frame = provider_table(UnitOfWork(), region_config())
+    publish_table(
+        frame,
+        key=PROVIDER_TABLE_KEY,
+        labels=labels.PROVIDERS,
+        description=f"Alle aanbieders ({len(frame)}): AGB-code, naam, zorgvormen, categorie "
+        "en contractmanager",
+    )
+    return len(frame)
