@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from clm.errors import InputProblem
 from clm.rules.agenda import AGENDA, AgendaItem
@@ -142,3 +143,41 @@ def minutes_due(meeting_day: date, rules: MinutesRules) -> date:
     ``share_within_days`` (14) calendar days after the meeting, whatever holidays lie
     between. A meeting on Monday 6 April 2026 has its minutes due Monday 20 April."""
     return meeting_day + timedelta(days=rules.share_within_days)
+
+
+def revision_changes(previous: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    """What a revised version changes against the version the provider had, in Dutch lines
+    for the mail: attendees, each agenda item added, dropped or reworded, and the actions
+    (when both versions list them: versions sent before December 2026 did not)."""
+    lines = []
+    if previous.get("attendees") != current.get("attendees"):
+        lines.append("Aanwezigen aangepast")
+    before = {i["number"]: i for i in previous.get("items", [])}
+    after = {i["number"]: i for i in current.get("items", [])}
+    for number in sorted(set(before) | set(after), key=_item_order):
+        if number not in before:
+            lines.append(f"Agendapunt {number} toegevoegd")
+        elif number not in after:
+            lines.append(f"Agendapunt {number} vervallen")
+        else:
+            changed = [
+                word
+                for key, word in (("discussion", "besproken"), ("decisions", "besloten"))
+                if (before[number].get(key) or "").strip() != (after[number].get(key) or "").strip()
+            ]
+            if changed:
+                lines.append(f"Agendapunt {number}: {' en '.join(changed)} aangepast")
+    if "actions" in previous and "actions" in current:
+        old = {tuple(a) for a in previous["actions"]}
+        new = {tuple(a) for a in current["actions"]}
+        for item, what, *_ in sorted(new - old):
+            lines.append(f"Actiepunt bij {item} nieuw of gewijzigd: {what}")
+        gone = {(a[0], a[1]) for a in old - new} - {(a[0], a[1]) for a in new}
+        for item, what in sorted(gone):
+            lines.append(f"Actiepunt bij {item} vervallen: {what}")
+    return lines
+
+
+def _item_order(number: str) -> tuple[int, str]:
+    digits = "".join(c for c in number if c.isdigit())
+    return (int(digits) if digits else 0, number)

@@ -15,7 +15,7 @@ from clm.documents.rendering import render
 from clm.errors import InputProblem, InvalidInput
 from clm.rules.config import RegionConfig
 from clm.rules.deadlines import DeadlineKind, Subject
-from clm.rules.minutes import MinutesDraft, check_minutes, reaction_deadline
+from clm.rules.minutes import MinutesDraft, check_minutes, reaction_deadline, revision_changes
 from clm.rules.quarters import MeetingMonth
 from clm.rules.vocabulary import EventKind, MeetingStatus, MinutesStatus, SignalKind
 from clm.services.actions import drop_action_deadlines, set_action_deadlines
@@ -235,13 +235,24 @@ def release_minutes(
         )
         label = f"versie {minutes.version}" + (" (herzien)" if revision else "")
         context = _context(session, cfg, meeting, provider, minutes, label)
+        content = _content(session, meeting, minutes)
+        previous = session.scalar(
+            select(MinutesVersion.content).where(
+                MinutesVersion.minutes_id == minutes.id,
+                MinutesVersion.version == minutes.version - 1,
+                MinutesVersion.final.is_(False),
+            )
+        )
+        # a revision says what changed against the version the provider has
+        context["changes"] = revision_changes(previous, content) if previous else []
+        context["previous_version"] = minutes.version - 1
         pdf = _pdf(context)
         session.add(
             MinutesVersion(
                 minutes_id=minutes.id,
                 version=minutes.version,
                 final=False,
-                content={"attendees": minutes.attendees, "items": minutes.items},
+                content=content,
                 pdf=pdf,
                 created_on=as_of,
             )
@@ -266,6 +277,26 @@ def release_minutes(
         )
         uow.commit()
         return minutes.version
+
+
+def _content(session: Session, meeting: Meeting, minutes: Minutes) -> dict:
+    """A version as kept: attendees, items and the actions agreed (to say what a revision
+    changes)."""
+    actions = session.execute(
+        select(
+            ActionItem.agenda_item,
+            ActionItem.description,
+            ActionItem.owner_name,
+            ActionItem.deadline,
+        )
+        .where(ActionItem.meeting_id == meeting.id)
+        .order_by(ActionItem.number)
+    ).all()
+    return {
+        "attendees": minutes.attendees,
+        "items": minutes.items,
+        "actions": [[a, d, o, f"{due:%d-%m-%Y}"] for a, d, o, due in actions],
+    }
 
 
 def register_reaction(

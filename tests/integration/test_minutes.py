@@ -142,6 +142,13 @@ def test_the_life_of_the_minutes(cfg: RegionConfig, meeting: tuple[str, date]) -
     )
     with UnitOfWork() as uow:
         assert uow.session.scalar(select(Minutes.reaction_due)) == due  # no new week (config)
+        revised = uow.session.scalar(
+            select(OutboxMessage).where(OutboxMessage.key.like("minutes:%:v2"))
+        )
+    # the revision says what changed against version 1: only the action's deadline moved
+    assert "Gewijzigd ten opzichte van versie 1:" in revised.body_text, revised.body_text
+    assert "- Actiepunt bij 4b nieuw of gewijzigd: Plan van aanpak wachtlijst" in revised.body_text
+    assert "Agendapunt" not in revised.body_text.split("Gewijzigd")[1].split("U kunt")[0]
 
     # the sweep: nothing on the last day to react, final the day after, then nothing more
     assert svc.finalise_due_minutes(UnitOfWork(), cfg, due) == 0

@@ -89,3 +89,38 @@ def test_minutes_are_due_two_weeks_after_the_meeting(
     from clm.rules.minutes import minutes_due
 
     assert minutes_due(meeting, cfg.minutes) == due
+
+
+def test_a_revision_says_what_changed() -> None:
+    from clm.rules.minutes import revision_changes
+
+    v1 = {
+        "attendees": ["Eva", "Marieke"],
+        "items": [
+            {"number": "1", "discussion": "Opening", "decisions": ""},
+            {"number": "4b", "discussion": "Wachtlijst", "decisions": "Plan"},
+            {"number": "10", "discussion": "x", "decisions": ""},
+        ],
+        "actions": [["4b", "Plan", "Eva", "01-05-2027"]],
+    }
+    v2 = {
+        "attendees": ["Eva", "Marieke"],
+        "items": [
+            {"number": "1", "discussion": "Opening ", "decisions": ""},
+            {"number": "4b", "discussion": "Wachtlijst", "decisions": "Plan per 15 mei"},
+            {"number": "5c", "discussion": "Nieuw", "decisions": ""},
+        ],
+        "actions": [["4b", "Plan", "Eva", "15-05-2027"], ["5c", "Bellen", "Eva", "01-06-2027"]],
+    }
+    assert revision_changes(v1, v2) == [
+        "Agendapunt 4b: besloten aangepast",
+        "Agendapunt 5c toegevoegd",
+        "Agendapunt 10 vervallen",
+        "Actiepunt bij 4b nieuw of gewijzigd: Plan",
+        "Actiepunt bij 5c nieuw of gewijzigd: Bellen",
+    ]
+    assert revision_changes(v1, v1) == []
+    # a version kept before actions were kept: items only, no guess about actions
+    assert revision_changes({k: v for k, v in v1.items() if k != "actions"}, v2)[-1] == (
+        "Agendapunt 10 vervallen"
+    )
