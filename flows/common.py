@@ -29,6 +29,7 @@ from clm.rules.inputs import check_date, clean_text
 from clm.rules.quarters import MeetingMonth
 from clm.settings import region_config
 from tasks.receipts import publish_receipt
+from tasks.worklist import refresh_work_lists
 
 # Optional values shown in the UI as a plain date or number field: left empty, the default
 # applies. (The generated 'date or None' schema makes the form ask for a type first.)
@@ -349,6 +350,7 @@ def flat_form(flow_object: F) -> F:
             params = model(**{k: v for k, v in fields.items() if v is not UNSET})
         elif isinstance(params, dict):
             params = model(**params)
+        _RUN_AS_OF.set(params.effective_as_of() if hasattr(params, "effective_as_of") else None)
         return original(params)
 
     run_form.__signature__ = inspect.Signature(lenient)  # type: ignore[attr-defined]
@@ -360,6 +362,7 @@ def flat_form(flow_object: F) -> F:
 
 
 _RUN_STARTED: ContextVar[datetime | None] = ContextVar("run_started", default=None)
+_RUN_AS_OF: ContextVar[date | None] = ContextVar("run_as_of", default=None)
 
 
 def receipt(
@@ -370,13 +373,15 @@ def receipt(
     who: str = "",
 ) -> str:
     """End a staff-started run with its receipt (``tasks.receipts.publish_receipt``): what
-    was saved, the mails written since the run started and to whom, what happens next."""
+    was saved, the mails written since the run started and to whom, what happens next; and
+    refresh the work lists, which the run may have changed (a point done, a term set)."""
     name = runtime_flow_run.flow_name or ""
     try:  # who started it, by name
         member = region_config().staff_by_key.get(who)
         who = f"{member.name} ({who})" if member else who
     except Exception:  # noqa: BLE001 - a receipt never fails a run over a name
         pass
+    refresh_work_lists(_RUN_AS_OF.get() or today_in_region())
     return publish_receipt(
         labels.DEPLOYMENTS.get(name, name),
         title,

@@ -77,6 +77,11 @@ def test_a_run_with_the_fields_flat_is_a_run_with_the_model(demo: Path) -> None:
     assert "Signaal kwaliteit: Klachten over bereikbaarheid" in receipt
     assert "## Verstuurd\n- Geen mail." in receipt  # a staff signal is on lists, not mailed
     assert "open-signalen" in receipt
+    # the run refreshed the work lists: the contract manager sees the signal now, not tomorrow
+    with UnitOfWork() as uow:
+        manager = uow.session.scalar(select(Provider.contract_manager).where(Provider.code == code))
+    listed = artifact_table(f"werkvoorraad-{manager}")
+    assert any(row["Soort"] == "signalen" for row in listed), listed
     again = artifact_markdown("bevestiging-signaal-vastleggen")
     assert "Niets nieuws" in again and "Geen mail." in again, again
 
