@@ -13,7 +13,10 @@ export PREFECT_API_URL="${PREFECT_API_URL:-http://127.0.0.1:$CLM_PORT/api}"
 export PREFECT_UI_URL="${PREFECT_UI_URL:-http://127.0.0.1:$CLM_PORT}"
 export PREFECT_SERVER_ANALYTICS_ENABLED=false
 export PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT=false
-export PREFECT_RESULTS_PERSIST_BY_DEFAULT="${PREFECT_RESULTS_PERSIST_BY_DEFAULT:-true}"
+# Results are not persisted by default: each persisted flow result shows on the run's page as
+# a stray artifact without a name, and no flow needs them; the escalation, which must be
+# suspended while it waits for approval, persists its own (persist_result in flows/escalation).
+export PREFECT_RESULTS_PERSIST_BY_DEFAULT="${PREFECT_RESULTS_PERSIST_BY_DEFAULT:-false}"
 # Every run sends a heartbeat this often (seconds, at least 30); the automation
 # clm-run-zonder-hartslag marks a run Crashed when 90 s pass without one.
 export PREFECT_FLOWS_HEARTBEAT_FREQUENCY="${PREFECT_FLOWS_HEARTBEAT_FREQUENCY:-30}"

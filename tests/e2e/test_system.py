@@ -148,6 +148,13 @@ def test_up_deploys_every_flow_and_runs_a_classification(system: dict[str, str])
         sent = conn.execute("select count(*) from outbox where status = 'sent'").fetchone()[0]
     assert rows == (40, as_of.year + 1, as_of.year + 1)
     assert sent == 40
+    # the run's page shows its named artifacts only: no stray result artifact without a name
+    classification = next(
+        d for d in api(system, "/deployments/filter", {}) if d["name"] == "jaarlijkse-classificatie"
+    )
+    run_ids = [r["id"] for r in _runs_of(system, classification["id"])]
+    artifacts = api(system, "/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": run_ids}}})
+    assert artifacts and all(a["key"] for a in artifacts), [a["key"] for a in artifacts]
     emls = list((var / "outbox").glob("*.eml"))
     assert len(emls) == 40
     assert all(b"Classificatie contractmanagement" in p.read_bytes() for p in emls)
