@@ -14,6 +14,8 @@ from clm.documents.rendering import render
 from clm.services.views import mails_since
 from clm.storage.db import UnitOfWork
 
+MAX_LISTED = 20  # a run that writes hundreds of mails lists the first ones and counts the rest
+
 
 @task(name="publish-receipt", cache_policy=NO_CACHE)
 def publish_receipt(
@@ -27,13 +29,15 @@ def publish_receipt(
 ) -> str:
     """The receipt as a markdown artifact ``bevestiging-<deployment>``, on the run's page;
     the mails are those written since the run started (of its provider, when it has one)."""
+    mails = mails_since(UnitOfWork(), since, provider_code)
     markdown = render(
         "artifacts/receipt.md.j2",
         title=title,
         moment=f"{since.astimezone(REGION_TZ):%d-%m-%Y %H:%M}",
         who=who,
         saved=saved,
-        mails=mails_since(UnitOfWork(), since, provider_code),
+        mails=mails[:MAX_LISTED],
+        more=max(0, len(mails) - MAX_LISTED),
         next_steps=next_steps,
     )
     create_markdown_artifact(
