@@ -133,7 +133,7 @@ def _deployments_in_prefect_yaml() -> list[str]:
 
 
 def test_up_deploys_every_flow_and_runs_a_classification(system: dict[str, str]) -> None:
-    listed = prefect(system, "deployment", "ls")
+    listed = prefect(system | {"COLUMNS": "300"}, "deployment", "ls")  # names untruncated
     names = _deployments_in_prefect_yaml()
     assert len(names) >= 12
     for name in names:
