@@ -7,7 +7,6 @@ from datetime import date
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
-from prefect.settings import PREFECT_UI_URL
 
 from clm.services import approval_codes, objections
 from clm.services import escalation as service
@@ -15,6 +14,7 @@ from clm.services.common import region_config
 from clm.services.signals import record_signal
 from clm.services.views import open_signals
 from clm.storage.db import UnitOfWork
+from tasks.worklist import ui_url
 
 
 # Persisted and cached on its inputs within the run: when a suspended run resumes, the
@@ -41,7 +41,7 @@ def remember_approval_run(step_id: int, run_id: str) -> None:
 def issue_approval_codes(step_id: int, as_of: date, run_id: str) -> int:
     """Mail each approver of the step their own one-time code (once), with the link to the
     waiting run's page, where its Resume dialog is."""
-    ui = (PREFECT_UI_URL.value() or "").rstrip("/")
+    ui = ui_url()
     link = f"{ui}/runs/flow-run/{run_id}" if ui and run_id else ""
     return approval_codes.issue_codes(UnitOfWork(), region_config(), step_id, as_of, link)
 

@@ -17,7 +17,8 @@ from clm.storage.db import UnitOfWork
 from tasks.artifacts import publish_table
 
 
-def _ui_url() -> str:
+def ui_url() -> str:
+    """The Prefect UI's address, for links in work lists and mails ('' when not set)."""
     return (PREFECT_UI_URL.value() or "").rstrip("/")
 
 
@@ -26,7 +27,7 @@ def refresh_work_lists(as_of: date, mail: bool = False) -> dict[str, int]:
     """Every staff member's work list as its own table artifact (werkvoorraad-<key>), and,
     from the daily sweep, a short morning mail to each one whose list is not empty."""
     cfg = region_config()
-    frame = work_list(UnitOfWork(), cfg, as_of, _ui_url())
+    frame = work_list(UnitOfWork(), cfg, as_of, ui_url())
     for member in cfg.staff:
         mine = frame[frame["staff_key"] == member.key].drop(columns="staff_key")
         late = int((mine["state"] == "te laat").sum())

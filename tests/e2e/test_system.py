@@ -479,7 +479,7 @@ def test_staff_record_judged_scores_in_the_browser(system: dict[str, str]) -> No
 
 def _approval_codes(outbox: Path, step: int, provider: str) -> dict[str, str]:
     """The one-time codes of a provider's escalation step as delivered: address -> code."""
-    import re
+    from clm.rules.escalation import ONE_TIME_CODE
 
     found = {}
     mails = [
@@ -489,7 +489,7 @@ def _approval_codes(outbox: Path, step: int, provider: str) -> dict[str, str]:
     for msg in sorted(mails, key=lambda m: m["Date"].datetime):  # the latest code counts
         if msg["Subject"] == f"Goedkeuring gevraagd: trede {step} voor {provider}":
             text = msg.get_body(preferencelist=("plain",)).get_content()
-            found[str(msg["To"])] = re.search(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}", text)[0]
+            found[str(msg["To"])] = ONE_TIME_CODE.search(text)[0]
     return found
 
 
