@@ -35,6 +35,15 @@ class Settings(BaseSettings):
     smtp_password: str | None = Field(None, repr=False)
     smtp_starttls: bool = False
     smtp_ssl: bool = False
+    # The region mailbox that providers' replies arrive in. No host: the mailbox flow reads
+    # .eml files from the post folder instead (the embedded default and the demo).
+    imap_host: str | None = None
+    imap_port: int = 993
+    imap_user: str | None = None
+    imap_password_block: str = "clm-imap-password"
+    imap_password: str | None = Field(None, repr=False)
+    imap_security: Literal["ssl", "starttls", "none"] = "ssl"
+    imap_folder: str = "INBOX"
 
     @property
     def db_url(self) -> str:
@@ -50,6 +59,11 @@ class Settings(BaseSettings):
     def intake_path(self) -> Path:
         """The only folder from which flows started in the UI may read files."""
         return self.intake_dir or self.var_dir / "intake"
+
+    @property
+    def post_path(self) -> Path:
+        """Without a mailbox: the folder of .eml files the mailbox flow reads instead."""
+        return self.intake_path / "post"
 
     @property
     def reports_dir(self) -> Path:

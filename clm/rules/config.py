@@ -82,7 +82,26 @@ class StaffMember(Strict):
 class Mail(Strict):
     sender_name: str
     sender_email: EmailStr
+    # the region mailbox that replies reach (read by the mailbox flow); default the sender
     reply_to: EmailStr | None = None
+    # a mail that expects an answer is answered to reply_to+CLM-<reference>@…: set false
+    # when the region's mail server does not deliver plus-addresses to the mailbox (the
+    # reference then travels in the subject and the reply headers only)
+    reply_tags: bool = True
+
+    @property
+    def reply_address(self) -> str:
+        """Where providers' answers go: the region mailbox."""
+        return str(self.reply_to or self.sender_email)
+
+
+class MailboxRules(Strict):
+    """What the mailbox flow does with post it cannot act on."""
+
+    # who gets unmatched post on their work list; default every support officer
+    post_handler: str | None = None
+    # a message larger than this is not read (kept in the mailbox, on the work list)
+    max_message_mb: Annotated[int, Field(ge=1, le=100)] = 25
 
 
 class Band(Strict):
@@ -421,6 +440,7 @@ class RegionConfig(Strict):
     group_meetings: GroupMeetingRules = GroupMeetingRules()
     admission: AdmissionRules = AdmissionRules()
     agenda: AgendaRules = AgendaRules()
+    mailbox: MailboxRules = MailboxRules()
 
     @model_validator(mode="after")
     def _unique_and_staffed(self) -> RegionConfig:
@@ -441,7 +461,17 @@ class RegionConfig(Strict):
         for needed in (Role.CONTRACT_MANAGER, Role.CONTRACT_ADMINISTRATION, Role.SUPPORT_OFFICER):
             if needed not in roles:
                 raise ValueError(f"staff: niemand met de rol '{needed.value}'")
+        handler = self.mailbox.post_handler
+        if handler is not None and handler not in {s.key for s in self.staff}:
+            raise ValueError(f"mailbox.post_handler: '{handler}' staat niet bij staff")
         return self
+
+    @property
+    def post_handlers(self) -> list[str]:
+        """Who handles post the mailbox flow cannot act on (unmatched, from strangers)."""
+        if self.mailbox.post_handler:
+            return [self.mailbox.post_handler]
+        return [s.key for s in self.staff_with_role(Role.SUPPORT_OFFICER)]
 
     @field_validator("kpis")
     @classmethod

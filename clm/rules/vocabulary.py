@@ -104,10 +104,46 @@ class WorkItemKind(StrEnum):
     """What a work item (``clm.storage.models.WorkItem``) asks of a staff member."""
 
     CRASHED_RUN = "crashed_run"
+    UNMATCHED_POST = "unmatched_post"
+    AGENDA_POINTS = "agenda_points"
+    PROVIDER_POST = "provider_post"
 
     @property
     def label(self) -> str:
-        return {WorkItemKind.CRASHED_RUN: "run gecrasht"}[self]
+        return {
+            WorkItemKind.CRASHED_RUN: "run gecrasht",
+            WorkItemKind.UNMATCHED_POST: "post niet gekoppeld",
+            WorkItemKind.AGENDA_POINTS: "bespreekpunten bevestigen",
+            WorkItemKind.PROVIDER_POST: "post van aanbieder",
+        }[self]
+
+
+class InboundStatus(StrEnum):
+    """Where a mail read from the region mailbox stands (``InboundMail.status``)."""
+
+    PROCESSING = "processing"  # claimed by a run
+    DONE = "done"  # matched and acted on
+    UNMATCHED = "unmatched"  # not acted on: on the work list with the reason
+    IGNORED = "ignored"  # an automatic reply (out of office): kept, nothing done
+    FAILED = "failed"  # an error that a later run may not meet: retried, then set aside
+
+    @property
+    def folder_label(self) -> str:
+        """The mailbox folder the message is moved to once handled."""
+        return {
+            InboundStatus.DONE: "Verwerkt",
+            InboundStatus.UNMATCHED: "Niet gekoppeld",
+            InboundStatus.IGNORED: "Verwerkt",
+            InboundStatus.FAILED: "Fout",
+        }[self]
+
+
+class PointStatus(StrEnum):
+    """An agenda point: staff's are confirmed at once; a provider's by mail is proposed."""
+
+    CONFIRMED = "confirmed"
+    PROPOSED = "proposed"
+    REJECTED = "rejected"
 
 
 class EventKind(StrEnum):
@@ -139,6 +175,7 @@ class EventKind(StrEnum):
     GROUP_REPORT = "group_report"
     JUDGED_SCORES = "judged_scores"
     LETTER = "letter"
+    MAIL_RECEIVED = "mail_received"
     MEETING_ATTENDEE = "meeting_attendee"
     MEETING_CANCELLED = "meeting_cancelled"
     MEETING_MOVED = "meeting_moved"
@@ -173,6 +210,7 @@ EVENT_LABELS = {
     EventKind.ADMISSION_OVERDUE: "toetreding termijn verstreken",
     EventKind.ADMISSION_REMINDER: "toetreding herinnering",
     EventKind.ADMISSION_REQUIREMENTS: "toetreding eisen",
+    EventKind.MAIL_RECEIVED: "post ontvangen",
     EventKind.AGENDA: "agenda",
     EventKind.AGENDA_POINT: "agendapunt",
     EventKind.APPLICATION: "toetreding aanmelding",

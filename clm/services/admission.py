@@ -25,6 +25,7 @@ from clm.rules.config import RegionConfig, Role
 from clm.rules.deadlines import DeadlineKind, Subject
 from clm.rules.inputs import ascii_digits, required_text
 from clm.rules.meetings import admission_cycle, cycle_year, next_meeting_month
+from clm.rules.replies import ReplyKind
 from clm.rules.vocabulary import AdmissionStatus, EventKind
 from clm.services.deadlines import KindRules, close_deadlines, set_deadline, sweep
 from clm.services.judged import JudgedInput, record_judged_scores
@@ -32,7 +33,7 @@ from clm.services.meetings import prepare_month
 from clm.storage.db import UnitOfWork
 from clm.storage.dossier import record_event
 from clm.storage.models import Admission, Deadline, JudgedScore, Meeting, Provider
-from clm.storage.notify import mail_with_event
+from clm.storage.notify import ReplyTo, mail_with_event
 
 
 def assessment_deadline(cfg: RegionConfig, applied_on: date) -> date:
@@ -187,6 +188,7 @@ def register_application(uow: UnitOfWork, cfg: RegionConfig, app: Application, a
             cfg,
             key=f"admission:{app.code}:receipt",
             template="admission_receipt",
+            reply=ReplyTo(ReplyKind.APPLICATION, admission.id, subject="uw aanvraag"),
             context={
                 "provider": provider,
                 "deadline": deadline,

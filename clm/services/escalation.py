@@ -28,6 +28,7 @@ from clm.rules.escalation import (
     revenue_window_text,
     step_terms,
 )
+from clm.rules.replies import ReplyKind
 from clm.rules.vocabulary import EscalationStatus, EventKind, StepStatus
 from clm.services.classification import raise_contact_frequency
 from clm.services.common import provider_by_code
@@ -47,7 +48,7 @@ from clm.storage.models import (
     Evidence,
     Provider,
 )
-from clm.storage.notify import mail_with_event
+from clm.storage.notify import ReplyTo, mail_with_event
 
 
 def _measure(req: StepRequest) -> str:
@@ -455,6 +456,11 @@ def _take(
         cfg,
         key=key,
         template="escalation_step",
+        reply=ReplyTo(
+            ReplyKind.ESCALATION_STEP,
+            step.id,
+            subject=f"de brief over trede {step.step} ({STEPS[step.step].name})",
+        ),
         context=context,
         to=[provider.board_email or provider.contact_email],
         cc=[provider.contact_email] + ([manager.email] if manager else []),

@@ -18,6 +18,7 @@ from clm.rules.deadlines import DeadlineKind
 from clm.rules.inputs import visible
 from clm.rules.kpis import VALUE_COLUMNS, benchmark, misses_norm, quarter_year
 from clm.rules.meetings import previous_quarter, quarter_label
+from clm.rules.replies import ReplyKind
 from clm.rules.vocabulary import EventKind, MeetingStatus, SignalKind
 from clm.services.deadlines import KindRules, sweep
 from clm.services.meetings import meeting_context, meeting_day, region_copy
@@ -25,7 +26,7 @@ from clm.services.views import care_type_memberships
 from clm.storage.db import UnitOfWork
 from clm.storage.mail import Attachment
 from clm.storage.models import Deadline, KpiValue, Meeting, Provider
-from clm.storage.notify import mail_with_event
+from clm.storage.notify import ReplyTo, mail_with_event
 from clm.storage.signals import raise_signal
 
 
@@ -187,6 +188,11 @@ def _send_final_agenda(
         cfg,
         key=key,
         template="final_agenda",
+        reply=ReplyTo(
+            ReplyKind.MEETING,
+            meeting.id,
+            subject=f"het gesprek van {meeting_day(meeting):%d-%m-%Y}",
+        ),
         context=context,
         to=[provider.contact_email],
         cc=region_copy(cfg, meeting),
@@ -253,6 +259,11 @@ def _data_reminder(
         cfg,
         key=f"meeting:{meeting.meeting_month:%Y-%m}:{provider.code}:data-reminder",
         template="data_reminder",
+        reply=ReplyTo(
+            ReplyKind.DATA_REQUEST,
+            meeting.id,
+            subject=f"de uitvraag voor het gesprek van {meeting_day(meeting):%d-%m-%Y}",
+        ),
         context=context,
         to=[provider.contact_email],
         cc=[manager.email] if manager else [],

@@ -29,7 +29,8 @@ from clm.rules.meetings import (
     quarter_label,
 )
 from clm.rules.minutes import minutes_due
-from clm.rules.vocabulary import ActionStatus, EventKind, MeetingStatus, SignalStatus
+from clm.rules.replies import ReplyKind
+from clm.rules.vocabulary import ActionStatus, EventKind, MeetingStatus, PointStatus, SignalStatus
 from clm.services.deadlines import set_deadline
 from clm.storage.db import UnitOfWork
 from clm.storage.mail import Attachment
@@ -42,7 +43,7 @@ from clm.storage.models import (
     Provider,
     Signal,
 )
-from clm.storage.notify import KnownKeys, mail_with_event
+from clm.storage.notify import KnownKeys, ReplyTo, mail_with_event
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -230,7 +231,9 @@ def meeting_context(
     )
     points = session.scalars(
         select(AgendaPoint.text)
-        .where(AgendaPoint.meeting_id == meeting.id)
+        .where(
+            AgendaPoint.meeting_id == meeting.id, AgendaPoint.status == PointStatus.CONFIRMED
+        )
         .order_by(AgendaPoint.id)
     ).all()
     region_attendees = [
@@ -345,6 +348,11 @@ def _send_data_request(
         cfg,
         key=key,
         template="data_request",
+        reply=ReplyTo(
+            ReplyKind.DATA_REQUEST,
+            meeting.id,
+            subject=f"de uitvraag voor het gesprek van {meeting_day(meeting):%d-%m-%Y}",
+        ),
         context=context,
         to=[provider.contact_email],
         cc=region_copy(cfg, meeting),

@@ -17,6 +17,7 @@ from clm.rules.config import RegionConfig
 from clm.rules.deadlines import DeadlineKind, Subject
 from clm.rules.minutes import MinutesDraft, check_minutes, reaction_deadline, revision_changes
 from clm.rules.quarters import MeetingMonth
+from clm.rules.replies import ReplyKind
 from clm.rules.vocabulary import EventKind, MeetingStatus, MinutesStatus, SignalKind
 from clm.services.actions import drop_action_deadlines, set_action_deadlines
 from clm.services.deadlines import KindRules, close_deadlines, set_deadline, sweep
@@ -36,7 +37,7 @@ from clm.storage.models import (
     MinutesVersion,
     Provider,
 )
-from clm.storage.notify import mail_with_event
+from clm.storage.notify import ReplyTo, mail_with_event
 from clm.storage.outbox import enqueue
 from clm.storage.signals import raise_signal
 
@@ -263,6 +264,13 @@ def release_minutes(
             cfg,
             key=f"minutes:{meeting.uid}:v{minutes.version}",
             template="minutes_sent",
+            reply=ReplyTo(
+                ReplyKind.MINUTES,
+                minutes.id,
+                version=minutes.version,
+                subject=f"versie {minutes.version} van het verslag van "
+                f"{meeting_day(meeting):%d-%m-%Y}",
+            ),
             context=context,
             to=[provider.contact_email],
             cc=region_copy(cfg, meeting),
@@ -441,6 +449,11 @@ def _finalise(
         cfg,
         key=key,
         template="minutes_final",
+        reply=ReplyTo(
+            ReplyKind.MEETING,
+            meeting.id,
+            subject=f"het gesprek van {meeting_day(meeting):%d-%m-%Y}",
+        ),
         context=context,
         to=[provider.contact_email],
         cc=region_copy(cfg, meeting),
@@ -592,6 +605,11 @@ def send_copy(
             cfg,
             key=f"minutes:{meeting.uid}:copy:{as_of:%Y-%m-%d}",
             template="minutes_copy",
+            reply=ReplyTo(
+                ReplyKind.MEETING,
+                meeting.id,
+                subject=f"het gesprek van {meeting_day(meeting):%d-%m-%Y}",
+            ),
             context=context,
             to=[provider.contact_email],
             subject=f"Verslag contractvoortgangsgesprek {context['starts_local']:%d-%m-%Y} "

@@ -173,6 +173,9 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # the reply reference (MailReference.token) of a mail that expects an answer: its
+    # Reply-To is the region's plus-address with this token
+    reference: Mapped[str | None] = mapped_column(String(12))
 
     attachments: Mapped[list[OutboxAttachment]] = relationship(
         order_by="OutboxAttachment.id", cascade="all, delete-orphan"
@@ -241,7 +244,9 @@ class Meeting(Base):
 
 
 class AgendaPoint(Base):
-    """A point the provider (or the region) adds to a meeting's agenda."""
+    """A point the provider (or the region) adds to a meeting's agenda. A point that came by
+    mail is 'proposed' until the support officer confirms it; only confirmed points reach
+    the final agenda."""
 
     __tablename__ = "agenda_points"
 
@@ -250,6 +255,8 @@ class AgendaPoint(Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
     submitted_by: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10), default="confirmed")  # proposed, rejected
+    inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_mails.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -604,6 +611,8 @@ class WorkItem(Base):
     link: Mapped[str] = mapped_column(String(500), default="")
     created_on: Mapped[date] = mapped_column(Date)
     done_on: Mapped[date | None] = mapped_column(Date)
+    # the provider's mail this item is about (unmatched post, agenda points to confirm)
+    inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_mails.id"))
 
 
 class Admission(Base):
@@ -620,3 +629,43 @@ class Admission(Base):
     decided_on: Mapped[date | None] = mapped_column(Date)
     decided_by: Mapped[str] = mapped_column(String(50), default="")
     decision_remark: Mapped[str] = mapped_column(Text, default="")
+
+
+class MailReference(Base):
+    """The reference a sent mail carries so that a reply finds what it answers."""
+
+    __tablename__ = "mail_references"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(12), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # clm.rules.replies.ReplyKind
+    subject_id: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int | None] = mapped_column(Integer)  # of the minutes
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    outbox_key: Mapped[str] = mapped_column(String(200))
+    created_on: Mapped[date] = mapped_column(Date)
+
+
+class InboundMail(Base):
+    """A message read from the region mailbox (or the post folder), once by its Message-ID:
+    what it was matched to, what was done, or why nothing was."""
+
+    __tablename__ = "inbound_mails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(300), unique=True)
+    source: Mapped[str] = mapped_column(String(10))  # imap, folder
+    from_addr: Mapped[str] = mapped_column(String(254), default="")
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    # processing, done, unmatched, ignored, failed (clm.rules.vocabulary.InboundStatus)
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    outcome: Mapped[str] = mapped_column(Text, default="")  # what was done, or why not
+    reference: Mapped[str | None] = mapped_column(String(12))
+    reply_kind: Mapped[str | None] = mapped_column(String(20))
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
+    raw: Mapped[bytes | None] = mapped_column(LargeBinary)  # kept when no dossier holds it
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    processed_on: Mapped[date | None] = mapped_column(Date)

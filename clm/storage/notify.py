@@ -10,11 +10,23 @@ from sqlalchemy.orm import Session
 
 from clm.documents.rendering import render
 from clm.rules.config import RegionConfig
+from clm.rules.replies import ReplyKind, reference_label, reference_token, subject_with_reference
 from clm.rules.vocabulary import EventKind
 from clm.storage import dossier, outbox
 from clm.storage.dossier import record_event
 from clm.storage.mail import Attachment
+from clm.storage.models import MailReference
 from clm.storage.outbox import enqueue
+
+
+@dataclass(frozen=True)
+class ReplyTo:
+    """What an answer to a mail belongs to: the reference the mail carries points here."""
+
+    kind: ReplyKind
+    subject_id: int
+    version: int | None = None  # of the minutes
+    subject: str = ""  # in words, for the mail's footer: "het verslag van 14-04-2027"
 
 
 @dataclass
@@ -64,6 +76,7 @@ def mail_with_event(
     cc: list[str] | None = None,
     attachments: list[Attachment] | None = None,
     known: KnownKeys | None = None,
+    reply: ReplyTo | None = None,
 ) -> bool:
     """Put ``mail/<template>.{txt,html}.j2`` in the outbox under ``key`` and record a dossier
     event with the same key, in the caller's transaction. False if the key was known.
@@ -72,11 +85,29 @@ def mail_with_event(
     ``known`` holds the outbox and dossier keys a batch loaded once (:class:`KnownKeys`).
     Subjects are composed with names from the register; their whitespace is folded, so a line
     break in a name can neither break nor inject into the header (``enqueue`` refuses them).
+
+    A mail that expects an answer (``reply``) carries a reference in its subject and reply
+    address, and a footer that says how to answer (:mod:`clm.rules.replies`).
     """
     subject = " ".join(subject.split())
     known = known or session.info.get(SESSION_KNOWN_KEYS)
     if known is not None and not known.covers(key):
         known = None  # a key outside what the batch loaded: ask the database
+    text = render(f"mail/{template}.txt.j2", **context)
+    html = render(f"mail/{template}.html.j2", **context)
+    token = None
+    if reply is not None and provider_id is not None:
+        token = reference_token(key)
+        subject = subject_with_reference(subject, token)
+        footer = {
+            "kind": reply.kind.value,
+            "label": reference_label(token),
+            "subject": reply.subject or reply.kind.label,
+        }
+        text = text.rstrip("\n") + "\n" + render("mail/_reply.txt.j2", **footer)
+        closing = html.rfind("</body>")
+        html_footer = render("mail/_reply.html.j2", **footer)
+        html = html[:closing] + html_footer + html[closing:] if closing >= 0 else html + html_footer
     added = enqueue(
         session,
         key=key,
@@ -84,12 +115,25 @@ def mail_with_event(
         to=to,
         cc=cc,
         subject=subject,
-        text=render(f"mail/{template}.txt.j2", **context),
-        html=render(f"mail/{template}.html.j2", **context),
+        text=text,
+        html=html,
         provider_id=provider_id,
         attachments=attachments,
         known_keys=known.outbox if known else None,
+        reference=token,
     )
+    if added and token is not None and reply is not None and provider_id is not None:
+        session.add(
+            MailReference(
+                token=token,
+                kind=reply.kind,
+                subject_id=reply.subject_id,
+                version=reply.version,
+                provider_id=provider_id,
+                outbox_key=key,
+                created_on=as_of,
+            )
+        )
     if added and provider_id is not None:
         record_event(
             session,

@@ -17,6 +17,7 @@ from clm.clock import utcnow
 from clm.rules.config import Mail
 from clm.rules.escalation import ONE_TIME_CODE
 from clm.rules.inputs import visible
+from clm.rules.replies import reply_address
 from clm.storage.db import UnitOfWork, claim_key, keys_with_prefix
 from clm.storage.mail import Attachment, Envelope, Transport, build_message, check_header_value
 from clm.storage.models import OutboxAttachment, OutboxMessage
@@ -50,8 +51,12 @@ def enqueue(
     cc: list[str] | None = None,
     known_keys: set[str] | None = None,
     attachments: list[Attachment] | None = None,
+    reference: str | None = None,
 ) -> bool:
     """Add a message to the outbox in the caller's transaction; False if the key exists.
+
+    ``reference`` is the reply reference of a mail that expects an answer: its Reply-To
+    becomes the region mailbox's plus-address with it (where the config allows).
 
     A batch passes ``known_keys`` (loaded once with :func:`existing_keys`) instead of a
     look-up per message.
@@ -79,6 +84,7 @@ def enqueue(
         body_text=text,
         body_html=html,
         status=PENDING if to_ok else REFUSED,
+        reference=reference,
         last_error=("geen geldig adres: " if not to_ok else "ongeldige adressen weggelaten: ")
         + ", ".join(f"'{a}'" for a in bad or ["(geen adres)"])
         if bad or not to_ok
@@ -90,6 +96,14 @@ def enqueue(
     )
     session.add(message)
     return True
+
+
+def reply_to_of(sender: Mail, reference: str | None) -> str | None:
+    """The Reply-To of a message: the region mailbox, tagged with the message's reference
+    when it expects an answer and the mail server takes plus-addresses."""
+    if reference and sender.reply_tags:
+        return reply_address(sender.reply_address, reference)
+    return str(sender.reply_to) if sender.reply_to else None
 
 
 def split_addresses(addresses: list[str]) -> tuple[list[str], list[str]]:
@@ -208,7 +222,7 @@ def _deliver_one(
             message_id=row.message_id,
             sender_name=sender.sender_name,
             sender_email=sender.sender_email,
-            reply_to=sender.reply_to,
+            reply_to=reply_to_of(sender, row.reference),
             to=row.to_addrs,
             cc=row.cc_addrs,
             subject=row.subject,
