@@ -68,6 +68,15 @@ WORK_LIST = {
     "link": "Link",
 }
 
+# The mailbox flow's table of the mails it read.
+MAILBOX = {
+    "from": "Afzender",
+    "subject": "Onderwerp",
+    "provider": "Aanbieder",
+    "status": "Stand",
+    "outcome": "Wat er gebeurde",
+}
+
 # The terms of an escalation step, as letters and reminders name them.
 ESCALATION_TERMS = {
     "answer_due": "verklaring en herstelmaatregelen",
@@ -115,6 +124,8 @@ DEPLOYMENTS = {
     "decide-admission": "besluit-toetreding",
     "notify-administrator": "melding-beheer",
     "recover-run": "herstel-run",
+    "read-mailbox": "post-lezen",
+    "confirm-agenda-points": "bespreekpunten-bevestigen",
 }
 
 

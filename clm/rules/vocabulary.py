@@ -132,7 +132,7 @@ class InboundStatus(StrEnum):
         """The mailbox folder the message is moved to once handled."""
         return {
             InboundStatus.DONE: "Verwerkt",
-            InboundStatus.UNMATCHED: "Niet gekoppeld",
+            InboundStatus.UNMATCHED: "Niet-gekoppeld",
             InboundStatus.IGNORED: "Verwerkt",
             InboundStatus.FAILED: "Fout",
         }[self]

@@ -17,6 +17,7 @@ from clm.rules.agenda import figures_number
 from clm.rules.config import RegionConfig
 from clm.rules.deadlines import DeadlineKind, Subject
 from clm.rules.meetings import quarter_label
+from clm.rules.replies import ReplyKind
 from clm.rules.vocabulary import EventKind, IntakeStatus, MeetingStatus
 from clm.services.common import inside_intake, provider_ids
 from clm.services.deadlines import close_deadlines
@@ -24,7 +25,7 @@ from clm.services.kpi_signals import raise_kpi_signals
 from clm.services.meetings import meeting_day
 from clm.storage.db import UnitOfWork
 from clm.storage.models import IntakeFile, KpiValue, Meeting, Provider
-from clm.storage.notify import mail_with_event
+from clm.storage.notify import ReplyTo, mail_with_event
 
 DATA_FOLDER = "gegevens"  # subfolder of the intake folder that the daily sweep watches
 
@@ -43,12 +44,18 @@ def file_hash(path: Path) -> str:
 
 
 def take_in_data_sheet(
-    uow: UnitOfWork, cfg: RegionConfig, path: Path, as_of: date, source: str | None = None
+    uow: UnitOfWork,
+    cfg: RegionConfig,
+    path: Path,
+    as_of: date,
+    source: str | None = None,
+    from_provider: str | None = None,
 ) -> IntakeResult:
     """Validate a data sheet and store its figures per provider, quarter and KPI.
 
     A sheet for a quarter replaces that provider's earlier figures for the quarter; the same
     file again changes nothing. Invalid sheets raise :class:`InvalidInput`, nothing written.
+    ``from_provider``: the sheet came from this provider (a reply by mail) and must be its own.
     """
     source = source or path.name
     digest = file_hash(path)
@@ -56,6 +63,13 @@ def take_in_data_sheet(
         session = uow.session
         ids = provider_ids(session)
         sheet = parse_data_sheet(path, cfg.sheet_kpis, set(ids), source)
+        if from_provider is not None and sheet.provider_code != from_provider:
+            raise InvalidInput.one(
+                source,
+                f"het blad is van aanbieder {sheet.provider_code}, niet van {from_provider} die "
+                "het stuurde; stuur het gegevensblad van uw eigen organisatie",
+                title="Gegevensblad van een andere aanbieder",
+            )
         seen = session.scalar(select(IntakeFile).where(IntakeFile.content_hash == digest))
         if seen is not None and seen.status == IntakeStatus.ACCEPTED:
             return IntakeResult(
@@ -142,6 +156,14 @@ def take_in_data_sheet(
             as_of=as_of,
             summary=f"Gegevens {sheet.quarter} ontvangen ({source}): {delivered} van "
             f"{len(sheet.values)} indicatoren ingevuld; ontvangstbevestiging verstuurd",
+            # a corrected sheet can be sent as a reply to the receipt
+            reply=ReplyTo(
+                ReplyKind.DATA_REQUEST,
+                meeting.id,
+                subject=f"de uitvraag voor het gesprek van {meeting_day(meeting):%d-%m-%Y}",
+            )
+            if meeting
+            else None,
         )
         uow.commit()
         return IntakeResult(

@@ -1,9 +1,11 @@
 """Use cases staff start from the UI around one meeting: move or cancel it, add an agenda
-point, ask the provider for an extra staff member and record the answer."""
+point (or confirm the points a provider proposed by mail), ask the provider for an extra
+staff member and record the answer."""
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
@@ -14,19 +16,26 @@ from clm.errors import InvalidInput
 from clm.rules.config import RegionConfig
 from clm.rules.deadlines import Subject
 from clm.rules.meetings import optional_roles
-from clm.rules.vocabulary import AttendeeStatus, EventKind, MeetingStatus
+from clm.rules.vocabulary import (
+    AttendeeStatus,
+    EventKind,
+    MeetingStatus,
+    PointStatus,
+    WorkItemKind,
+)
 from clm.services.common import provider_by_code
 from clm.services.deadlines import close_deadlines
 from clm.services.meetings import (
     as_utc,
     invite,
     meeting_context,
+    meeting_day,
     region_copy,
     set_meeting_deadlines,
 )
 from clm.storage.db import UnitOfWork
 from clm.storage.dossier import record_event
-from clm.storage.models import AgendaPoint, AttendeeRequest, Meeting, Provider
+from clm.storage.models import AgendaPoint, AttendeeRequest, Meeting, Provider, WorkItem
 from clm.storage.notify import mail_with_event
 
 
@@ -281,3 +290,97 @@ def _role_invited(cfg: RegionConfig, meeting: Meeting) -> set[str]:
     return {
         s.key for role in optional_roles(meeting.meeting_month) for s in cfg.staff_with_role(role)
     }
+
+
+@dataclass(frozen=True)
+class ConfirmedPoints:
+    """What the support officer decided on the points a provider proposed by mail."""
+
+    provider_code: str
+    meeting_day: date
+    confirmed: list[str]
+    rejected: int
+    final_agenda_sent: bool  # True: the points come too late for the agenda already sent
+
+
+def confirm_agenda_points(
+    uow: UnitOfWork,
+    item_id: int,
+    staff_key: str,
+    accept: bool,
+    rewording: str,
+    as_of: date,
+) -> ConfirmedPoints:
+    """Confirm (or turn down) the agenda points a provider proposed by mail, as listed on
+    the work item ``item_id``; confirmed points reach the final agenda. ``rewording``, when
+    given, replaces the proposed points by its lines (one point per line)."""
+    with uow:
+        session = uow.session
+        item = session.get(WorkItem, item_id)
+        if item is None or item.kind != WorkItemKind.AGENDA_POINTS or item.inbound_id is None:
+            raise InvalidInput.one(
+                "parameter item_id",
+                f"werkpunt {item_id} gaat niet over bespreekpunten van een aanbieder",
+                title="Onbekend werkpunt",
+            )
+        points = list(
+            session.scalars(
+                select(AgendaPoint)
+                .where(AgendaPoint.inbound_id == item.inbound_id)
+                .order_by(AgendaPoint.id)
+            )
+        )
+        meeting = session.get(Meeting, points[0].meeting_id) if points else None
+        if meeting is None:
+            raise InvalidInput.one(
+                "parameter item_id", "bij dit werkpunt horen geen bespreekpunten"
+            )
+        provider = session.get(Provider, meeting.provider_id)
+        proposed = [p for p in points if p.status == PointStatus.PROPOSED]
+        lines = [line.strip() for line in rewording.splitlines() if line.strip()]
+        confirmed: list[str] = []
+        for n, point in enumerate(proposed):
+            if not accept:
+                point.status = PointStatus.REJECTED
+            elif lines:
+                # the officer's wording replaces the provider's: first lines on the points
+                # there are, further lines as points of their own
+                if n < len(lines):
+                    point.text, point.status = lines[n], PointStatus.CONFIRMED
+                    confirmed.append(point.text)
+                else:
+                    point.status = PointStatus.REJECTED
+            else:
+                point.status = PointStatus.CONFIRMED
+                confirmed.append(point.text)
+        if accept and proposed and len(lines) > len(proposed):
+            for n, text in enumerate(lines[len(proposed) :], start=len(proposed) + 1):
+                session.add(
+                    AgendaPoint(
+                        key=f"point:{meeting.id}:mail:{item.inbound_id}:{n}",
+                        meeting_id=meeting.id,
+                        text=text,
+                        submitted_by=proposed[0].submitted_by,
+                        status=PointStatus.CONFIRMED,
+                        inbound_id=item.inbound_id,
+                    )
+                )
+                confirmed.append(text)
+        rejected = sum(p.status == PointStatus.REJECTED for p in proposed)
+        if proposed:
+            record_event(
+                session,
+                key=f"point:{meeting.id}:mail:{item.inbound_id}:decided",
+                provider_id=provider.id,
+                kind=EventKind.AGENDA_POINT,
+                actor=staff_key,
+                as_of=as_of,
+                summary="Bespreekpunten per mail "
+                + ("overgenomen: " + "; ".join(confirmed) if confirmed else "niet overgenomen")
+                + (f" ({rejected} niet overgenomen)" if confirmed and rejected else ""),
+            )
+        if item.done_on is None:
+            item.done_on = as_of
+        sent = meeting.final_agenda_sent_on is not None
+        uow.commit()
+        return ConfirmedPoints(provider.code, meeting_day(meeting), confirmed, rejected, sent)

@@ -231,9 +231,7 @@ def meeting_context(
     )
     points = session.scalars(
         select(AgendaPoint.text)
-        .where(
-            AgendaPoint.meeting_id == meeting.id, AgendaPoint.status == PointStatus.CONFIRMED
-        )
+        .where(AgendaPoint.meeting_id == meeting.id, AgendaPoint.status == PointStatus.CONFIRMED)
         .order_by(AgendaPoint.id)
     ).all()
     region_attendees = [

@@ -316,9 +316,15 @@ def register_reaction(
     comments: dict[str, str],
     registered_by: str,
     as_of: date,
+    original: Attachment | None = None,
+    version: int | None = None,
 ) -> str:
     """The provider's reaction to the version sent: agreed (the minutes become final at
-    once) or comments per agenda item (staff revise and release again)."""
+    once) or comments per agenda item (staff revise and release again).
+
+    A reaction by mail passes the ``original`` message (sent on to staff with the comments)
+    and the ``version`` it answers: a reaction to another version than the one open is
+    refused, so an old agreement never makes newer minutes final."""
     comments = {k.strip(): v.strip() for k, v in comments.items() if v.strip()}
     if not agreed and not comments:
         raise InvalidInput.one(
@@ -342,6 +348,12 @@ def register_reaction(
                 "parameters",
                 "er staat geen verstuurd verslag open voor een reactie",
                 title="Reactie afgekeurd",
+            )
+        if version is not None and minutes.version != version:
+            raise InvalidInput.one(
+                "parameters",
+                f"de reactie gaat over versie {version}; open staat versie {minutes.version}",
+                title="Reactie op een eerdere versie",
             )
         session.add(
             MinutesReaction(
@@ -369,7 +381,9 @@ def register_reaction(
             _finalise(session, cfg, minutes, meeting, provider, as_of, registered_by)
         else:
             minutes.open_comments = True
-            _tell_staff_of_comments(session, cfg, key, meeting, provider, minutes, comments, as_of)
+            _tell_staff_of_comments(
+                session, cfg, key, meeting, provider, minutes, comments, as_of, original
+            )
         uow.commit()
         return "final" if agreed else "comments"
 
@@ -383,9 +397,11 @@ def _tell_staff_of_comments(
     minutes: Minutes,
     comments: dict[str, str],
     as_of: date,
+    original: Attachment | None = None,
 ) -> None:
     """The contract manager (and the support officer, who revises) hear of the comments at
-    once; staff mail, so no dossier event of its own (the reaction is one)."""
+    once, with the provider's own mail when it came by mail; staff mail, so no dossier event
+    of its own (the reaction is one)."""
     staff = cfg.staff_by_key
     manager, officer = staff.get(meeting.contract_manager), staff.get(meeting.support_officer)
     context = {
@@ -407,6 +423,7 @@ def _tell_staff_of_comments(
         text=render("mail/reaction_comments.txt.j2", **context),
         html=render("mail/reaction_comments.html.j2", **context),
         provider_id=provider.id,
+        attachments=[original] if original else None,
     )
 
 
@@ -578,9 +595,11 @@ def send_copy(
     month: date,
     requested_by: str,
     as_of: date,
+    request_key: str | None = None,
 ) -> str:
     """Send the provider the latest final minutes, or the current draft marked as such;
-    one copy per meeting and day. Returns 'final', 'draft' or 'unchanged'."""
+    one copy per meeting and day, or per request (``request_key``, a request by mail).
+    Returns 'final', 'draft' or 'unchanged'."""
     with uow:
         session = uow.session
         meeting, provider = find_meeting(session, provider_code, month)
@@ -603,7 +622,7 @@ def send_copy(
         added = mail_with_event(
             session,
             cfg,
-            key=f"minutes:{meeting.uid}:copy:{as_of:%Y-%m-%d}",
+            key=f"minutes:{meeting.uid}:copy:{request_key or f'{as_of:%Y-%m-%d}'}",
             template="minutes_copy",
             reply=ReplyTo(
                 ReplyKind.MEETING,

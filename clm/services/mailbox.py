@@ -1,0 +1,764 @@
+"""Use case: a provider's reply by mail, read from the region mailbox, matched by its
+reference and sender, acted on once, and kept in the contract dossier.
+
+What a reply does is decided by what it answers (:class:`ReplyKind`) and the rules of
+:mod:`clm.rules.replies`; the actions are the services staff use from their forms (the data
+intake, the reaction to the minutes, the copy, the objection), so a mail and a form do the
+same thing. Post that cannot be matched, or comes from an address not registered for the
+provider, is not acted on: it goes to the work list with the reason, nothing is sent back.
+
+Each message is processed once by its Message-ID: a claim row is written first, the actions
+are idempotent by their own keys, and the outcome is written last; a run that dies between
+the two is taken over after :data:`STALE_CLAIM` and repeats nothing that was done.
+"""
+
+from __future__ import annotations
+
+import email.policy
+import hashlib
+import html
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from email.message import EmailMessage
+from email.utils import getaddresses, parseaddr
+from pathlib import Path, PurePath
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from clm.clock import REGION_TZ, utcnow
+from clm.errors import InvalidInput
+from clm.rules.config import RegionConfig, Role
+from clm.rules.escalation import STEPS
+from clm.rules.replies import (
+    ReplyKind,
+    agenda_points,
+    answer_text,
+    asks_for_copy,
+    is_agreement,
+    names_objection,
+    tokens_in,
+)
+from clm.rules.vocabulary import EventKind, InboundStatus, PointStatus, WorkItemKind
+from clm.services.data_intake import record_refusal, take_in_data_sheet
+from clm.services.meetings import meeting_day
+from clm.services.minutes import register_reaction, send_copy
+from clm.services.objections import register_objection
+from clm.storage.db import UnitOfWork
+from clm.storage.dossier import record_event
+from clm.storage.mail import Attachment
+from clm.storage.mailbox import Fetched
+from clm.storage.models import (
+    Admission,
+    AgendaPoint,
+    DossierDocument,
+    EscalationStep,
+    InboundMail,
+    MailReference,
+    Meeting,
+    Minutes,
+    OutboxMessage,
+    Provider,
+    WorkItem,
+)
+from clm.storage.notify import ReplyTo, mail_with_event
+
+STALE_CLAIM = timedelta(minutes=15)
+MAX_ATTEMPTS = 3  # an error that three runs met is set aside for a person
+ACTOR = "postvak"
+# what the dossier keeps of an attachment besides the whole message (.eml)
+DOSSIER_KINDS = {
+    ".pdf", ".xlsx", ".xls", ".docx", ".doc", ".odt", ".ods", ".csv", ".txt", ".png", ".jpg",
+    ".jpeg",
+}  # fmt: skip
+MESSAGE_ID_LENGTH = 300  # the column's length
+
+
+@dataclass
+class MailResult:
+    """What became of one message."""
+
+    message_id: str
+    status: InboundStatus | None  # None: another run has it now (left where it is)
+    outcome: str
+    provider: str = ""
+    subject: str = ""
+    sender: str = ""
+    fresh: bool = True  # False: handled in an earlier run, only filed now
+
+
+@dataclass
+class _Action:
+    status: InboundStatus
+    outcome: str
+    work: list[tuple[str, WorkItemKind, str]] = field(default_factory=list)  # staff, kind, title
+
+
+def message_key(raw: bytes, header: str | None) -> str:
+    """The message's identity: its Message-ID, or, without one, a hash of its bytes."""
+    value = " ".join((header or "").split())
+    if not value:
+        return f"<{hashlib.sha256(raw).hexdigest()[:40]}@zonder-message-id>"
+    if len(value) > MESSAGE_ID_LENGTH:
+        return f"<{hashlib.sha256(value.encode()).hexdigest()[:40]}@lange-message-id>"
+    return value
+
+
+def process_mail(
+    uow_factory: Callable[[], UnitOfWork], cfg: RegionConfig, fetched: Fetched, as_of: date
+) -> MailResult:
+    """Match one message and act on it, once; returns what became of it."""
+    msg = email.message_from_bytes(fetched.raw, policy=email.policy.default)
+    assert isinstance(msg, EmailMessage)
+    message_id = message_key(fetched.raw, _header(msg, "Message-ID"))
+    sender = parseaddr(_header(msg, "From"))[1].strip().lower()
+    subject = " ".join(_header(msg, "Subject").split())[:300]
+    result = MailResult(message_id, InboundStatus.PROCESSING, "", subject=subject, sender=sender)
+    inbound_id = _claim(uow_factory, fetched, message_id, sender, subject, result)
+    if inbound_id is None:
+        return result
+    received = (fetched.received_at or utcnow()).astimezone(REGION_TZ).date()
+    received = min(received, as_of)
+    try:
+        action, provider = _act(uow_factory, cfg, msg, fetched, inbound_id, received, as_of)
+    except Exception as exc:  # noqa: BLE001 - kept with its reason, retried by a later run
+        return _failed(uow_factory, cfg, inbound_id, exc, as_of, result)
+    _finish(uow_factory, cfg, inbound_id, fetched, action, provider, as_of)
+    result.status, result.outcome = action.status, action.outcome
+    result.provider = provider.code if provider else ""
+    return result
+
+
+def _header(msg: EmailMessage, name: str) -> str:
+    try:
+        return str(msg.get(name, "") or "")
+    except (TypeError, ValueError, IndexError):  # a header the parser cannot read
+        return ""
+
+
+def _claim(
+    uow_factory: Callable[[], UnitOfWork],
+    fetched: Fetched,
+    message_id: str,
+    sender: str,
+    subject: str,
+    result: MailResult,
+) -> int | None:
+    """Write (or take over) the message's row; None when there is nothing to do now."""
+    now = utcnow()
+    with uow_factory() as uow:
+        session = uow.session
+        row = session.scalar(select(InboundMail).where(InboundMail.message_id == message_id))
+        if row is not None:
+            status = InboundStatus(row.status)
+            claimed = row.claimed_at
+            if claimed is not None and claimed.tzinfo is None:
+                claimed = claimed.replace(tzinfo=now.tzinfo)
+            busy = status == InboundStatus.PROCESSING and claimed and claimed > now - STALE_CLAIM
+            done = status not in (InboundStatus.PROCESSING, InboundStatus.FAILED)
+            given_up = status == InboundStatus.FAILED and row.attempts >= MAX_ATTEMPTS
+            if busy or done or given_up:
+                result.status = None if busy else status
+                result.outcome = row.outcome or "wordt nu door een andere run verwerkt"
+                result.fresh = False
+                return None
+            row.status, row.claimed_at, row.attempts = (
+                InboundStatus.PROCESSING,
+                now,
+                row.attempts + 1,
+            )
+            uow.commit()
+            return row.id
+        row = InboundMail(
+            message_id=message_id,
+            source="imap" if fetched.handle.isdigit() else "folder",
+            from_addr=sender[:254],
+            subject=subject,
+            received_at=fetched.received_at,
+            size=fetched.size,
+            status=InboundStatus.PROCESSING,
+            outcome="",
+            attempts=1,
+            claimed_at=now,
+        )
+        session.add(row)
+        try:
+            uow.commit()
+        except IntegrityError:  # another worker claimed it a moment ago
+            session.rollback()
+            result.status, result.outcome, result.fresh = None, "door een andere run", False
+            return None
+        return row.id
+
+
+def _failed(
+    uow_factory: Callable[[], UnitOfWork],
+    cfg: RegionConfig,
+    inbound_id: int,
+    exc: Exception,
+    as_of: date,
+    result: MailResult,
+) -> MailResult:
+    reason = f"{type(exc).__name__}: {exc}"[:2000]
+    with uow_factory() as uow:
+        row = uow.session.get(InboundMail, inbound_id)
+        row.status, row.outcome, row.claimed_at = InboundStatus.FAILED, reason, None
+        if row.attempts >= MAX_ATTEMPTS:
+            for staff_key in cfg.post_handlers:
+                _work_item(
+                    uow.session,
+                    staff_key,
+                    WorkItemKind.UNMATCHED_POST,
+                    f"Mail van {row.from_addr or 'onbekend'} ({row.subject or 'zonder onderwerp'})"
+                    f" kon na {row.attempts} pogingen niet verwerkt worden: {reason[:200]}",
+                    row,
+                    as_of,
+                )
+        uow.commit()
+        result.status, result.outcome = InboundStatus.FAILED, reason
+        result.fresh = row.attempts >= MAX_ATTEMPTS  # filed in 'Fout' once given up
+    return result
+
+
+def _finish(
+    uow_factory: Callable[[], UnitOfWork],
+    cfg: RegionConfig,
+    inbound_id: int,
+    fetched: Fetched,
+    action: _Action,
+    provider: Provider | None,
+    as_of: date,
+) -> None:
+    """Write the outcome, the dossier's copy of the message and the work items, together."""
+    with uow_factory() as uow:
+        session = uow.session
+        row = session.get(InboundMail, inbound_id)
+        row.status, row.outcome, row.claimed_at = action.status, action.outcome[:4000], None
+        row.processed_on = as_of
+        if provider is not None and fetched.complete:
+            row.provider_id = provider.id
+            _keep_in_dossier(session, row, fetched.raw, provider, action, as_of)
+        else:
+            row.raw = fetched.raw  # no dossier holds it: kept here (headers only when too large)
+        for staff_key, kind, title in action.work:
+            _work_item(session, staff_key, kind, title, row, as_of)
+        uow.commit()
+
+
+def _keep_in_dossier(
+    session: Session,
+    row: InboundMail,
+    raw: bytes,
+    provider: Provider,
+    action: _Action,
+    as_of: date,
+) -> None:
+    key = f"inbound:{row.id}"
+    stamp = (row.received_at or utcnow()).astimezone(REGION_TZ)
+    record_event(
+        session,
+        key=key,
+        provider_id=provider.id,
+        kind=EventKind.MAIL_RECEIVED,
+        actor=ACTOR,
+        as_of=as_of,
+        summary=f"Mail ontvangen van {row.from_addr} op {stamp:%d-%m-%Y %H:%M}: "
+        f"'{row.subject}'. {action.outcome}",
+        data={"message_id": row.message_id, "reference": row.reference},
+    )
+    documents = [(f"{key}:eml", f"mail-{stamp:%Y%m%d-%H%M}-{row.id}.eml", "message/rfc822", raw)]
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    for n, (name, content_type, content) in enumerate(_attachments(msg), start=1):
+        if PurePath(name).suffix.lower() in DOSSIER_KINDS:
+            documents.append((f"{key}:bijlage:{n}", f"mail-{row.id}-{name}", content_type, content))
+    known = set(
+        session.scalars(
+            select(DossierDocument.event_key).where(
+                DossierDocument.event_key.in_([d[0] for d in documents])
+            )
+        )
+    )
+    for event_key, name, content_type, content in documents:
+        if event_key not in known:
+            session.add(
+                DossierDocument(
+                    event_key=event_key,
+                    provider_id=provider.id,
+                    filename=name[:200],
+                    content_type=content_type[:100],
+                    content=content,
+                )
+            )
+
+
+def _work_item(
+    session: Session,
+    staff_key: str,
+    kind: WorkItemKind,
+    title: str,
+    row: InboundMail,
+    as_of: date,
+) -> None:
+    key = f"inbound:{row.id}:{kind}:{staff_key}"
+    if session.scalar(select(WorkItem.id).where(WorkItem.key == key)):
+        return
+    session.add(
+        WorkItem(
+            key=key,
+            staff_key=staff_key,
+            kind=kind,
+            title=title[:300],
+            detail=f"Van {row.from_addr}, onderwerp '{row.subject}', Message-ID {row.message_id}"[
+                :2000
+            ],
+            created_on=as_of,
+            inbound_id=row.id,
+        )
+    )
+
+
+def _attachments(msg: EmailMessage) -> list[tuple[str, str, bytes]]:
+    """The message's attachments: a safe file name, the content type, the bytes."""
+    found = []
+    for part in msg.iter_attachments():
+        try:
+            content = part.get_payload(decode=True) or b""
+        except (LookupError, ValueError, AssertionError):
+            continue
+        raw_name = part.get_filename() or "bijlage"
+        name = re.sub(r"[^\w.\- ]", "_", PurePath(raw_name.replace("\\", "/")).name)[:150]
+        found.append((name.strip(" .") or "bijlage", part.get_content_type(), content))
+    return found
+
+
+def body_text(msg: EmailMessage) -> str:
+    """The message's text: its plain part, or its HTML part as text."""
+    part = msg.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return ""
+    try:
+        content = part.get_content()
+    except (LookupError, ValueError, AssertionError):
+        content = (part.get_payload(decode=True) or b"").decode("utf-8", "replace")
+    if part.get_content_subtype() == "html":
+        content = re.sub(r"(?is)<(script|style|blockquote).*?</\1>", "", content)
+        content = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</li>", "\n", content)
+        content = html.unescape(re.sub(r"<[^>]+>", "", content))
+    return str(content)
+
+
+# --- matching --------------------------------------------------------------------------
+
+
+def _is_automatic(msg: EmailMessage) -> bool:
+    """An out-of-office or other automatic answer (RFC 3834 and the common variants)."""
+    auto = _header(msg, "Auto-Submitted").strip().lower()
+    precedence = _header(msg, "Precedence").strip().lower()
+    subject = _header(msg, "Subject").strip().lower()
+    return (
+        (auto not in ("", "no"))
+        or precedence in ("auto_reply", "bulk", "junk", "list")
+        or any(
+            _header(msg, h) for h in ("X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress")
+        )
+        or subject.startswith(("automatisch antwoord", "out of office", "afwezig", "autoreply"))
+    )
+
+
+def _is_bounce(msg: EmailMessage, sender: str) -> bool:
+    return msg.get_content_type() == "multipart/report" or sender.split("@")[0] in (
+        "mailer-daemon",
+        "postmaster",
+    )
+
+
+def _reference(session: Session, msg: EmailMessage) -> tuple[MailReference | None, str]:
+    """The reference the reply carries (subject, addresses, reply headers), or why none."""
+    addresses = (
+        " ".join(
+            a for _, a in getaddresses([_header(msg, h) for h in ("To", "Cc", "Delivered-To")])
+        )
+        + " "
+        + _header(msg, "X-Original-To")
+    )
+    tokens = tokens_in(_header(msg, "Subject"), addresses)
+    replied_to = re.findall(
+        r"<[^<>\s]+>", f"{_header(msg, 'In-Reply-To')} {_header(msg, 'References')}"
+    )
+    if replied_to:
+        tokens += [
+            t
+            for t in session.scalars(
+                select(OutboxMessage.reference).where(
+                    OutboxMessage.message_id.in_(replied_to[-50:]),
+                    OutboxMessage.reference.is_not(None),
+                )
+            )
+            if t not in tokens
+        ]
+    if not tokens:
+        return None, "geen kenmerk (CLM-…) in onderwerp, adres of antwoordkoppen"
+    refs = {
+        r.token: r
+        for r in session.scalars(select(MailReference).where(MailReference.token.in_(tokens)))
+    }
+    for token in tokens:
+        if token in refs:
+            return refs[token], ""
+    return None, f"onbekend kenmerk CLM-{tokens[0]}"
+
+
+def _registered(provider: Provider, sender: str) -> bool:
+    known = {(a or "").strip().lower() for a in (provider.contact_email, provider.board_email)}
+    return sender in known - {""}
+
+
+def _act(
+    uow_factory: Callable[[], UnitOfWork],
+    cfg: RegionConfig,
+    msg: EmailMessage,
+    fetched: Fetched,
+    inbound_id: int,
+    received: date,
+    as_of: date,
+) -> tuple[_Action, Provider | None]:
+    sender = parseaddr(_header(msg, "From"))[1].strip().lower()
+    handlers = cfg.post_handlers
+    with uow_factory() as uow:
+        session = uow.session
+        if not fetched.complete:
+            limit = cfg.mailbox.max_message_mb
+            return _unmatched(
+                handlers,
+                f"te groot ({fetched.size / 1024**2:.1f} MB, de grens is {limit} MB); niet "
+                "gelezen, staat in de map Niet-gekoppeld van het postvak",
+            ), None
+        if _is_bounce(msg, sender):
+            return _unmatched(
+                handlers, "onbestelbaar-melding: een mail van ons kwam niet aan"
+            ), None
+        ref, why = _reference(session, msg)
+        row = session.get(InboundMail, inbound_id)
+        if ref is not None:
+            row.reference, row.reply_kind = ref.token, ref.kind
+            uow.commit()
+        if _is_automatic(msg):
+            return _Action(
+                InboundStatus.IGNORED, "automatisch antwoord (afwezigheid): niets gedaan"
+            ), None
+        if ref is None:
+            return _unmatched(handlers, why), None
+        provider = session.get(Provider, ref.provider_id)
+        if not _registered(provider, sender):
+            return _unmatched(
+                handlers,
+                f"afzender {sender or '(geen)'} staat niet geregistreerd bij {provider.name} "
+                f"({provider.code}); niets gedaan en niets teruggestuurd",
+            ), None
+        kind, subject_id, version = ReplyKind(ref.kind), ref.subject_id, ref.version
+    answer = answer_text(body_text(msg))
+    original = Attachment(f"mail-{provider.code}-{inbound_id}.eml", "message/rfc822", fetched.raw)
+    act = {
+        ReplyKind.DATA_REQUEST: _data_reply,
+        ReplyKind.MINUTES: _minutes_reply,
+        ReplyKind.MEETING: _meeting_reply,
+        ReplyKind.ESCALATION_STEP: _step_reply,
+        ReplyKind.APPLICATION: _application_reply,
+    }[kind]
+    reply = _Reply(
+        provider,
+        subject_id,
+        version,
+        answer,
+        _attachments(msg),
+        original,
+        inbound_id,
+        received,
+        as_of,
+    )
+    return act(uow_factory, cfg, reply), provider
+
+
+@dataclass(frozen=True)
+class _Reply:
+    provider: Provider
+    subject_id: int
+    version: int | None
+    answer: str
+    attachments: list[tuple[str, str, bytes]]
+    original: Attachment
+    inbound_id: int
+    received: date
+    as_of: date
+
+    @property
+    def attachment_names(self) -> str:
+        return ", ".join(n for n, _, _ in self.attachments) or "geen bijlagen"
+
+
+def _unmatched(handlers: list[str], reason: str) -> _Action:
+    return _Action(
+        InboundStatus.UNMATCHED,
+        f"Niet gekoppeld: {reason}",
+        [(h, WorkItemKind.UNMATCHED_POST, f"Post niet gekoppeld: {reason}") for h in handlers],
+    )
+
+
+def _staff_post(staff_key: str, provider: Provider, what: str, reply: _Reply) -> tuple:
+    excerpt = " ".join(reply.answer.split())[:120]
+    return (
+        staff_key,
+        WorkItemKind.PROVIDER_POST,
+        f"Post van {provider.name} over {what}: '{excerpt or reply.attachment_names}' "
+        "(de mail staat in het contractdossier)",
+    )
+
+
+def _data_reply(uow_factory: Callable[[], UnitOfWork], cfg: RegionConfig, reply: _Reply) -> _Action:
+    provider = reply.provider
+    with uow_factory() as uow:
+        meeting = uow.session.get(Meeting, reply.subject_id)
+        officer = meeting.support_officer
+        day = meeting_day(meeting)
+    sheets = [a for a in reply.attachments if PurePath(a[0]).suffix.lower() == ".xlsx"]
+    done: list[str] = []
+    work: list[tuple] = []
+    for n, (name, _, content) in enumerate(sheets, start=1):
+        source = f"{name} (mail van {provider.code})"
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "gegevensblad.xlsx"
+            path.write_bytes(content)
+            try:
+                result = take_in_data_sheet(
+                    uow_factory(), cfg, path, reply.as_of, source, from_provider=provider.code
+                )
+            except InvalidInput as error:
+                record_refusal(uow_factory(), path, error, reply.as_of)
+                _send_refusal(uow_factory, cfg, reply, meeting.id, day, name, error, n)
+                done.append(
+                    f"gegevensblad {name} afgekeurd ({error.total} fout(en)); de "
+                    "aanbieder kreeg de fouten per mail"
+                )
+                continue
+        done.append(
+            f"gegevensblad {name} ingenomen ({result.quarter})"
+            if result.status == "accepted"
+            else f"gegevensblad {name} was al ingenomen"
+        )
+    points = agenda_points(reply.answer, with_sheet=bool(sheets))
+    if points:
+        _propose_points(uow_factory, meeting.id, points, provider, reply)
+        done.append(f"{len(points)} bespreekpunt(en) voorgesteld")
+        work.append(
+            (
+                officer,
+                WorkItemKind.AGENDA_POINTS,
+                f"{len(points)} bespreekpunt(en) van {provider.name} voor het gesprek van "
+                f"{day:%d-%m-%Y}: bevestigen met 'bespreekpunten-bevestigen'",
+            )
+        )
+    if not sheets and not points:
+        work.append(_staff_post(officer, provider, "de uitvraag van gegevens", reply))
+        done.append("geen gegevensblad (.xlsx) en geen bespreekpunt; op de werkvoorraad")
+    return _Action(InboundStatus.DONE, "; ".join(done).capitalize(), work)
+
+
+def _send_refusal(
+    uow_factory: Callable[[], UnitOfWork],
+    cfg: RegionConfig,
+    reply: _Reply,
+    meeting_id: int,
+    day: date,
+    name: str,
+    error: InvalidInput,
+    n: int,
+) -> None:
+    with uow_factory() as uow:
+        provider = uow.session.get(Provider, reply.provider.id)
+        mail_with_event(
+            uow.session,
+            cfg,
+            key=f"inbound:{reply.inbound_id}:refused:{n}",
+            template="data_refused",
+            context={
+                "provider": provider,
+                "region": cfg.region,
+                "file": name,
+                "received": reply.received,
+                "title": error.title,
+                "problems": [str(p) for p in error.problems[:50]],
+                "more": max(0, error.total - 50),
+                "meeting_day": day,
+            },
+            to=[provider.contact_email],
+            subject=f"Niet ingenomen: uw gegevensblad {name}",
+            provider_id=provider.id,
+            kind=EventKind.DATA_RECEIVED,
+            actor=ACTOR,
+            as_of=reply.as_of,
+            summary=f"Gegevensblad {name} per mail afgekeurd: {error.title} "
+            f"({error.total} fout(en)); de fouten zijn de aanbieder gemaild",
+            reply=ReplyTo(
+                ReplyKind.DATA_REQUEST,
+                meeting_id,
+                subject=f"de uitvraag voor het gesprek van {day:%d-%m-%Y}",
+            ),
+        )
+        uow.commit()
+
+
+def _propose_points(
+    uow_factory: Callable[[], UnitOfWork],
+    meeting_id: int,
+    points: list[str],
+    provider: Provider,
+    reply: _Reply,
+) -> None:
+    with uow_factory() as uow:
+        session = uow.session
+        for n, text in enumerate(points, start=1):
+            key = f"point:{meeting_id}:mail:{reply.inbound_id}:{n}"
+            if session.scalar(select(AgendaPoint.id).where(AgendaPoint.key == key)):
+                continue
+            session.add(
+                AgendaPoint(
+                    key=key,
+                    meeting_id=meeting_id,
+                    text=text,
+                    submitted_by=f"{provider.contact_name} (per mail)"[:200],
+                    status=PointStatus.PROPOSED,
+                    inbound_id=reply.inbound_id,
+                )
+            )
+        uow.commit()
+
+
+def _minutes_reply(
+    uow_factory: Callable[[], UnitOfWork], cfg: RegionConfig, reply: _Reply
+) -> _Action:
+    provider = reply.provider
+    with uow_factory() as uow:
+        minutes = uow.session.get(Minutes, reply.subject_id)
+        meeting = uow.session.get(Meeting, minutes.meeting_id)
+        month, officer = meeting.meeting_month, meeting.support_officer
+    agreed = is_agreement(reply.answer)
+    text = reply.answer or f"(geen tekst; bijlagen: {reply.attachment_names})"
+    try:
+        outcome = register_reaction(
+            uow_factory(),
+            cfg,
+            provider.code,
+            month,
+            agreed,
+            {} if agreed else {"Reactie per mail": text[:4000]},
+            f"{provider.contact_name} (per mail)"[:50],
+            reply.received,
+            original=reply.original,
+            version=reply.version,
+        )
+    except InvalidInput as error:
+        return _Action(
+            InboundStatus.DONE,
+            f"Reactie op het verslag niet verwerkt: {error.problems[0].message}; op de "
+            "werkvoorraad",
+            [_staff_post(officer, provider, "het verslag", reply)],
+        )
+    said = {
+        "final": "akkoord met het verslag: het verslag is definitief",
+        "comments": "opmerkingen bij het verslag, doorgestuurd aan de ondersteuner",
+        "unchanged": "deze reactie was al geregistreerd",
+    }[outcome]
+    return _Action(InboundStatus.DONE, said[0].upper() + said[1:])
+
+
+def _meeting_reply(
+    uow_factory: Callable[[], UnitOfWork], cfg: RegionConfig, reply: _Reply
+) -> _Action:
+    provider = reply.provider
+    with uow_factory() as uow:
+        meeting = uow.session.get(Meeting, reply.subject_id)
+        month, officer = meeting.meeting_month, meeting.support_officer
+    if asks_for_copy(reply.answer):
+        try:
+            kind = send_copy(
+                uow_factory(),
+                cfg,
+                provider.code,
+                month,
+                f"{provider.contact_name} (per mail)",
+                reply.as_of,
+                request_key=f"mail-{reply.inbound_id}",
+            )
+        except InvalidInput as error:
+            return _Action(
+                InboundStatus.DONE,
+                f"Kopie van het verslag gevraagd, niet verstuurd: {error.problems[0].message}; "
+                "op de werkvoorraad",
+                [_staff_post(officer, provider, "het verslag", reply)],
+            )
+        word = {"final": "definitieve", "draft": "concept", "unchanged": "al verstuurde"}[kind]
+        return _Action(
+            InboundStatus.DONE, f"Kopie van het verslag gevraagd: {word} versie verstuurd"
+        )
+    return _Action(
+        InboundStatus.DONE,
+        "Post over het gesprek; op de werkvoorraad van de ondersteuner",
+        [_staff_post(officer, provider, "het gesprek", reply)],
+    )
+
+
+def _step_reply(uow_factory: Callable[[], UnitOfWork], cfg: RegionConfig, reply: _Reply) -> _Action:
+    provider = reply.provider
+    manager = provider.contract_manager
+    with uow_factory() as uow:
+        step = uow.session.get(EscalationStep, reply.subject_id)
+        number = step.step
+        objectionable = STEPS[number].objectionable
+    if names_objection(reply.answer) and objectionable:
+        try:
+            registered = register_objection(
+                uow_factory(),
+                cfg,
+                reply.subject_id,
+                reply.received,
+                reply.answer[:4000],
+                f"{provider.contact_name} (per mail)"[:50],
+                reply.as_of,
+            )
+        except InvalidInput as error:
+            return _Action(
+                InboundStatus.DONE,
+                f"Bezwaar tegen trede {number} niet geregistreerd: "
+                f"{error.problems[0].message}; op de werkvoorraad",
+                [_staff_post(manager, provider, f"trede {number}", reply)],
+            )
+        return _Action(
+            InboundStatus.DONE,
+            f"Bezwaar tegen trede {number} geregistreerd, ontvangen {reply.received:%d-%m-%Y} "
+            f"({'binnen' if registered.in_time else 'na'} de termijn)",
+            [_staff_post(manager, provider, f"het bezwaar tegen trede {number}", reply)],
+        )
+    return _Action(
+        InboundStatus.DONE,
+        f"Post over trede {number}; op de werkvoorraad van de contractmanager",
+        [_staff_post(manager, provider, f"trede {number}", reply)],
+    )
+
+
+def _application_reply(
+    uow_factory: Callable[[], UnitOfWork], cfg: RegionConfig, reply: _Reply
+) -> _Action:
+    with uow_factory() as uow:
+        admission = uow.session.get(Admission, reply.subject_id)
+        pending = admission is not None and admission.status == "pending"
+    staff = [s.key for s in cfg.staff_with_role(Role.CONTRACT_ADMINISTRATION)]
+    return _Action(
+        InboundStatus.DONE,
+        f"Post bij de aanvraag tot toetreding ({reply.attachment_names}); op de werkvoorraad "
+        "van contractbeheer" + ("" if pending else " (de aanvraag is al besloten)"),
+        [_staff_post(s, reply.provider, "de aanvraag tot toetreding", reply) for s in staff],
+    )

@@ -1,0 +1,78 @@
+"""Reading the region mailbox (or, without one, the post folder)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from clm.services import mailbox as service
+from clm.services.common import region_config
+from clm.services.meeting_changes import ConfirmedPoints, confirm_agenda_points
+from clm.settings import Settings, get_settings
+from clm.storage.db import UnitOfWork
+from clm.storage.mailbox import FolderSource, ImapSource, MailSource
+
+
+def _imap_password(settings: Settings) -> str:
+    """The mailbox password from the Prefect Secret block, else from the environment."""
+    from prefect.blocks.system import Secret
+
+    try:
+        return Secret.load(settings.imap_password_block).get()
+    except ValueError:  # no such block: fall back to CLM_IMAP_PASSWORD
+        return settings.imap_password or ""
+
+
+def open_source(settings: Settings) -> MailSource:
+    """The region mailbox when the settings name one, else the post folder."""
+    if settings.imap_host:
+        return ImapSource(
+            settings.imap_host,
+            settings.imap_port,
+            settings.imap_user or "",
+            _imap_password(settings),
+            settings.imap_security,
+            settings.imap_folder,
+        )
+    return FolderSource(settings.post_path)
+
+
+@task(name="read-mailbox", cache_policy=NO_CACHE)
+def read_mailbox(as_of: date) -> list[dict]:
+    """Match and act on every message in the mailbox, then file each in the folder of its
+    outcome; one message's failure is kept with its reason and the rest goes on."""
+    logger = get_run_logger()
+    cfg = region_config()
+    source = open_source(get_settings())
+    results: list[dict] = []
+    try:
+        for fetched in source.messages(cfg.mailbox.max_message_mb * 1024**2):
+            result = service.process_mail(UnitOfWork, cfg, fetched, as_of)
+            if result.status is not None and (
+                result.status != result.status.FAILED or result.fresh
+            ):
+                source.file(fetched.handle, result.status.folder_label)
+            logger.info("%s: %s", result.message_id, result.outcome)
+            results.append(
+                {
+                    "from": result.sender,
+                    "subject": result.subject,
+                    "provider": result.provider,
+                    "status": result.status.value if result.status else "bezig",
+                    "outcome": result.outcome,
+                    "new": result.fresh,
+                }
+            )
+    finally:
+        source.close()
+    return results
+
+
+@task(name="confirm-agenda-points", cache_policy=NO_CACHE)
+def confirm_points(
+    item_id: int, staff_key: str, accept: bool, rewording: str, as_of: date
+) -> ConfirmedPoints:
+    """The support officer's decision on the agenda points a provider proposed by mail."""
+    return confirm_agenda_points(UnitOfWork(), item_id, staff_key, accept, rewording, as_of)
