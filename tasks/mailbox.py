@@ -44,30 +44,22 @@ def read_mailbox(as_of: date) -> list[dict]:
     """Match and act on every message in the mailbox, then file each in the folder of its
     outcome; one message's failure is kept with its reason and the rest goes on."""
     logger = get_run_logger()
-    cfg = region_config()
-    source = open_source(get_settings())
-    results: list[dict] = []
-    try:
-        for fetched in source.messages(cfg.mailbox.max_message_mb * 1024**2):
-            result = service.process_mail(UnitOfWork, cfg, fetched, as_of)
-            if result.status is not None and (
-                result.status != result.status.FAILED or result.fresh
-            ):
-                source.file(fetched.handle, result.status.folder_label)
-            logger.info("%s: %s", result.message_id, result.outcome)
-            results.append(
-                {
-                    "from": result.sender,
-                    "subject": result.subject,
-                    "provider": result.provider,
-                    "status": result.status.value if result.status else "bezig",
-                    "outcome": result.outcome,
-                    "new": result.fresh,
-                }
-            )
-    finally:
-        source.close()
-    return results
+    results = service.process_source(
+        UnitOfWork, region_config(), open_source(get_settings()), as_of
+    )
+    for result in results:
+        logger.info("%s: %s", result.message_id, result.outcome)
+    return [
+        {
+            "from": r.sender,
+            "subject": r.subject,
+            "provider": r.provider,
+            "status": r.status.value if r.status else "bezig",
+            "outcome": r.outcome,
+            "new": r.fresh,
+        }
+        for r in results
+    ]
 
 
 @task(name="confirm-agenda-points", cache_policy=NO_CACHE)

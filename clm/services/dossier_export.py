@@ -56,6 +56,21 @@ def export_dossier(
                 DossierDocument.provider_id == provider.id, DossierDocument.event_key.in_(keys)
             )
         ).all()
+        # a provider's mail is kept whole (.eml) and with its attachments, each a document
+        # under the mail's event key ('inbound:7:eml', 'inbound:7:bijlage:1')
+        mails = {k for k in keys if k and k.startswith("inbound:")}
+        documents = [*documents] + [
+            d
+            for d in session.scalars(
+                select(DossierDocument)
+                .where(
+                    DossierDocument.provider_id == provider.id,
+                    DossierDocument.event_key.like("inbound:%"),
+                )
+                .order_by(DossierDocument.id)
+            )
+            if d.event_key.rsplit(":", 1)[0] in mails or d.event_key.rsplit(":", 2)[0] in mails
+        ]
         folder.mkdir(parents=True, exist_ok=True)
         stem = folder / f"dossier-{provider.code}-{start:%Y%m%d}-{end:%Y%m%d}"
         html = render(

@@ -34,6 +34,7 @@ from clm.clock import REGION_TZ, utcnow
 from clm.errors import InvalidInput
 from clm.rules.config import RegionConfig, Role
 from clm.rules.escalation import STEPS
+from clm.rules.inputs import visible
 from clm.rules.replies import (
     ReplyKind,
     agenda_points,
@@ -51,7 +52,7 @@ from clm.services.objections import register_objection
 from clm.storage.db import UnitOfWork
 from clm.storage.dossier import record_event
 from clm.storage.mail import Attachment
-from clm.storage.mailbox import Fetched
+from clm.storage.mailbox import Fetched, MailSource
 from clm.storage.models import (
     Admission,
     AgendaPoint,
@@ -100,12 +101,32 @@ class _Action:
 
 def message_key(raw: bytes, header: str | None) -> str:
     """The message's identity: its Message-ID, or, without one, a hash of its bytes."""
-    value = " ".join((header or "").split())
+    value = visible(" ".join((header or "").split()))
     if not value:
         return f"<{hashlib.sha256(raw).hexdigest()[:40]}@zonder-message-id>"
     if len(value) > MESSAGE_ID_LENGTH:
         return f"<{hashlib.sha256(value.encode()).hexdigest()[:40]}@lange-message-id>"
     return value
+
+
+def process_source(
+    uow_factory: Callable[[], UnitOfWork], cfg: RegionConfig, source: MailSource, as_of: date
+) -> list[MailResult]:
+    """Every message in the mailbox, each processed once and then filed in the folder of its
+    outcome; a message that failed stays in the inbox for the next run until it is given up
+    (then 'Fout'). One bad message never stops the rest."""
+    results: list[MailResult] = []
+    try:
+        for fetched in source.messages(cfg.mailbox.max_message_mb * 1024**2):
+            result = process_mail(uow_factory, cfg, fetched, as_of)
+            if result.status is not None and (
+                result.status != InboundStatus.FAILED or result.fresh
+            ):
+                source.file(fetched.handle, result.status.folder_label)
+            results.append(result)
+    finally:
+        source.close()
+    return results
 
 
 def process_mail(
@@ -115,8 +136,8 @@ def process_mail(
     msg = email.message_from_bytes(fetched.raw, policy=email.policy.default)
     assert isinstance(msg, EmailMessage)
     message_id = message_key(fetched.raw, _header(msg, "Message-ID"))
-    sender = parseaddr(_header(msg, "From"))[1].strip().lower()
-    subject = " ".join(_header(msg, "Subject").split())[:300]
+    sender = visible(parseaddr(_header(msg, "From"))[1].strip().lower())[:254]
+    subject = visible(" ".join(_header(msg, "Subject").split()))[:300]
     result = MailResult(message_id, InboundStatus.PROCESSING, "", subject=subject, sender=sender)
     inbound_id = _claim(uow_factory, fetched, message_id, sender, subject, result)
     if inbound_id is None:
@@ -426,7 +447,7 @@ def _act(
     received: date,
     as_of: date,
 ) -> tuple[_Action, Provider | None]:
-    sender = parseaddr(_header(msg, "From"))[1].strip().lower()
+    sender = visible(parseaddr(_header(msg, "From"))[1].strip().lower())[:254]
     handlers = cfg.post_handlers
     with uow_factory() as uow:
         session = uow.session
@@ -460,7 +481,9 @@ def _act(
                 f"({provider.code}); niets gedaan en niets teruggestuurd",
             ), None
         kind, subject_id, version = ReplyKind(ref.kind), ref.subject_id, ref.version
-    answer = answer_text(body_text(msg))
+    # a NUL or other control character in a provider's text shows, never stops the mail
+    # (PostgreSQL refuses NUL in text and JSON)
+    answer = visible(answer_text(body_text(msg)))
     original = Attachment(f"mail-{provider.code}-{inbound_id}.eml", "message/rfc822", fetched.raw)
     act = {
         ReplyKind.DATA_REQUEST: _data_reply,
@@ -528,7 +551,7 @@ def _data_reply(uow_factory: Callable[[], UnitOfWork], cfg: RegionConfig, reply:
     done: list[str] = []
     work: list[tuple] = []
     for n, (name, _, content) in enumerate(sheets, start=1):
-        source = f"{name} (mail van {provider.code})"
+        source = name
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "gegevensblad.xlsx"
             path.write_bytes(content)

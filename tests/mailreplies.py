@@ -1,0 +1,53 @@
+"""Replies as providers' mail programs write them, for the mailbox tests."""
+
+from __future__ import annotations
+
+import mimetypes
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+from sqlalchemy import select
+
+from clm.clock import REGION_TZ
+from clm.storage.db import UnitOfWork
+from clm.storage.models import OutboxMessage, Provider
+
+
+def reply_to(
+    outbox_key: str,
+    body: str,
+    *,
+    sender: str | None = None,
+    attachments: list[tuple[str, bytes]] = (),  # type: ignore[assignment]
+    subject: str | None = None,
+    threaded: bool = True,
+    headers: dict[str, str] | None = None,
+    sent: datetime | None = None,
+) -> bytes:
+    """A reply to the outbox message ``outbox_key``, from the provider's registered address
+    unless ``sender`` says otherwise, quoting the original below the answer as Outlook and
+    Thunderbird do. ``threaded``: with In-Reply-To and References."""
+    with UnitOfWork() as uow:
+        original = uow.session.scalar(select(OutboxMessage).where(OutboxMessage.key == outbox_key))
+        assert original is not None, outbox_key
+        provider = uow.session.get(Provider, original.provider_id)
+        contact = provider.contact_email
+    msg = EmailMessage()
+    msg["From"] = f"{provider.contact_name} <{sender or contact}>"
+    msg["To"] = "contractbeheer@regio.example.org"
+    msg["Subject"] = subject if subject is not None else f"RE: {original.subject}"
+    msg["Message-ID"] = make_msgid(domain="aanbieder.example.org")
+    msg["Date"] = format_datetime(sent or datetime.now(REGION_TZ))
+    if threaded:
+        msg["In-Reply-To"] = original.message_id
+        msg["References"] = original.message_id
+    for name, value in (headers or {}).items():
+        msg[name] = value
+    quoted = "\n".join(f"> {line}" for line in original.body_text.splitlines()[:20])
+    msg.set_content(f"{body}\n\nOp 1 maart 2027 om 09:00 schreef Regio:\n{quoted}\n")
+    for name, content in attachments:
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        maintype, subtype = kind.split("/")
+        msg.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)
+    return msg.as_bytes()
