@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, func, select, text
 from clm.rules.config import RegionConfig, load_config
 from clm.settings import PROJECT_DIR, get_settings
 from clm.storage.db import UnitOfWork, migrate
+from tests.imap import imap_server  # noqa: F401  (a fixture for every test folder)
 from tests.smtp import smtp_server  # noqa: F401  (a fixture for every test folder)
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")

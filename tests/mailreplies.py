@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import mimetypes
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from sqlalchemy import select
 
 from clm.clock import REGION_TZ
+from clm.rules.calendar import add_working_days
+from clm.rules.config import RegionConfig
+from clm.rules.minutes import ActionDraft, ItemDraft, MinutesDraft
+from clm.services import minutes as minutes_svc
 from clm.storage.db import UnitOfWork
 from clm.storage.models import OutboxMessage, Provider
 
@@ -51,3 +55,24 @@ def reply_to(
         maintype, subtype = kind.split("/")
         msg.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)
     return msg.as_bytes()
+
+
+APRIL = date(2027, 4, 1)
+
+
+def released_minutes(cfg: RegionConfig, code: str, day: date) -> tuple[date, str]:
+    """The April minutes recorded and released (version 1): (the day they were sent, the
+    outbox key of their mail)."""
+    draft = MinutesDraft(
+        ["Eva de Vries (aanbieder)", "Marieke Jansen"],
+        [ItemDraft("1", "Opening"), ItemDraft("4b", "Wachtlijst", "Plan van aanpak")],
+        [ActionDraft("4b", "Plan wachtlijst", "provider", "Eva de Vries", day + timedelta(30))],
+    )
+    minutes_svc.record_minutes(UnitOfWork(), cfg, code, APRIL, draft, "os-mulder", day)
+    sent_on = add_working_days(day, 3, cfg.calendar)
+    minutes_svc.release_minutes(UnitOfWork(), cfg, code, APRIL, "os-mulder", sent_on)
+    with UnitOfWork() as uow:
+        key = uow.session.scalar(
+            select(OutboxMessage.key).where(OutboxMessage.key.like("minutes:%:v1"))
+        )
+    return sent_on, key

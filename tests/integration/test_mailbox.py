@@ -14,9 +14,8 @@ from sqlalchemy import select
 
 from clm.clock import REGION_TZ, utcnow
 from clm.documents.datasheet import data_sheet_template
-from clm.rules.calendar import add_working_days
 from clm.rules.config import RegionConfig
-from clm.rules.minutes import ActionDraft, ItemDraft, MinutesDraft
+from clm.rules.minutes import ItemDraft, MinutesDraft
 from clm.services import escalation as escalation_svc
 from clm.services import minutes as minutes_svc
 from clm.services.mailbox import process_source
@@ -40,7 +39,7 @@ from clm.storage.models import (
 )
 from tests.conftest import table_counts
 from tests.helpers import april_planned
-from tests.mailreplies import reply_to
+from tests.mailreplies import released_minutes, reply_to
 
 APRIL = date(2027, 4, 1)
 MARCH_5 = date(2027, 3, 5)
@@ -346,27 +345,11 @@ def _reference_of(key: str) -> str:
         return uow.session.scalar(select(OutboxMessage.reference).where(OutboxMessage.key == key))
 
 
-def _released(cfg: RegionConfig, code: str, day: date) -> tuple[date, str]:
-    draft = MinutesDraft(
-        ["Eva de Vries (aanbieder)", "Marieke Jansen"],
-        [ItemDraft("1", "Opening"), ItemDraft("4b", "Wachtlijst", "Plan van aanpak")],
-        [ActionDraft("4b", "Plan wachtlijst", "provider", "Eva de Vries", day + timedelta(30))],
-    )
-    minutes_svc.record_minutes(UnitOfWork(), cfg, code, APRIL, draft, "os-mulder", day)
-    sent_on = add_working_days(day, 3, cfg.calendar)
-    minutes_svc.release_minutes(UnitOfWork(), cfg, code, APRIL, "os-mulder", sent_on)
-    with UnitOfWork() as uow:
-        key = uow.session.scalar(
-            select(OutboxMessage.key).where(OutboxMessage.key.like("minutes:%:v1"))
-        )
-    return sent_on, key
-
-
 def test_akkoord_makes_the_minutes_final(
     cfg: RegionConfig, meeting: tuple[str, date], env: Path
 ) -> None:
     code, day = meeting
-    sent_on, key = _released(cfg, code, day)
+    sent_on, key = released_minutes(cfg, code, day)
     _drop(env, "akkoord.eml", reply_to(key, "Akkoord.\n\nGroet, Eva"))
     [result] = _read(cfg, env, sent_on + timedelta(days=2))
     assert result.status == "done" and "definitief" in result.outcome
@@ -378,7 +361,7 @@ def test_anything_else_is_comments_with_the_original_attached(
     cfg: RegionConfig, meeting: tuple[str, date], env: Path
 ) -> None:
     code, day = meeting
-    sent_on, key = _released(cfg, code, day)
+    sent_on, key = released_minutes(cfg, code, day)
     _drop(env, "maar.eml", reply_to(key, "Akkoord, maar bij 4b staat de verkeerde datum."))
     [result] = _read(cfg, env, sent_on + timedelta(days=2))
     assert "opmerkingen" in result.outcome.lower()
@@ -398,7 +381,7 @@ def test_a_reply_to_an_older_version_goes_to_the_support_officer(
     cfg: RegionConfig, meeting: tuple[str, date], env: Path
 ) -> None:
     code, day = meeting
-    sent_on, key = _released(cfg, code, day)
+    sent_on, key = released_minutes(cfg, code, day)
     minutes_svc.register_reaction(
         UnitOfWork(), cfg, code, APRIL, False, {"4b": "datum"}, "os-mulder", sent_on
     )
@@ -417,7 +400,7 @@ def test_a_reply_to_an_older_version_goes_to_the_support_officer(
 
 def test_kopie_sends_the_minutes(cfg: RegionConfig, meeting: tuple[str, date], env: Path) -> None:
     code, day = meeting
-    sent_on, key = _released(cfg, code, day)
+    sent_on, key = released_minutes(cfg, code, day)
     _drop(env, "akkoord.eml", reply_to(key, "akkoord"))
     _read(cfg, env, sent_on)
     with UnitOfWork() as uow:
