@@ -12,7 +12,7 @@ need=(
 )
 if [ "${1:-run}" = "test" ]; then
   need+=("chromium:/usr/bin/chromium")              # the browser test (Playwright)
-  need+=("dovecot-imapd:/usr/sbin/dovecot")         # the mailbox tests: a real IMAP server
+  need+=("dovecot-imapd:/usr/lib/dovecot/imap")         # the mailbox tests: a real IMAP server
 fi
 missing=()
 for item in "${need[@]}"; do

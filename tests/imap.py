@@ -54,7 +54,7 @@ def _free_port() -> int:
 
 
 def _why_not() -> str | None:
-    if not Path(DOVECOT).exists():
+    if not Path(DOVECOT).exists() or not Path("/usr/lib/dovecot/imap").exists():
         return "dovecot-imapd is niet geïnstalleerd (make test installeert het als root)"
     for user in ("dovecot", "dovenull"):
         try:

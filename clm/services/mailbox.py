@@ -90,6 +90,12 @@ class MailResult:
     subject: str = ""
     sender: str = ""
     fresh: bool = True  # False: handled in an earlier run, only filed now
+    set_aside: bool = False  # failed too often: filed in 'Fout' for a person
+
+    @property
+    def to_file(self) -> bool:
+        """Whether the message leaves the inbox now (a failure stays for the next run)."""
+        return self.status is not None and (self.status != InboundStatus.FAILED or self.set_aside)
 
 
 @dataclass
@@ -119,9 +125,7 @@ def process_source(
     try:
         for fetched in source.messages(cfg.mailbox.max_message_mb * 1024**2):
             result = process_mail(uow_factory, cfg, fetched, as_of)
-            if result.status is not None and (
-                result.status != InboundStatus.FAILED or result.fresh
-            ):
+            if result.to_file:
                 source.file(fetched.handle, result.status.folder_label)
             results.append(result)
     finally:
@@ -185,7 +189,7 @@ def _claim(
             if busy or done or given_up:
                 result.status = None if busy else status
                 result.outcome = row.outcome or "wordt nu door een andere run verwerkt"
-                result.fresh = False
+                result.fresh, result.set_aside = False, given_up
                 return None
             row.status, row.claimed_at, row.attempts = (
                 InboundStatus.PROCESSING,
@@ -241,7 +245,7 @@ def _failed(
                 )
         uow.commit()
         result.status, result.outcome = InboundStatus.FAILED, reason
-        result.fresh = row.attempts >= MAX_ATTEMPTS  # filed in 'Fout' once given up
+        result.set_aside = row.attempts >= MAX_ATTEMPTS
     return result
 
 

@@ -29,6 +29,7 @@ from clm.storage.models import (
     DossierEvent,
     InboundMail,
     KpiValue,
+    MailReference,
     Meeting,
     Minutes,
     Objection,
@@ -461,3 +462,28 @@ def test_the_mail_is_in_the_dossier_export(
         parsed = email.message_from_bytes(archive.read(eml), policy=email.policy.default)
     assert parsed["Message-ID"] == email.message_from_bytes(raw)["Message-ID"]
     assert any(n.endswith("q1.xlsx") for n in names)
+
+
+def test_a_message_that_fails_is_kept_retried_and_then_set_aside_once(
+    cfg: RegionConfig, meeting: tuple[str, date], env: Path
+) -> None:
+    code, _ = meeting
+    token = _reference_of(_request_key(code))
+    # what it points at is gone (a meeting removed by hand in the database): every attempt
+    # fails the same way
+    with UnitOfWork() as uow:
+        ref = uow.session.scalar(select(MailReference).where(MailReference.token == token))
+        ref.subject_id = 999_999
+        uow.commit()
+    _drop(env, "stuk.eml", reply_to(_request_key(code), "- punt"))
+    for attempt in (1, 2):
+        [result] = _read(cfg, env)
+        assert result.status == "failed" and _inbound()[0].attempts == attempt
+        assert (_post(env) / "stuk.eml").exists()  # left for the next run
+        assert not _work("unmatched_post")
+    [result] = _read(cfg, env)
+    assert result.status == "failed" and (_post(env) / "fout" / "stuk.eml").exists()
+    items = _work("unmatched_post")
+    assert len(items) == len(cfg.post_handlers) and "3 pogingen" in items[0].title
+    _drop(env, "stuk.eml", reply_to(_request_key(code), "- punt"))  # a new message: new id
+    assert _read(cfg, env)[0].fresh

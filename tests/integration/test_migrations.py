@@ -54,3 +54,20 @@ def test_the_work_items_migrate_down_and_up(db: str) -> None:
     assert "work_items" not in tables() and "approval_run" not in step_columns()
     migrate(db)
     assert "work_items" in tables() and "approval_run" in step_columns()
+
+
+def test_the_mailbox_tables_migrate_down_and_up(db: str) -> None:
+    def shape() -> tuple[set[str], set[str]]:
+        engine = get_engine(db)
+        engine.dispose()
+        inspector = inspect(engine)
+        return set(inspector.get_table_names()), {
+            c["name"] for c in inspector.get_columns("agenda_points")
+        }
+
+    command.downgrade(alembic_config(db), "0011")
+    tables, columns = shape()
+    assert not {"inbound_mails", "mail_references"} & tables and "status" not in columns
+    migrate(db)
+    tables, columns = shape()
+    assert {"inbound_mails", "mail_references"} <= tables and "status" in columns
