@@ -6,6 +6,7 @@ import mimetypes
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from typing import Any
 
 from sqlalchemy import select
 
@@ -23,32 +24,46 @@ def reply_to(
     body: str,
     *,
     sender: str | None = None,
+    **options: Any,
+) -> bytes:
+    """A reply to the outbox message ``outbox_key``, from the provider's registered address
+    unless ``sender`` says otherwise (options: see :func:`reply`)."""
+    with UnitOfWork() as uow:
+        original = uow.session.scalar(select(OutboxMessage).where(OutboxMessage.key == outbox_key))
+        assert original is not None, outbox_key
+        provider = uow.session.get(Provider, original.provider_id)
+        name, contact = provider.contact_name, provider.contact_email
+        subject, message_id, text = original.subject, original.message_id, original.body_text
+    return reply(subject, message_id, text, f"{name} <{sender or contact}>", body, **options)
+
+
+def reply(
+    original_subject: str,
+    original_id: str,
+    original_text: str,
+    sender: str,
+    body: str,
+    *,
     attachments: list[tuple[str, bytes]] = (),  # type: ignore[assignment]
     subject: str | None = None,
     threaded: bool = True,
     headers: dict[str, str] | None = None,
     sent: datetime | None = None,
 ) -> bytes:
-    """A reply to the outbox message ``outbox_key``, from the provider's registered address
-    unless ``sender`` says otherwise, quoting the original below the answer as Outlook and
-    Thunderbird do. ``threaded``: with In-Reply-To and References."""
-    with UnitOfWork() as uow:
-        original = uow.session.scalar(select(OutboxMessage).where(OutboxMessage.key == outbox_key))
-        assert original is not None, outbox_key
-        provider = uow.session.get(Provider, original.provider_id)
-        contact = provider.contact_email
+    """A reply as a mail program writes it: 'RE:' before the subject, the answer above the
+    quoted original, In-Reply-To and References when ``threaded``."""
     msg = EmailMessage()
-    msg["From"] = f"{provider.contact_name} <{sender or contact}>"
+    msg["From"] = sender
     msg["To"] = "contractbeheer@regio.example.org"
-    msg["Subject"] = subject if subject is not None else f"RE: {original.subject}"
+    msg["Subject"] = subject if subject is not None else f"RE: {original_subject}"
     msg["Message-ID"] = make_msgid(domain="aanbieder.example.org")
     msg["Date"] = format_datetime(sent or datetime.now(REGION_TZ))
     if threaded:
-        msg["In-Reply-To"] = original.message_id
-        msg["References"] = original.message_id
+        msg["In-Reply-To"] = original_id
+        msg["References"] = original_id
     for name, value in (headers or {}).items():
         msg[name] = value
-    quoted = "\n".join(f"> {line}" for line in original.body_text.splitlines()[:20])
+    quoted = "\n".join(f"> {line}" for line in original_text.splitlines()[:20])
     msg.set_content(f"{body}\n\nOp 1 maart 2027 om 09:00 schreef Regio:\n{quoted}\n")
     for name, content in attachments:
         kind = mimetypes.guess_type(name)[0] or "application/octet-stream"

@@ -225,6 +225,101 @@ print(sqlite3.connect(sys.argv[1]).execute('select min(code) from providers').fe
     assert "draait al" in again.stdout and "Deployments ongewijzigd" in again.stdout
 
 
+def test_provider_replies_in_the_post_folder_are_read_by_the_mailbox_flow(
+    system: dict[str, str], tmp_path: Path
+) -> None:
+    """Without a mailbox the flow reads .eml files from the post folder: a reply to the data
+    request with the filled-in sheet, and 'akkoord' to released minutes."""
+    from openpyxl import load_workbook
+
+    from clm.documents.datasheet import data_sheet_template
+    from clm.rules.config import load_config
+    from tests.mailreplies import reply
+
+    var = Path(system["CLM_VAR_DIR"])
+    as_of = today_in_region()
+    month = f"{as_of.year + 1}-04"
+    run_and_watch(  # idempotent: the meetings of the first test, or planned now
+        system, "quarterly-preparation/kwartaalvoorbereiding", as_of=as_of.isoformat(), month=month
+    )
+    with sqlite3.connect(var / "clm.db") as conn:
+        code, contact, name, starts = conn.execute(
+            "select p.code, p.contact_email, p.contact_name, m.starts_at from meetings m "
+            "join providers p on p.id = m.provider_id order by m.starts_at, p.code limit 1"
+        ).fetchone()
+    day = str(starts)[:10]
+
+    def sent_to(word: str) -> email.message.EmailMessage:
+        for path in sorted((var / "outbox").glob("*.eml")):
+            msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if msg["To"] == contact and word in msg["Subject"]:
+                return msg
+        raise AssertionError(f"geen mail '{word}' aan {contact}")
+
+    def answer(original: email.message.EmailMessage, body: str, **options: object) -> bytes:
+        text = original.get_body(preferencelist=("plain",)).get_content()
+        return reply(
+            original["Subject"],
+            original["Message-ID"],
+            text,
+            f"{name} <{contact}>",
+            body,
+            **options,
+        )
+
+    cfg = load_config(PROJECT_DIR / "config" / "region.yaml")
+    sheet = tmp_path / "blad.xlsx"
+    sheet.write_bytes(data_sheet_template(code, name, f"{as_of.year + 1}-Q1", cfg.sheet_kpis))
+    book = load_workbook(sheet)
+    for row, _ in enumerate(cfg.sheet_kpis, 6):
+        book["Gegevens"].cell(row, 5, 3)
+    book.save(sheet)
+    post = var / "intake" / "post"
+    post.mkdir(parents=True, exist_ok=True)
+    (post / "gegevens.eml").write_bytes(
+        answer(
+            sent_to("informatieverzoek"),
+            "Hierbij onze gegevens.",
+            attachments=[("gegevens.xlsx", sheet.read_bytes())],
+        )
+    )
+    run_and_watch(
+        system,
+        "record-minutes/verslag-vastleggen",
+        as_of=day,
+        provider_code=code,
+        month=month,
+        attendees=[name, "Marieke Jansen"],
+        recorded_by="Lotte Mulder (os-mulder)",
+    )
+    run_and_watch(
+        system,
+        "release-minutes/verslag-versturen",
+        as_of=day,
+        provider_code=code,
+        month=month,
+        released_by="Lotte Mulder (os-mulder)",
+    )
+    (post / "akkoord.eml").write_bytes(answer(sent_to("Verslag"), "Akkoord."))
+    run_and_watch(system, "read-mailbox/post-lezen", as_of=day)
+    with sqlite3.connect(var / "clm.db") as conn:
+        inbound = conn.execute("select status from inbound_mails").fetchall()
+        figures = conn.execute(
+            "select count(*) from kpi_values v join providers p on p.id = v.provider_id "
+            "where p.code = ?",
+            (code,),
+        ).fetchone()[0]
+        minutes = conn.execute("select status from minutes").fetchall()
+    assert inbound == [("done",), ("done",)]
+    assert figures == len(cfg.sheet_kpis) and minutes == [("final",)]
+    assert sorted(p.name for p in (post / "verwerkt").iterdir()) == [
+        "akkoord.eml",
+        "gegevens.eml",
+    ]
+    assert "Ontvangen" in sent_to("Ontvangen")["Subject"]
+    assert sent_to("Definitief verslag")
+
+
 def _server_errors(log: Path) -> list[str]:
     """Tracebacks in the server log, and any 'database is locked' line.
 
