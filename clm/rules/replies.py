@@ -92,11 +92,15 @@ def tokens_in(*texts: str) -> list[str]:
     return found
 
 
-# Where the quoted original starts in the reply formats of the common mail programs.
+# Where the quoted original starts in the reply formats of the common mail programs: the
+# attribution line before '>' quotes, and Outlook's headers before an unquoted original.
+_ATTRIBUTION = re.compile(
+    r"^(?:Op|On|Am|Le)\b.{0,200}\b(?:schreef|wrote|schrieb|a écrit)\b.{0,100}:\s*$",
+    re.IGNORECASE,
+)
 _QUOTE_STARTS = re.compile(
     r"^(?:"
-    r"(?:Op|On|Am|Le)\b.{0,200}\b(?:schreef|wrote|schrieb|a écrit)\b.{0,100}:\s*$"
-    r"|-{2,}\s*(?:Oorspronkelijk bericht|Original Message|Doorgestuurd bericht|"
+    r"-{2,}\s*(?:Oorspronkelijk bericht|Original Message|Doorgestuurd bericht|"
     r"Forwarded message)\s*-{2,}"
     r"|(?:Van|From)\s*:\s.*$"
     r"|_{10,}\s*$"
@@ -108,15 +112,22 @@ _QUOTE_STARTS = re.compile(
 def answer_text(body: str) -> str:
     """The provider's own words: the body above the quoted original (a line 'Op … schreef
     …:', an Outlook header 'Van: …', '-----Original Message-----'), quoted lines ('>')
-    and a signature after '-- ' left out, trailing white space trimmed."""
+    and a signature after '-- ' left out, trailing white space trimmed. Someone who answers
+    below the quote ('>' lines) is read there when nothing stands above it."""
     lines: list[str] = []
+    below: list[str] = []
+    ended = False
     for line in body.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        if _QUOTE_STARTS.match(line.strip()) or line.rstrip() == "--":
-            break
+        if line.rstrip() == "--" or _QUOTE_STARTS.match(line.strip()):
+            break  # a signature, or an unquoted original below Outlook's headers
+        if _ATTRIBUTION.match(line.strip()):
+            ended = True
+            continue
         if line.lstrip().startswith(">"):
             continue
-        lines.append(line.rstrip())
-    return "\n".join(lines).strip()
+        (below if ended else lines).append(line.rstrip())
+    above = "\n".join(lines).strip()
+    return above or "\n".join(below).strip()
 
 
 def first_word(answer: str) -> str:

@@ -39,6 +39,9 @@ def test_a_reference_is_stable_readable_and_survives_a_reply() -> None:
         ("akkoord\n\nVan: Regio <a@b.nl>\nVerzonden: dinsdag", "akkoord"),
         ("Prima\n> geciteerd\nGroet", "Prima\nGroet"),
         ("On Tue, Apr 14, 2027 at 10:00 AM Regio wrote:\n> x", ""),
+        ("Op 14-04-2027 schreef Regio:\n> verslag\n> tekst\n\nAkkoord\n", "Akkoord"),
+        # Outlook: nothing above its headers, the original unquoted below them: no answer
+        ("\nVan: Regio\nOnderwerp: uitvraag\n- Wachttijden (dagen)\n", ""),
         ("Tekst\n-- \nEva de Vries\nDirecteur", "Tekst"),
         ("", ""),
     ],
