@@ -49,6 +49,7 @@ from clm.services.data_intake import record_refusal, take_in_data_sheet
 from clm.services.meetings import meeting_day
 from clm.services.minutes import register_reaction, send_copy
 from clm.services.objections import register_objection
+from clm.services.worklist import add_item
 from clm.storage.db import UnitOfWork
 from clm.storage.dossier import record_event
 from clm.storage.mail import Attachment
@@ -64,7 +65,6 @@ from clm.storage.models import (
     Minutes,
     OutboxMessage,
     Provider,
-    WorkItem,
 )
 from clm.storage.notify import ReplyTo, mail_with_event
 
@@ -328,21 +328,15 @@ def _work_item(
     row: InboundMail,
     as_of: date,
 ) -> None:
-    key = f"inbound:{row.id}:{kind}:{staff_key}"
-    if session.scalar(select(WorkItem.id).where(WorkItem.key == key)):
-        return
-    session.add(
-        WorkItem(
-            key=key,
-            staff_key=staff_key,
-            kind=kind,
-            title=title[:300],
-            detail=f"Van {row.from_addr}, onderwerp '{row.subject}', Message-ID {row.message_id}"[
-                :2000
-            ],
-            created_on=as_of,
-            inbound_id=row.id,
-        )
+    add_item(
+        session,
+        key=f"inbound:{row.id}:{kind}:{staff_key}",
+        staff_key=staff_key,
+        kind=kind,
+        title=title,
+        detail=f"Van {row.from_addr}, onderwerp '{row.subject}', Message-ID {row.message_id}",
+        as_of=as_of,
+        inbound_id=row.id,
     )
 
 

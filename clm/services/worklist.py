@@ -10,6 +10,7 @@ from datetime import date
 
 import pandas as pd
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from clm.clock import dutch_date
 from clm.rules.commands import CrashedRun
@@ -22,26 +23,53 @@ from clm.storage.models import (
 from clm.storage.notify import mail_with_event
 
 
+def add_item(
+    session: Session,
+    *,
+    key: str,
+    staff_key: str,
+    kind: WorkItemKind,
+    title: str,
+    as_of: date,
+    detail: str = "",
+    link: str = "",
+    inbound_id: int | None = None,
+) -> bool:
+    """Put a point on a staff member's work list in the caller's transaction, once per key
+    (False when it was there already); texts are cut to their columns."""
+    if session.scalar(select(WorkItem.id).where(WorkItem.key == key)):
+        return False
+    session.add(
+        WorkItem(
+            key=key,
+            staff_key=staff_key,
+            kind=kind,
+            title=title[:300],
+            detail=detail[:2000],
+            link=link[:500],
+            created_on=as_of,
+            inbound_id=inbound_id,
+        )
+    )
+    return True
+
+
 def add_crashed_run(uow: UnitOfWork, staff_keys: list[str], run: CrashedRun, as_of: date) -> int:
     """Put a crashed run on the list of each staff member named in its form (once)."""
-    added = 0
     with uow:
-        for staff_key in dict.fromkeys(staff_keys):
-            key = f"crashed:{run.run_id}:{staff_key}"
-            if uow.session.scalar(select(WorkItem.id).where(WorkItem.key == key)):
-                continue
-            uow.session.add(
-                WorkItem(
-                    key=key,
-                    staff_key=staff_key,
-                    kind=WorkItemKind.CRASHED_RUN,
-                    title=f"Run {run.flow} gecrasht: controleren en opnieuw starten",
-                    detail=run.detail[:2000],
-                    link=run.link[:500],
-                    created_on=as_of,
-                )
+        added = sum(
+            add_item(
+                uow.session,
+                key=f"crashed:{run.run_id}:{staff_key}",
+                staff_key=staff_key,
+                kind=WorkItemKind.CRASHED_RUN,
+                title=f"Run {run.flow} gecrasht: controleren en opnieuw starten",
+                detail=run.detail,
+                link=run.link,
+                as_of=as_of,
             )
-            added += 1
+            for staff_key in dict.fromkeys(staff_keys)
+        )
         uow.commit()
     return added
 

@@ -168,15 +168,20 @@ def test_a_reply_with_the_data_sheet_and_agenda_points(
     assert context["points"] == decided.confirmed
 
 
-def test_each_message_is_processed_once(
-    cfg: RegionConfig, meeting: tuple[str, date], env: Path
-) -> None:
-    code, _ = meeting
+def _answered(cfg: RegionConfig, code: str, env: Path) -> bytes:
+    """A reply with a sheet and a point, dropped and read; returns the message."""
     raw = reply_to(
         _request_key(code), "- Wachttijden", attachments=[("q1.xlsx", _sheet(cfg, code))]
     )
     _drop(env, "een.eml", raw)
     _read(cfg, env)
+    return raw
+
+
+def test_each_message_is_processed_once(
+    cfg: RegionConfig, meeting: tuple[str, date], env: Path
+) -> None:
+    raw = _answered(cfg, meeting[0], env)
     before = table_counts()
     # the same message again (a second worker, a copy left behind, the mailbox re-offers it)
     _drop(env, "nog-een-keer.eml", raw)
@@ -189,12 +194,7 @@ def test_each_message_is_processed_once(
 def test_a_run_that_died_midway_is_taken_over_without_doing_anything_twice(
     cfg: RegionConfig, meeting: tuple[str, date], env: Path
 ) -> None:
-    code, _ = meeting
-    raw = reply_to(
-        _request_key(code), "- Wachttijden", attachments=[("q1.xlsx", _sheet(cfg, code))]
-    )
-    _drop(env, "een.eml", raw)
-    _read(cfg, env)
+    raw = _answered(cfg, meeting[0], env)
     # as if the run died after acting, before writing the outcome: the claim is left
     with UnitOfWork() as uow:
         row = uow.session.scalar(select(InboundMail))
