@@ -106,3 +106,38 @@ def test_replies_in_the_mailbox_are_acted_on_once_and_filed(
     again = read_mailbox(ReadMailboxInput(as_of=as_of))
     assert again["messages"] == 0
     assert imap_server.folder("INBOX") == [] and len(imap_server.folder("Verwerkt")) == 3
+
+
+def test_without_a_mailbox_the_post_folder_is_read_and_points_are_confirmed_in_a_form(
+    sqlite_db: str, cfg: RegionConfig, env: Path
+) -> None:
+    from clm.storage.models import AgendaPoint, WorkItem
+    from flows.confirm_agenda_points import ConfirmAgendaPointsInput, confirm_agenda_points
+
+    code, _ = april_planned(cfg, env / "intake")
+    post = env / "intake" / "post"
+    post.mkdir(parents=True, exist_ok=True)
+    (post / "punten.eml").write_bytes(
+        reply_to(f"meeting:2027-04:{code}:request", "Graag bespreken:\n- Wachttijden\n- Vervoer")
+    )
+    result = read_mailbox(ReadMailboxInput(as_of=date(2027, 3, 5)))
+    assert (result["messages"], result["done"]) == (1, 1)
+    assert "bespreekpunt" in artifact_markdown("bevestiging-post-lezen")
+    with UnitOfWork() as uow:
+        item = uow.session.scalar(select(WorkItem).where(WorkItem.kind == "agenda_points"))
+    confirm_agenda_points(
+        ConfirmAgendaPointsInput(
+            item_id=item.id,
+            decision="overnemen",  # the word the form's pick list shows
+            rewording="Wachttijden in Almere\nVervoer naar school",
+            staff_key=item.staff_key,
+            as_of=date(2027, 3, 5),
+        )
+    )
+    with UnitOfWork() as uow:
+        points = uow.session.scalars(
+            select(AgendaPoint.text).where(AgendaPoint.status == "confirmed")
+        )
+        assert list(points) == ["Wachttijden in Almere", "Vervoer naar school"]
+    receipt = artifact_markdown("bevestiging-bespreekpunten-bevestigen")
+    assert "Overgenomen: Vervoer naar school" in receipt and "definitieve agenda" in receipt

@@ -166,7 +166,11 @@ def test_final_agenda_with_points_and_figures(classified: RegionConfig, tmp_path
     assert len(receipts) == 1
     receipt = receipts[0]
     assert receipt.to_addrs == [provider.contact_email]
-    assert receipt.subject == "Ontvangen: uw gegevens over het 1e kwartaal 2027"
+    # a corrected sheet can be sent as a reply: the receipt carries the meeting's reference
+    assert (
+        receipt.subject
+        == f"Ontvangen: uw gegevens over het 1e kwartaal 2027 [CLM-{receipt.reference}]"
+    )
     assert f"{len(classified.sheet_kpis)} van de {len(classified.sheet_kpis)}" in receipt.body_text
     assert "Cliënttevredenheid (CTO): 4,0" in receipt.body_text  # a mark keeps its decimal
     assert "Aantal wachtenden: 4\n" in receipt.body_text  # a whole count has none
