@@ -42,6 +42,7 @@ from flows.cancel_meeting import CancelMeetingInput, cancel_meeting
 from flows.close_action import CloseActionInput, close_action
 from flows.close_escalation import CloseEscalationInput, close_escalation
 from flows.close_work_item import CloseWorkItemInput, close_work_item
+from flows.confirm_agenda_points import ConfirmAgendaPointsInput, confirm_agenda_points
 from flows.daily_sweep import DailySweepInput, daily_sweep
 from flows.escalation import EscalationInput, escalation
 from flows.escalation_followup import (
@@ -62,6 +63,7 @@ from flows.notify_administrator import NotifyAdministratorInput, notify_administ
 from flows.override_category import OverrideCategoryInput, override_category
 from flows.propose_group_topic import ProposeGroupTopicInput, propose_group_topic
 from flows.quarterly_preparation import QuarterlyPreparationInput, quarterly_preparation
+from flows.read_mailbox import ReadMailboxInput, read_mailbox
 from flows.record_group_report import RecordGroupReportInput, record_group_report
 from flows.record_judged_scores import RecordJudgedScoresInput, record_judged_scores
 from flows.record_minutes import RecordMinutesInput, record_minutes
@@ -112,7 +114,30 @@ def _work_item() -> int:
         UnitOfWork(), ["cm-visser"], CrashedRun("run-1", "record-minutes", "", "weg"), AS_OF
     )
     with UnitOfWork() as uow:
-        return uow.session.scalar(select(WorkItem.id))
+        return uow.session.scalar(select(WorkItem.id).where(WorkItem.kind == "crashed_run"))
+
+
+def _mail_reply(world: World) -> Any:
+    """A provider's reply to its data request with two points, in the post folder."""
+    from tests.mailreplies import reply_to
+
+    post = world.var / "intake" / "post"
+    post.mkdir(parents=True, exist_ok=True)
+    path = post / "idem-antwoord.eml"
+    if not path.exists() and not (post / "verwerkt" / path.name).exists():
+        code = world.code("signal")
+        path.write_bytes(reply_to(f"meeting:2027-04:{code}:request", "- Wachttijden\n- Vervoer"))
+    return read_mailbox, ReadMailboxInput(as_of="2027-03-20")
+
+
+def _confirm_points(world: World) -> Any:
+    from clm.storage.models import WorkItem
+
+    with UnitOfWork() as uow:
+        item = uow.session.scalar(select(WorkItem).where(WorkItem.kind == "agenda_points"))
+    return confirm_agenda_points, ConfirmAgendaPointsInput(
+        as_of="2027-03-20", item_id=item.id, decision="overnemen", staff_key=item.staff_key
+    )
 
 
 def _crashed_staff_run() -> str:
@@ -324,6 +349,8 @@ CASES: list[tuple[str, Callable[[World], Any]]] = [
             ),
         ),
     ),
+    ("read-mailbox", _mail_reply),
+    ("confirm-agenda-points", _confirm_points),
     (
         "extra-attendee",
         lambda w: (
