@@ -143,6 +143,7 @@ def parse_data_sheet(
     known = {k.code: k for k in kpis}
     values: dict[str, Decimal | None] = {}
     remarks: dict[str, str] = {}
+    present: set[str] = set()  # rows there, whether their value was good or not
     for r in range(HEADER_ROW + 1, len(rows) + 1):
         kpi_code, raw = cell(r, 1), cell(r, 5)
         if not kpi_code and not raw:
@@ -153,13 +154,14 @@ def parse_data_sheet(
                 InputProblem(source, f"onbekende indicator '{kpi_code}'", row=r, column="Code")
             )
             continue
-        if kpi_code in values:
+        if kpi_code in present:
             problems.append(
                 InputProblem(
                     source, f"indicator '{kpi_code}' staat er dubbel in", row=r, column="Code"
                 )
             )
             continue
+        present.add(kpi_code)
         remarks[kpi_code] = cell(r, 6)
         if raw == "":
             values[kpi_code] = None  # not delivered: shown as 'geen gegevens'
@@ -185,7 +187,8 @@ def parse_data_sheet(
             )
             continue
         values[kpi_code] = number
-    missing = [k.code for k in kpis if k.code not in values]
+    # a row with a bad value was named above; only rows that are not there are missing
+    missing = [k.code for k in kpis if k.code not in present]
     if missing:
         problems.append(
             InputProblem(source, "indicatoren ontbreken: " + ", ".join(missing), column="Code")
