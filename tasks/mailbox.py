@@ -13,16 +13,7 @@ from clm.services.meeting_changes import ConfirmedPoints, confirm_agenda_points
 from clm.settings import Settings, get_settings
 from clm.storage.db import UnitOfWork
 from clm.storage.mailbox import FolderSource, ImapSource, MailSource
-
-
-def _imap_password(settings: Settings) -> str:
-    """The mailbox password from the Prefect Secret block, else from the environment."""
-    from prefect.blocks.system import Secret
-
-    try:
-        return Secret.load(settings.imap_password_block).get()
-    except ValueError:  # no such block: fall back to CLM_IMAP_PASSWORD
-        return settings.imap_password or ""
+from tasks.outbox import secret
 
 
 def open_source(settings: Settings) -> MailSource:
@@ -32,7 +23,7 @@ def open_source(settings: Settings) -> MailSource:
             settings.imap_host,
             settings.imap_port,
             settings.imap_user or "",
-            _imap_password(settings),
+            secret(settings.imap_password_block, settings.imap_password) or "",
             settings.imap_security,
             settings.imap_folder,
         )

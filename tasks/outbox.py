@@ -15,16 +15,22 @@ from clm.storage.mail import FileTransport, SmtpTransport, Transport
 from clm.storage.outbox import DeliveryFailed, deliver_pending
 
 
-def _smtp_password(settings: Settings) -> str | None:
-    """The SMTP password from the Prefect Secret block, else from the environment."""
-    if not settings.smtp_user:
-        return None
+def secret(block: str, fallback: str | None) -> str | None:
+    """A password from the Prefect Secret block ``block``, else ``fallback`` (the
+    environment's CLM_..._PASSWORD) when there is no such block."""
     from prefect.blocks.system import Secret
 
     try:
-        return Secret.load(settings.smtp_password_block).get()
-    except ValueError:  # no such block: fall back to CLM_SMTP_PASSWORD
-        return settings.smtp_password
+        return Secret.load(block).get()
+    except ValueError:  # no such block
+        return fallback
+
+
+def _smtp_password(settings: Settings) -> str | None:
+    """The SMTP password from its Secret block, else from CLM_SMTP_PASSWORD."""
+    if not settings.smtp_user:
+        return None
+    return secret(settings.smtp_password_block, settings.smtp_password)
 
 
 def make_transport(settings: Settings) -> Transport:
