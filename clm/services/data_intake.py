@@ -17,7 +17,6 @@ from clm.rules.agenda import figures_number
 from clm.rules.config import RegionConfig
 from clm.rules.deadlines import DeadlineKind, Subject
 from clm.rules.meetings import quarter_label
-from clm.rules.replies import ReplyKind
 from clm.rules.vocabulary import EventKind, IntakeStatus, MeetingStatus
 from clm.services.common import inside_intake, provider_ids
 from clm.services.deadlines import close_deadlines
@@ -157,13 +156,7 @@ def take_in_data_sheet(
             summary=f"Gegevens {sheet.quarter} ontvangen ({source}): {delivered} van "
             f"{len(sheet.values)} indicatoren ingevuld; ontvangstbevestiging verstuurd",
             # a corrected sheet can be sent as a reply to the receipt
-            reply=ReplyTo(
-                ReplyKind.DATA_REQUEST,
-                meeting.id,
-                subject=f"de uitvraag voor het gesprek van {meeting_day(meeting):%d-%m-%Y}",
-            )
-            if meeting
-            else None,
+            reply=ReplyTo.data_request(meeting.id, meeting_day(meeting)) if meeting else None,
         )
         uow.commit()
         return IntakeResult(

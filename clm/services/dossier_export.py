@@ -69,7 +69,7 @@ def export_dossier(
                 )
                 .order_by(DossierDocument.id)
             )
-            if d.event_key.rsplit(":", 1)[0] in mails or d.event_key.rsplit(":", 2)[0] in mails
+            if ":".join(d.event_key.split(":", 2)[:2]) in mails
         ]
         folder.mkdir(parents=True, exist_ok=True)
         stem = folder / f"dossier-{provider.code}-{start:%Y%m%d}-{end:%Y%m%d}"

@@ -18,7 +18,6 @@ from clm.rules.deadlines import DeadlineKind
 from clm.rules.inputs import visible
 from clm.rules.kpis import VALUE_COLUMNS, benchmark, misses_norm, quarter_year
 from clm.rules.meetings import previous_quarter, quarter_label
-from clm.rules.replies import ReplyKind
 from clm.rules.vocabulary import EventKind, MeetingStatus, SignalKind
 from clm.services.deadlines import KindRules, sweep
 from clm.services.meetings import meeting_context, meeting_day, region_copy
@@ -188,11 +187,7 @@ def _send_final_agenda(
         cfg,
         key=key,
         template="final_agenda",
-        reply=ReplyTo(
-            ReplyKind.MEETING,
-            meeting.id,
-            subject=f"het gesprek van {meeting_day(meeting):%d-%m-%Y}",
-        ),
+        reply=ReplyTo.meeting(meeting.id, meeting_day(meeting)),
         context=context,
         to=[provider.contact_email],
         cc=region_copy(cfg, meeting),
@@ -259,11 +254,7 @@ def _data_reminder(
         cfg,
         key=f"meeting:{meeting.meeting_month:%Y-%m}:{provider.code}:data-reminder",
         template="data_reminder",
-        reply=ReplyTo(
-            ReplyKind.DATA_REQUEST,
-            meeting.id,
-            subject=f"de uitvraag voor het gesprek van {meeting_day(meeting):%d-%m-%Y}",
-        ),
+        reply=ReplyTo.data_request(meeting.id, meeting_day(meeting)),
         context=context,
         to=[provider.contact_email],
         cc=[manager.email] if manager else [],

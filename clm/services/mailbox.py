@@ -46,7 +46,7 @@ from clm.rules.replies import (
 )
 from clm.rules.vocabulary import EventKind, InboundStatus, PointStatus, WorkItemKind
 from clm.services.data_intake import record_refusal, take_in_data_sheet
-from clm.services.meetings import meeting_day
+from clm.services.meetings import as_utc, meeting_day
 from clm.services.minutes import register_reaction, send_copy
 from clm.services.objections import register_objection
 from clm.services.worklist import add_item
@@ -148,11 +148,14 @@ def process_mail(
         return result
     received = (fetched.received_at or utcnow()).astimezone(REGION_TZ).date()
     received = min(received, as_of)
+    attachments = _attachments(msg) if fetched.complete else []
     try:
-        action, provider = _act(uow_factory, cfg, msg, fetched, inbound_id, received, as_of)
+        action, provider = _act(
+            uow_factory, cfg, msg, sender, attachments, fetched, inbound_id, received, as_of
+        )
     except Exception as exc:  # noqa: BLE001 - kept with its reason, retried by a later run
         return _failed(uow_factory, cfg, inbound_id, exc, as_of, result)
-    _finish(uow_factory, cfg, inbound_id, fetched, action, provider, as_of)
+    _finish(uow_factory, inbound_id, fetched, attachments, action, provider, as_of)
     result.status, result.outcome = action.status, action.outcome
     result.provider = provider.code if provider else ""
     return result
@@ -180,9 +183,7 @@ def _claim(
         row = session.scalar(select(InboundMail).where(InboundMail.message_id == message_id))
         if row is not None:
             status = InboundStatus(row.status)
-            claimed = row.claimed_at
-            if claimed is not None and claimed.tzinfo is None:
-                claimed = claimed.replace(tzinfo=now.tzinfo)
+            claimed = as_utc(row.claimed_at) if row.claimed_at else None
             busy = status == InboundStatus.PROCESSING and claimed and claimed > now - STALE_CLAIM
             done = status not in (InboundStatus.PROCESSING, InboundStatus.FAILED)
             given_up = status == InboundStatus.FAILED and row.attempts >= MAX_ATTEMPTS
@@ -251,9 +252,9 @@ def _failed(
 
 def _finish(
     uow_factory: Callable[[], UnitOfWork],
-    cfg: RegionConfig,
     inbound_id: int,
     fetched: Fetched,
+    attachments: list[tuple[str, str, bytes]],
     action: _Action,
     provider: Provider | None,
     as_of: date,
@@ -266,7 +267,7 @@ def _finish(
         row.processed_on = as_of
         if provider is not None and fetched.complete:
             row.provider_id = provider.id
-            _keep_in_dossier(session, row, fetched.raw, provider, action, as_of)
+            _keep_in_dossier(session, row, fetched.raw, attachments, provider, action, as_of)
         else:
             row.raw = fetched.raw  # no dossier holds it: kept here (headers only when too large)
         for staff_key, kind, title in action.work:
@@ -278,6 +279,7 @@ def _keep_in_dossier(
     session: Session,
     row: InboundMail,
     raw: bytes,
+    attachments: list[tuple[str, str, bytes]],
     provider: Provider,
     action: _Action,
     as_of: date,
@@ -296,8 +298,7 @@ def _keep_in_dossier(
         data={"message_id": row.message_id, "reference": row.reference},
     )
     documents = [(f"{key}:eml", f"mail-{stamp:%Y%m%d-%H%M}-{row.id}.eml", "message/rfc822", raw)]
-    msg = email.message_from_bytes(raw, policy=email.policy.default)
-    for n, (name, content_type, content) in enumerate(_attachments(msg), start=1):
+    for n, (name, content_type, content) in enumerate(attachments, start=1):
         if PurePath(name).suffix.lower() in DOSSIER_KINDS:
             documents.append((f"{key}:bijlage:{n}", f"mail-{row.id}-{name}", content_type, content))
     known = set(
@@ -440,12 +441,13 @@ def _act(
     uow_factory: Callable[[], UnitOfWork],
     cfg: RegionConfig,
     msg: EmailMessage,
+    sender: str,
+    attachments: list[tuple[str, str, bytes]],
     fetched: Fetched,
     inbound_id: int,
     received: date,
     as_of: date,
 ) -> tuple[_Action, Provider | None]:
-    sender = visible(parseaddr(_header(msg, "From"))[1].strip().lower())[:254]
     handlers = cfg.post_handlers
     with uow_factory() as uow:
         session = uow.session
@@ -495,7 +497,7 @@ def _act(
         subject_id,
         version,
         answer,
-        _attachments(msg),
+        attachments,
         original,
         inbound_id,
         received,
@@ -515,6 +517,11 @@ class _Reply:
     inbound_id: int
     received: date
     as_of: date
+
+    @property
+    def by(self) -> str:
+        """Who answered, as the registrations record it."""
+        return f"{self.provider.contact_name} (per mail)"
 
     @property
     def attachment_names(self) -> str:
@@ -572,7 +579,7 @@ def _data_reply(uow_factory: Callable[[], UnitOfWork], cfg: RegionConfig, reply:
         )
     points = agenda_points(reply.answer, with_sheet=bool(sheets))
     if points:
-        _propose_points(uow_factory, meeting.id, points, provider, reply)
+        _propose_points(uow_factory, meeting.id, points, reply)
         done.append(f"{len(points)} bespreekpunt(en) voorgesteld")
         work.append(
             (
@@ -623,11 +630,7 @@ def _send_refusal(
             as_of=reply.as_of,
             summary=f"Gegevensblad {name} per mail afgekeurd: {error.title} "
             f"({error.total} fout(en)); de fouten zijn de aanbieder gemaild",
-            reply=ReplyTo(
-                ReplyKind.DATA_REQUEST,
-                meeting_id,
-                subject=f"de uitvraag voor het gesprek van {day:%d-%m-%Y}",
-            ),
+            reply=ReplyTo.data_request(meeting_id, day),
         )
         uow.commit()
 
@@ -636,7 +639,6 @@ def _propose_points(
     uow_factory: Callable[[], UnitOfWork],
     meeting_id: int,
     points: list[str],
-    provider: Provider,
     reply: _Reply,
 ) -> None:
     with uow_factory() as uow:
@@ -650,7 +652,7 @@ def _propose_points(
                     key=key,
                     meeting_id=meeting_id,
                     text=text,
-                    submitted_by=f"{provider.contact_name} (per mail)"[:200],
+                    submitted_by=reply.by[:200],
                     status=PointStatus.PROPOSED,
                     inbound_id=reply.inbound_id,
                 )
@@ -676,7 +678,7 @@ def _minutes_reply(
             month,
             agreed,
             {} if agreed else {"Reactie per mail": text[:4000]},
-            f"{provider.contact_name} (per mail)"[:50],
+            reply.by[:50],
             reply.received,
             original=reply.original,
             version=reply.version,
@@ -710,7 +712,7 @@ def _meeting_reply(
                 cfg,
                 provider.code,
                 month,
-                f"{provider.contact_name} (per mail)",
+                reply.by,
                 reply.as_of,
                 request_key=f"mail-{reply.inbound_id}",
             )
@@ -747,7 +749,7 @@ def _step_reply(uow_factory: Callable[[], UnitOfWork], cfg: RegionConfig, reply:
                 reply.subject_id,
                 reply.received,
                 reply.answer[:4000],
-                f"{provider.contact_name} (per mail)"[:50],
+                reply.by[:50],
                 reply.as_of,
             )
         except InvalidInput as error:

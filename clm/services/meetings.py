@@ -29,7 +29,6 @@ from clm.rules.meetings import (
     quarter_label,
 )
 from clm.rules.minutes import minutes_due
-from clm.rules.replies import ReplyKind
 from clm.rules.vocabulary import ActionStatus, EventKind, MeetingStatus, PointStatus, SignalStatus
 from clm.services.deadlines import set_deadline
 from clm.storage.db import UnitOfWork
@@ -346,11 +345,7 @@ def _send_data_request(
         cfg,
         key=key,
         template="data_request",
-        reply=ReplyTo(
-            ReplyKind.DATA_REQUEST,
-            meeting.id,
-            subject=f"de uitvraag voor het gesprek van {meeting_day(meeting):%d-%m-%Y}",
-        ),
+        reply=ReplyTo.data_request(meeting.id, meeting_day(meeting)),
         context=context,
         to=[provider.contact_email],
         cc=region_copy(cfg, meeting),

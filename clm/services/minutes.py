@@ -466,11 +466,7 @@ def _finalise(
         cfg,
         key=key,
         template="minutes_final",
-        reply=ReplyTo(
-            ReplyKind.MEETING,
-            meeting.id,
-            subject=f"het gesprek van {meeting_day(meeting):%d-%m-%Y}",
-        ),
+        reply=ReplyTo.meeting(meeting.id, meeting_day(meeting)),
         context=context,
         to=[provider.contact_email],
         cc=region_copy(cfg, meeting),
@@ -624,11 +620,7 @@ def send_copy(
             cfg,
             key=f"minutes:{meeting.uid}:copy:{request_key or f'{as_of:%Y-%m-%d}'}",
             template="minutes_copy",
-            reply=ReplyTo(
-                ReplyKind.MEETING,
-                meeting.id,
-                subject=f"het gesprek van {meeting_day(meeting):%d-%m-%Y}",
-            ),
+            reply=ReplyTo.meeting(meeting.id, meeting_day(meeting)),
             context=context,
             to=[provider.contact_email],
             subject=f"Verslag contractvoortgangsgesprek {context['starts_local']:%d-%m-%Y} "

@@ -28,6 +28,21 @@ class ReplyTo:
     version: int | None = None  # of the minutes
     subject: str = ""  # in words, for the mail's footer: "het verslag van 14-04-2027"
 
+    @classmethod
+    def data_request(cls, meeting_id: int, day: date) -> ReplyTo:
+        """An answer with the data for the meeting on ``day`` (request, reminder, receipt,
+        refusal: a corrected sheet replaces the earlier one)."""
+        return cls(
+            ReplyKind.DATA_REQUEST,
+            meeting_id,
+            subject=f"de uitvraag voor het gesprek van {day:%d-%m-%Y}",
+        )
+
+    @classmethod
+    def meeting(cls, meeting_id: int, day: date) -> ReplyTo:
+        """An answer about the meeting on ``day`` (final agenda, final minutes, a copy)."""
+        return cls(ReplyKind.MEETING, meeting_id, subject=f"het gesprek van {day:%d-%m-%Y}")
+
 
 @dataclass
 class KnownKeys:
