@@ -29,7 +29,8 @@ def daily_sweep(params: DailySweepInput = DailySweepInput()) -> dict:  # noqa: B
     de reactieweek zonder open opmerkingen voorbij is, meldt verslagen die twee weken na het
     gesprek nog niet gedeeld zijn, herinnert actiehouders vóór en na de deadline, bewaakt de
     termijnen van de escalatietreden (herinnering vooraf, signaal na afloop) en de
-    beoordelingstermijn van aanmeldingen voor toetreding, toont de open signalen en de
+    beoordelingstermijn van aanmeldingen voor toetreding, herinnert de contractmanager vóór het
+    besluit over een optiejaar (en meldt het als die datum voorbij is), toont de open signalen en de
     werkvoorraad van elke medewerker (met een korte ochtendmail) en de lijst van aanbieders
     (artefact aanbieders), en verstuurt de outbox.
     Alles wat op of vóór de peildatum verviel wordt ingehaald; twee keer draaien op één dag

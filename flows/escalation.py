@@ -113,6 +113,12 @@ class EscalationInput(FlowInput):
         description="'geen verlenging' (de optiejaren niet) of 'ontbinding per direct' (alleen "
         "bij vastgestelde fraude of ernstige misstanden, met bewijs).",
     )
+    ends_on: OptionalDate = Field(
+        None,
+        title="Einddatum bij ontbinding (trede 7)",
+        description="De dag waarop de contracten eindigen. Leeg: per direct, de dag waarop de "
+        "trede genomen wordt (na goedkeuring).",
+    )
     skip_reason: str = Field(
         "",
         max_length=2000,

@@ -122,5 +122,5 @@ def talk_outcome(
 ) -> str:
     """The outcome of the director-level talk about an objection."""
     return objections.record_talk_outcome(
-        UnitOfWork(), step_id, outcome, measure_stands, recorded_by, as_of
+        UnitOfWork(), step_id, outcome, measure_stands, recorded_by, as_of, region_config()
     )

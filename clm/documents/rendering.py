@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -69,6 +69,7 @@ def _environment(templates_dir: Path) -> Environment:
         euro=format_euro,
         cell=markdown_cell,
         event_label=event_label,
+        next_day=lambda d: d + timedelta(days=1),
     )
     return env
 

@@ -86,6 +86,7 @@ class StepRequest:
     recovery_days: int | None = None  # step 3: the reasonable term of this case (config default)
     skip_reason: str = ""  # step 4 without a passed notice of default: why
     termination: Termination | None = None  # step 7: not renewing, or dissolving at once
+    ends_on: date | None = None  # step 7, dissolution: the contracts end (empty: when taken)
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,16 @@ class MailboxRules(Strict):
     max_message_mb: Annotated[int, Field(ge=1, le=100)] = 25
 
 
+class ContractRules(Strict):
+    """The contract register's terms (seed 004, step 7; seed 003, amendments)."""
+
+    # without a date in the register, the region decides on the next option year this many
+    # months before the current term ends
+    option_decision_months: Annotated[int, Field(ge=1, le=24)] = 6
+    # reminders to the contract manager, in working days before that date
+    option_reminder_working_days: list[Annotated[int, Field(ge=1, le=120)]] = [40, 10]
+
+
 class Band(Strict):
     """From this value on (inclusive), the criterion scores these points."""
 
@@ -441,6 +451,7 @@ class RegionConfig(Strict):
     admission: AdmissionRules = AdmissionRules()
     agenda: AgendaRules = AgendaRules()
     mailbox: MailboxRules = MailboxRules()
+    contracts: ContractRules = ContractRules()
 
     @model_validator(mode="after")
     def _unique_and_staffed(self) -> RegionConfig:

@@ -27,6 +27,7 @@ class Subject(StrEnum):
     ESCALATION_STEP = "escalation_step"
     ADMISSION = "admission"
     OBJECTION = "objection"
+    CONTRACT = "contract"
 
 
 class DeadlineKind(StrEnum):
@@ -43,6 +44,7 @@ class DeadlineKind(StrEnum):
     OBJECTION = "objection_due"  # steps 3+: the provider's right to object
     ADMISSION = "admission"  # the assessment of an application to join (six months)
     DIRECTOR_TALK = "director_talk"  # the talk about an objection (the region's own term)
+    OPTION_DECISION = "option_decision"  # the region decides on a lot's next option year
 
 
 # The terms of an escalation step, in the order a letter names them.

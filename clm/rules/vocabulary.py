@@ -78,6 +78,22 @@ class AdmissionStatus(StrEnum):
     REFUSED = "refused"
 
 
+class ContractStatus(StrEnum):
+    """A lot's contract in the register (``clm.storage.models.Contract``)."""
+
+    ACTIVE = "active"  # running; option years may follow
+    NOT_RENEWED = "not_renewed"  # ends at the end of its term: no further option year
+    DISSOLVED = "dissolved"  # ended early on a date (escalation step 7)
+
+    @property
+    def label(self) -> str:
+        return {
+            ContractStatus.ACTIVE: "lopend",
+            ContractStatus.NOT_RENEWED: "niet verlengd",
+            ContractStatus.DISSOLVED: "ontbonden",
+        }[self]
+
+
 class SignalStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
@@ -165,6 +181,10 @@ class EventKind(StrEnum):
     CATEGORY_OVERRIDDEN = "category_overridden"
     CLASSIFICATION = "classification"
     CONTACT_FREQUENCY = "contact_frequency"
+    CONTRACT_ENDED = "contract_ended"
+    CONTRACT_REGISTERED = "contract_registered"
+    OPTION_DECISION = "option_decision"
+    OPTION_REMINDER = "option_reminder"
     DATA_RECEIVED = "data_received"
     DIRECTOR_TALK = "director_talk"
     DIRECTOR_TALK_PLANNED = "director_talk_planned"
@@ -218,6 +238,10 @@ EVENT_LABELS = {
     EventKind.CATEGORY_OVERRIDDEN: "categorie overschreven",
     EventKind.CLASSIFICATION: "classificatie",
     EventKind.CONTACT_FREQUENCY: "contactfrequentie",
+    EventKind.CONTRACT_ENDED: "contract beëindigd",
+    EventKind.CONTRACT_REGISTERED: "contract vastgelegd",
+    EventKind.OPTION_DECISION: "besluit optiejaar",
+    EventKind.OPTION_REMINDER: "optiejaar herinnering",
     EventKind.DATA_RECEIVED: "gegevens ontvangen",
     EventKind.DIRECTOR_TALK: "directiegesprek",
     EventKind.DIRECTOR_TALK_PLANNED: "directiegesprek gepland",

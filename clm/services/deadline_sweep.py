@@ -9,6 +9,7 @@ from clm.rules.config import RegionConfig
 from clm.rules.deadlines import STEP_TERMS, DeadlineKind
 from clm.services.actions import ACTION_RULES
 from clm.services.admission import ADMISSION_RULES
+from clm.services.contracts import OPTION_RULES
 from clm.services.deadlines import KindRules, sweep
 from clm.services.escalation_terms import STEP_TERM_RULES
 from clm.services.followup import DATA_RULES
@@ -24,6 +25,7 @@ RULES: dict[DeadlineKind, KindRules] = {
     **STEP_TERM_RULES,
     DeadlineKind.ADMISSION: ADMISSION_RULES,
     DeadlineKind.DIRECTOR_TALK: DIRECTOR_TALK_RULES,
+    DeadlineKind.OPTION_DECISION: OPTION_RULES,
 }
 
 _SILENT = (DeadlineKind.REVIEW, DeadlineKind.OBJECTION)  # their lapse sends nothing
@@ -36,6 +38,7 @@ def sweep_deadlines(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> dict[str
     actions = count.of(DeadlineKind.ACTION)
     admissions = count.of(DeadlineKind.ADMISSION)
     talks = count.of(DeadlineKind.DIRECTOR_TALK)
+    options = count.of(DeadlineKind.OPTION_DECISION)
     return {
         "reminders": data[0],
         "signals": data[1],
@@ -51,4 +54,6 @@ def sweep_deadlines(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> dict[str
         "admissions_overdue": admissions[1],
         "director_talk_reminders": talks[0],
         "director_talks_overdue": talks[1],
+        "option_reminders": options[0],
+        "options_overdue": options[1],
     }

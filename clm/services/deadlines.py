@@ -25,6 +25,7 @@ from clm.storage.db import UnitOfWork
 from clm.storage.models import (
     ActionItem,
     Admission,
+    Contract,
     Deadline,
     EscalationStep,
     Meeting,
@@ -180,6 +181,7 @@ _MODELS = {
     Subject.ESCALATION_STEP: EscalationStep,
     Subject.ADMISSION: Admission,
     Subject.OBJECTION: Objection,
+    Subject.CONTRACT: Contract,
 }
 
 

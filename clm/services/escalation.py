@@ -15,6 +15,7 @@ from clm.errors import InputProblem, InvalidInput
 from clm.rules import labels
 from clm.rules.commands import StepRequest
 from clm.rules.config import RegionConfig
+from clm.rules.contracts import Term
 from clm.rules.deadlines import Subject
 from clm.rules.escalation import (
     APPROVAL_WINDOW_DAYS,
@@ -22,6 +23,7 @@ from clm.rules.escalation import (
     STEPS,
     EvidenceItem,
     EvidenceKind,
+    Termination,
     check_fine,
     check_move,
     revenue_window,
@@ -32,6 +34,7 @@ from clm.rules.replies import ReplyKind
 from clm.rules.vocabulary import EscalationStatus, EventKind, StepStatus
 from clm.services.classification import raise_contact_frequency
 from clm.services.common import provider_by_code
+from clm.services.contracts import end_contracts
 from clm.services.deadlines import (
     close_deadlines,
 )
@@ -189,6 +192,23 @@ def request_step(uow: UnitOfWork, cfg: RegionConfig, req: StepRequest, as_of: da
             pending = None
         if pending:
             problems.append(InputProblem("parameters", "er wacht al een trede op goedkeuring"))
+        if req.ends_on is not None and req.termination != Termination.DISSOLUTION:
+            problems.append(
+                InputProblem(
+                    "parameters",
+                    "een einddatum hoort alleen bij ontbinding (trede 7); laat hem anders leeg",
+                    column="ends_on",
+                )
+            )
+        elif req.ends_on is not None and req.ends_on < as_of:
+            problems.append(
+                InputProblem(
+                    "parameters",
+                    f"einddatum {req.ends_on:%d-%m-%Y} ligt vóór vandaag ({as_of:%d-%m-%Y}); "
+                    "een contract wordt niet met terugwerkende kracht ontbonden",
+                    column="ends_on",
+                )
+            )
         if req.step == 4 and not req.skip_reason.strip():
             problems += _notice_of_default_passed(session, escalation, as_of)
         if problems:
@@ -244,6 +264,7 @@ def request_step(uow: UnitOfWork, cfg: RegionConfig, req: StepRequest, as_of: da
             measure=_measure(req),
             recovery_days=req.recovery_days if req.step == 3 else None,
             skip_reason=req.skip_reason.strip() if req.step == 4 else "",
+            ends_on=req.ends_on if req.step == 7 else None,
         )
         session.add(step)
         session.flush()
@@ -425,10 +446,22 @@ def _take(
         select(Evidence).where(Evidence.escalation_id == escalation.id)
     ).all()
     manager = cfg.staff_by_key.get(provider.contract_manager)
+    contracts: list[Term] = []
+    if step.step == 7:
+        dissolving = step.measure.startswith(Termination.DISSOLUTION.value)
+        contracts = end_contracts(
+            session,
+            provider,
+            dissolve_on=max(step.ends_on or as_of, as_of) if dissolving else None,
+            step_id=step.id,
+            actor=actor,
+            as_of=as_of,
+        )
     context = {
         "region": cfg.region,
         "provider": provider,
         "step": step,
+        "contracts": contracts,
         "info": STEPS[step.step],
         "terms": terms,
         "as_of": as_of,

@@ -20,6 +20,7 @@ from clm.rules.escalation import (
     judge_objection,
 )
 from clm.rules.vocabulary import EventKind, StepStatus
+from clm.services.contracts import restore_contracts
 from clm.services.deadlines import KindRules, close_deadlines, due_date, set_deadline
 from clm.storage.db import UnitOfWork
 from clm.storage.dossier import record_event
@@ -159,10 +160,17 @@ def record_registered_mail(
 
 
 def record_talk_outcome(
-    uow: UnitOfWork, step_id: int, outcome: str, measure_stands: bool, recorded_by: str, as_of: date
+    uow: UnitOfWork,
+    step_id: int,
+    outcome: str,
+    measure_stands: bool,
+    recorded_by: str,
+    as_of: date,
+    cfg: RegionConfig,
 ) -> str:
     """The outcome of the director-level talk about an objection: the measure stands (it is
-    in force again) or is withdrawn. Returns the step's status afterwards."""
+    in force again) or is withdrawn (a withdrawn step 7 gives the provider its contracts back:
+    ``cfg`` plans their option decisions again). Returns the step's status afterwards."""
     with uow:
         session = uow.session
         objection = session.scalar(select(Objection).where(Objection.step_id == step_id))
@@ -178,6 +186,9 @@ def record_talk_outcome(
         if step.status == StepStatus.SUSPENDED or not measure_stands:
             step.status = StepStatus.ACTIVE if measure_stands else StepStatus.WITHDRAWN
         escalation = session.get(Escalation, step.escalation_id)
+        if step.status == StepStatus.WITHDRAWN and step.step == 7:
+            provider = session.get(Provider, escalation.provider_id)
+            restore_contracts(session, cfg, provider, step.id, recorded_by, as_of)
         record_event(
             session,
             key=f"escalation-step:{step.id}:talk",

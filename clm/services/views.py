@@ -13,10 +13,11 @@ import pandas as pd
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from clm.clock import REGION_TZ, dutch_date, dutch_month
+from clm.clock import REGION_TZ, dutch_date, dutch_month, today_in_region
 from clm.rules import labels
 from clm.rules.classification import CRITERIA
 from clm.rules.config import RegionConfig, Role
+from clm.rules.contracts import term_text
 from clm.rules.deadlines import DeadlineKind, Subject
 from clm.rules.escalation import STEPS
 from clm.rules.quarters import Quarter
@@ -29,6 +30,7 @@ from clm.rules.vocabulary import (
     WorkItemKind,
     signal_label,
 )
+from clm.services.contracts import terms_by_provider
 from clm.services.meetings import as_utc, meeting_day
 from clm.storage.db import UnitOfWork
 from clm.storage.models import (
@@ -119,11 +121,15 @@ def provider_table(uow: UnitOfWork, cfg: RegionConfig) -> pd.DataFrame:
                 )
             ).all()
         )
+        terms = terms_by_provider(session)
+        today = today_in_region()
         rows = [
             {
                 "code": p.code,
                 "name": p.name,
                 "care_types": ", ".join(c.strip() for c in p.care_types.split(",") if c.strip()),
+                "contracts": "; ".join(term_text(t, today) for t in terms.get(p.id, []))
+                or "niet in het register",
                 "category": categories.get(p.id),
                 "year": latest,
                 "contract_manager": names.get(p.contract_manager, p.contract_manager),

@@ -461,6 +461,8 @@ class EscalationStep(Base):
     registered_mail: Mapped[str] = mapped_column(String(100), default="")
     # the run waiting for the second person's decision (its Resume dialog), for the work list
     approval_run: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # step 7, dissolution: the day the contracts end (empty: the day the step is taken)
+    ends_on: Mapped[date | None] = mapped_column(Date)
 
 
 class ApprovalCode(Base):
@@ -669,3 +671,24 @@ class InboundMail(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     processed_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Contract(Base):
+    """One lot (perceel) a provider holds under a framework agreement: its current term,
+    the option years still open and the day the region decides on the next one."""
+
+    __tablename__ = "contracts"
+    __table_args__ = (UniqueConstraint("agreement", "provider_id", "lot"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    agreement: Mapped[str] = mapped_column(String(50))  # the framework agreement's reference
+    lot: Mapped[str] = mapped_column(String(20))  # a care type code of the config
+    start_on: Mapped[date] = mapped_column(Date)
+    end_on: Mapped[date] = mapped_column(Date)  # the end of the current term
+    option_years: Mapped[int] = mapped_column(Integer, default=0)  # still open
+    decide_by: Mapped[date | None] = mapped_column(Date)  # on the next option year
+    status: Mapped[str] = mapped_column(String(12), default="active")  # ContractStatus
+    ended_on: Mapped[date | None] = mapped_column(Date)  # dissolved on this day
+    end_reason: Mapped[str] = mapped_column(Text, default="")
+    updated_on: Mapped[date] = mapped_column(Date)

@@ -44,6 +44,7 @@ from flows.close_escalation import CloseEscalationInput, close_escalation
 from flows.close_work_item import CloseWorkItemInput, close_work_item
 from flows.confirm_agenda_points import ConfirmAgendaPointsInput, confirm_agenda_points
 from flows.daily_sweep import DailySweepInput, daily_sweep
+from flows.decide_option_year import DecideOptionYearInput, decide_option_year
 from flows.escalation import EscalationInput, escalation
 from flows.escalation_followup import (
     RegisteredMailInput,
@@ -54,6 +55,7 @@ from flows.escalation_followup import (
 from flows.export_dossier import ExportDossierInput, export_dossier
 from flows.extra_attendee import ExtraAttendeeInput, extra_attendee
 from flows.group_meeting import GroupMeetingInput, group_meeting
+from flows.import_contracts import ImportContractsInput, import_contracts
 from flows.import_declarations import ImportDeclarationsInput, import_declarations
 from flows.import_judged_scores import ImportJudgedScoresInput, import_judged_scores
 from flows.intake_provider_data import IntakeProviderDataInput, intake_provider_data
@@ -216,6 +218,16 @@ def _judged_file(world: World) -> Any:
     )
 
 
+def _contracts_file(world: World) -> Any:
+    header = ["AGB-code", "Raamovereenkomst", "Perceel", "Ingangsdatum", "Einddatum", "Optiejaren"]
+    rows = [
+        [world.codes[2], "RO-2025", "AMB", "01-01-2025", "31-12-2027", "2"],
+        [world.codes[3], "RO-2025", "DAG", "01-01-2025", "31-12-2027", "0"],
+    ]
+    name = _intake_file(world, "idem-contracten.csv", lambda p: write_csv(p, rows, header=header))
+    return import_contracts, ImportContractsInput(as_of=AS_OF, file_name=name, entered_by="cb-smit")
+
+
 def _data_sheet(world: World) -> Any:
     from openpyxl import load_workbook
 
@@ -313,6 +325,20 @@ CASES: list[tuple[str, Callable[[World], Any]]] = [
         ),
     ),
     ("import-judged-scores", _judged_file),
+    ("import-contracts", _contracts_file),
+    (
+        "decide-option-year",
+        lambda w: (
+            decide_option_year,
+            DecideOptionYearInput(
+                as_of="2027-05-10",
+                provider_code=w.codes[2],
+                lot="AMB",
+                decision="verlengen",
+                decided_by="cm-jansen",
+            ),
+        ),
+    ),
     (
         "yearly-classification",
         lambda w: (yearly_classification, YearlyClassificationInput(as_of=AS_OF)),

@@ -137,6 +137,7 @@ def test_from_step_one_to_a_notice_of_default(cfg: RegionConfig, code: str) -> N
             True,
             "cm-bakker",
             date(2027, 5, 10),
+            cfg,
         )
         == "active"
     )
@@ -505,7 +506,7 @@ def test_the_director_level_talk_is_a_term_the_manager_is_reminded_of(
         assert "verstreken" in mails[1].subject and "uitkomst" in mails[1].body_text
     assert "directiegesprek" in listed(date(2027, 5, 20))  # until the outcome is recorded
     objections.record_talk_outcome(
-        UnitOfWork(), step, "Maatregel blijft", True, "cm-bakker", date(2027, 5, 21)
+        UnitOfWork(), step, "Maatregel blijft", True, "cm-bakker", date(2027, 5, 21), cfg
     )
     assert "directiegesprek" not in listed(date(2027, 5, 21))
     with UnitOfWork() as uow:

@@ -71,3 +71,20 @@ def test_the_mailbox_tables_migrate_down_and_up(db: str) -> None:
     migrate(db)
     tables, columns = shape()
     assert {"inbound_mails", "mail_references"} <= tables and "status" in columns
+
+
+def test_the_contract_register_migrates_down_and_up(db: str) -> None:
+    def shape() -> tuple[set[str], set[str]]:
+        engine = get_engine(db)
+        engine.dispose()
+        inspector = inspect(engine)
+        return set(inspector.get_table_names()), {
+            c["name"] for c in inspector.get_columns("escalation_steps")
+        }
+
+    command.downgrade(alembic_config(db), "0012")
+    tables, columns = shape()
+    assert "contracts" not in tables and "ends_on" not in columns
+    migrate(db)
+    tables, columns = shape()
+    assert "contracts" in tables and "ends_on" in columns
