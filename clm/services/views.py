@@ -281,6 +281,7 @@ def work_list(uow: UnitOfWork, cfg: RegionConfig, as_of: date, ui_url: str = "")
                         DeadlineKind.REVIEW,
                         DeadlineKind.ADMISSION,
                         DeadlineKind.DIRECTOR_TALK,
+                        DeadlineKind.OPTION_DECISION,
                     ]
                 ),
             )
@@ -357,6 +358,14 @@ def work_list(uow: UnitOfWork, cfg: RegionConfig, as_of: date, ui_url: str = "")
                     "directiegesprek",
                     provider,
                     "Gesprek op directieniveau over het bezwaar voeren en de uitkomst vastleggen",
+                    d.due_on,
+                )
+            elif d.kind == DeadlineKind.OPTION_DECISION:
+                add(
+                    d.owner or managers_of.get(d.provider_id),
+                    "optiejaar",
+                    provider,
+                    "Besluiten over het volgende optiejaar (besluit-optiejaar)",
                     d.due_on,
                 )
             elif d.kind == DeadlineKind.ADMISSION:
