@@ -86,6 +86,7 @@ def cmd_load_demo(args: argparse.Namespace) -> int:
         args.as_of or today_in_region(),
         settings.intake_path,
         kpi_history=True,
+        contracts=True,
     )
     print("Demoregio: " + ", ".join(f"{k}={v}" for k, v in outcome.items()))
     return 0

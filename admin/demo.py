@@ -325,11 +325,57 @@ def store_demo_kpis(uow: UnitOfWork, cfg: RegionConfig, quarters: list[str], as_
         return len(frame)
 
 
+def demo_contracts(providers: list[DemoProvider], as_of: date) -> list[list[str]]:
+    """The register sheet's rows for the demo: every lot under one framework agreement that
+    started last year, with terms chosen so that the screens show each case around ``as_of``:
+    an option decision due within two months, one next summer, a contract that ends in the
+    spring without option years left, and a longer term with one option year."""
+    year = as_of.year
+    ends = [
+        (date(year + 1, 6, 30), 2),  # decided by 31-12 this year
+        (date(year + 1, 12, 31), 2),
+        (date(year + 1, 3, 31), 0),
+        (date(year + 2, 12, 31), 1),
+    ]
+    rows = []
+    for i, provider in enumerate(providers):
+        end, options = ends[i % len(ends)]
+        for lot in provider.care_types:
+            rows.append(
+                [
+                    provider.code,
+                    f"RO-JH-{year - 1}",
+                    lot,
+                    f"01-01-{year - 1}",
+                    f"{end:%d-%m-%Y}",
+                    str(options),
+                ]
+            )
+    return rows
+
+
+CONTRACT_HEADER = [
+    "AGB-code",
+    "Raamovereenkomst",
+    "Perceel",
+    "Ingangsdatum",
+    "Einddatum",
+    "Optiejaren",
+]
+
+
 def load_demo(  # noqa: ANN001
-    uow_factory, cfg: RegionConfig, as_of: date, intake: Path, kpi_history: bool = False
+    uow_factory,
+    cfg: RegionConfig,
+    as_of: date,
+    intake: Path,
+    kpi_history: bool = False,
+    contracts: bool = False,
 ) -> dict[str, object]:
     """Load the demo region: providers, last year's declarations, next year's judged scores,
-    and with ``kpi_history`` six quarters of data-sheet figures for the regional analysis.
+    with ``kpi_history`` six quarters of data-sheet figures for the regional analysis, and
+    with ``contracts`` the contract register (read from a sheet in the intake folder, as
+    staff would with contracten-inlezen).
 
     Safe to repeat: existing providers and judged scores are left as they are, and the
     declaration import recognises a file it already holds.
@@ -377,9 +423,20 @@ def load_demo(  # noqa: ANN001
         kpi_values = store_demo_kpis(
             uow_factory(), cfg, quarters_back(last_full_quarter(as_of), 6), as_of
         )
+    registered = 0
+    if contracts:
+        from clm.services.contracts import import_contracts
+
+        sheet = intake / "demo-contracten.csv"
+        lines = [CONTRACT_HEADER, *demo_contracts(providers, as_of)]
+        sheet.write_text("\n".join(";".join(r) for r in lines) + "\n", encoding="utf-8")
+        admin = cfg.staff_with_role(Role.CONTRACT_ADMINISTRATION)[0].key
+        outcome = import_contracts(uow_factory(), cfg, sheet, admin, as_of)
+        registered = outcome.created + outcome.changed
     return {
         "providers_added": added,
         "kpi_values": kpi_values,
+        "contracts": registered,
         "declarations": result.status,
         "rows": result.rows,
         "judged_added": changed,

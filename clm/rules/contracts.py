@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from clm.rules.quarters import Quarter
 from clm.rules.vocabulary import ContractStatus
@@ -20,11 +20,14 @@ OUTLOOK_QUARTERS = 2  # the regional analysis looks this far ahead (issue: "two 
 
 
 def shift_months(day: date, months: int) -> date:
-    """``day`` moved by whole months; the 31st (or 29 February) falls back to the month's
-    last day, so that a term ending 31-12 decided six months earlier gives 30-06."""
+    """``day`` moved by whole months. A month's last day stays a month's last day (a term
+    ending 30-06 decided six months earlier: 31-12); a 31st where the month is shorter falls
+    back to its last day."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     last = calendar.monthrange(year, month + 1)[1]
+    if day.day == calendar.monthrange(day.year, day.month)[1]:
+        return date(year, month + 1, last)
     return date(year, month + 1, min(day.day, last))
 
 
@@ -35,9 +38,9 @@ def default_decide_by(end_on: date, months: int) -> date:
 
 def next_term_end(end_on: date) -> date:
     """The end of the term that one option year adds after a term ending on ``end_on``:
-    a year later, by the calendar (31-12-2027 → 31-12-2028; 28-02 stays 28-02)."""
-    following = end_on + timedelta(days=1)
-    return shift_months(following, 12) - timedelta(days=1)
+    a year later, by the calendar (31-12-2027 → 31-12-2028; a month's end stays one, so
+    28-02-2027 → 29-02-2028)."""
+    return shift_months(end_on, 12)
 
 
 @dataclass(frozen=True)

@@ -396,3 +396,25 @@ def test_the_outlook_lists_decisions_and_ends_in_the_next_two_quarters(
         [codes[0], "AMB", "besluit optiejaar", date(2027, 6, 30)],
         [codes[0], "DAG", "eindigt (geen optiejaren meer)", date(2027, 9, 30)],
     ]
+
+
+def test_the_demo_region_has_a_register_that_the_analysis_looks_ahead_over(
+    env: Path, db: str, cfg: RegionConfig
+) -> None:
+    from admin.demo import load_demo
+    from clm.services import analysis
+
+    out = load_demo(UnitOfWork, cfg, date(2026, 11, 30), env / "intake", contracts=True)
+    assert out["contracts"] > 40
+    before = table_counts()
+    again = load_demo(UnitOfWork, cfg, date(2026, 11, 30), env / "intake", contracts=True)
+    assert again["contracts"] == 0 and table_counts() == before
+    data = analysis.gather(UnitOfWork(), cfg, "2026-Q3", date(2026, 11, 30))
+    assert set(data.contracts["what"]) == {
+        "besluit optiejaar",
+        "eindigt (geen optiejaren meer)",
+    }
+    assert set(data.contracts["on"]) == {date(2026, 12, 31), date(2027, 3, 31)}
+    markdown = analysis.render_markdown(data, cfg)
+    assert "## Contracten: besluiten en einddata tot en met 31 maart 2027" in markdown
+    assert "| besluit optiejaar | 31 december 2026 |" in markdown

@@ -25,6 +25,7 @@ from clm.rules.kpis import (
 from clm.rules.meetings import cycle_year
 from clm.rules.quarters import Quarter
 from clm.rules.vocabulary import EscalationStatus, MeetingStatus, SignalStatus
+from clm.services.contracts import contract_outlook
 from clm.services.meetings import meeting_day
 from clm.services.views import memberships, shared_terms, timeliness_counts
 from clm.storage.db import UnitOfWork
@@ -75,6 +76,8 @@ class AnalysisData:
     bench: pd.DataFrame = field(default_factory=pd.DataFrame)
     by_care_type: pd.DataFrame = field(default_factory=pd.DataFrame)
     page_facts: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # option decisions and contract ends in the next two quarters (clm.services.contracts)
+    contracts: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def digest(self) -> str:
         """A fingerprint of the figures: the same figures give the same report."""
@@ -87,6 +90,7 @@ class AnalysisData:
             self.steps.to_json(),
             self.bench.to_json(),
             json.dumps(self.page_facts, sort_keys=True, default=str),
+            self.contracts.to_json(date_format="iso"),
         ]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
@@ -183,6 +187,7 @@ def gather(uow: UnitOfWork, cfg: RegionConfig, quarter: str, as_of: date) -> Ana
             ),
             conn,
         )
+        outlook = contract_outlook(session, quarter, as_of)
 
     providers["category"] = providers["category"].astype("Int64")
     known = set(providers["provider_id"])
@@ -208,6 +213,7 @@ def gather(uow: UnitOfWork, cfg: RegionConfig, quarter: str, as_of: date) -> Ana
         steps=_steps_per_quarter(steps),
         values=values,
         memberships=lots,
+        contracts=outlook,
     )
     data.bench = benchmark(values, lots, cfg.kpis, quarter)
     data.by_care_type = attainment_by_care_type(data.bench)

@@ -15,6 +15,7 @@ from clm.documents.pdf import documents_to_pdf, html_document
 from clm.documents.plots import escalations_over_time, kpi_trends, provider_distribution
 from clm.documents.rendering import format_number, format_value, render
 from clm.rules.config import RegionConfig
+from clm.rules.contracts import outlook_end
 from clm.rules.kpis import (
     quarters_back,
 )
@@ -104,6 +105,11 @@ def _summary_context(data: AnalysisData, cfg: RegionConfig) -> dict[str, Any]:
             for r in data.escalations.dropna().itertuples()
         ],
         "care_rows": care_rows,
+        "contracts": [
+            {"provider": f"{r.code} {r.name}", "lot": r.lot, "what": r.what, "on": r.on}
+            for r in data.contracts.itertuples()
+        ],
+        "outlook_until": outlook_end(data.quarter),
         "providers_count": len(data.providers),
         "with_data": int(
             data.values[data.values["quarter"] == data.quarter]["provider_id"].nunique()
