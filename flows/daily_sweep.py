@@ -12,7 +12,7 @@ from tasks.deadlines import deadlines
 from tasks.escalation import load_open_signals
 from tasks.meetings import final_agendas, pick_up_sheets
 from tasks.outbox import deliver_outbox
-from tasks.providers import publish_provider_table
+from tasks.providers import publish_amendment_table, publish_provider_table
 from tasks.worklist import refresh_work_lists
 
 
@@ -30,7 +30,9 @@ def daily_sweep(params: DailySweepInput = DailySweepInput()) -> dict:  # noqa: B
     gesprek nog niet gedeeld zijn, herinnert actiehouders vóór en na de deadline, bewaakt de
     termijnen van de escalatietreden (herinnering vooraf, signaal na afloop) en de
     beoordelingstermijn van aanmeldingen voor toetreding, herinnert de contractmanager vóór het
-    besluit over een optiejaar (en meldt het als die datum voorbij is), toont de open signalen en de
+    besluit over een optiejaar (en meldt het als die datum voorbij is), besluit over
+    wijzigingsvoorstellen waarvan de reactietermijn voorbij is (doorvoeren, of uitstellen tot
+    het volgende inkoopmoment als een partij er last van heeft), toont de open signalen en de
     werkvoorraad van elke medewerker (met een korte ochtendmail) en de lijst van aanbieders
     (artefact aanbieders), en verstuurt de outbox.
     Alles wat op of vóór de peildatum verviel wordt ingehaald; twee keer draaien op één dag
@@ -47,6 +49,7 @@ def daily_sweep(params: DailySweepInput = DailySweepInput()) -> dict:  # noqa: B
         description=f"Open signalen per contractmanager ({len(signals)})",
     )
     providers = publish_provider_table()
+    publish_amendment_table()
     work = refresh_work_lists(as_of, mail=True)
     delivered = deliver_outbox()
     return {

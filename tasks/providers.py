@@ -7,7 +7,7 @@ from prefect.cache_policies import NO_CACHE
 
 from clm.rules import labels
 from clm.services.common import region_config
-from clm.services.views import provider_table
+from clm.services.views import amendment_table, provider_table
 from clm.storage.db import UnitOfWork
 from tasks.artifacts import publish_table
 
@@ -25,5 +25,23 @@ def publish_provider_table() -> int:
         labels=labels.PROVIDERS,
         description=f"Alle aanbieders ({len(frame)}): AGB-code, naam, zorgvormen, categorie "
         "en contractmanager",
+    )
+    return len(frame)
+
+
+AMENDMENT_TABLE_KEY = "wijzigingen"
+
+
+@task(name="publish-amendment-table", cache_policy=NO_CACHE)
+def publish_amendment_table() -> int:
+    """Every amendment with its number, status, dates and answers, as the artifact
+    'wijzigingen' (the forms' number fields point to it). Returns how many."""
+    frame = amendment_table(UnitOfWork())
+    publish_table(
+        frame,
+        key=AMENDMENT_TABLE_KEY,
+        labels=labels.AMENDMENTS,
+        description=f"Wijzigingsvoorstellen ({len(frame)}): nummer, titel, status, "
+        "reactietermijn, ingangsdatum en reacties",
     )
     return len(frame)

@@ -19,7 +19,6 @@ from clm.documents.tabular import cell_text, open_workbook, sheet_rows, write_ce
 from clm.errors import InputProblem, InvalidInput
 from clm.rules.config import Kpi
 from clm.rules.inputs import parse_decimal
-from clm.rules.quarters import quarter_year
 
 SHEET = "Gegevens"
 HEADER_ROW = 5
@@ -34,9 +33,8 @@ def data_sheet_template(
     provider_code: str, provider_name: str, quarter: str, kpis: list[Kpi]
 ) -> bytes:
     """An .xlsx with the provider, the quarter and one row per KPI to fill in."""
-    year = quarter_year(quarter)
     base, sheet = _sheet_base(
-        quarter, tuple((k.code, k.label, k.unit, k.norm_for(year)) for k in kpis)
+        quarter, tuple((k.code, k.label, k.unit, k.norm_for(quarter)) for k in kpis)
     )
     for placeholder, value in ((_CODE, provider_code), (_NAME, provider_name)):
         # The placeholders are written without spaces, so openpyxl gave them a bare <t>.

@@ -112,6 +112,11 @@ class ContractRules(Strict):
     option_decision_months: Annotated[int, Field(ge=1, le=24)] = 6
     # reminders to the contract manager, in working days before that date
     option_reminder_working_days: list[Annotated[int, Field(ge=1, le=120)]] = [40, 10]
+    # amendments during the term: the providers concerned react within this many working days
+    amendment_reaction_working_days: Annotated[int, Field(ge=5, le=60)] = 15
+    # the next procurement moment (seed 003): an amendment that disadvantages a party waits
+    # for it; empty: the deferral mail names no date
+    next_procurement_on: date | None = None
 
 
 class Band(Strict):
@@ -319,6 +324,9 @@ class Kpi(Strict):
     measure: DeclarationMeasure | None = None
     minimum: float = 0
     maximum: float | None = None
+    # Norms changed by an applied amendment (clm.services.amendments.terms_in_force), by the
+    # first quarter they count for ('2027-Q3'); not read from the YAML.
+    amended_norms: dict[str, float] = Field(default_factory=dict, exclude=True)
 
     @model_validator(mode="after")
     def _measure_fits_source(self) -> Kpi:
@@ -344,12 +352,21 @@ class Kpi(Strict):
             return self
         return self.model_copy(update={"obligation_from": start})
 
-    def norm_for(self, year: int) -> float | None:
-        """The norm that holds in ``year`` (None: no norm set for that year yet)."""
-        if not self.norms:
-            return self.norm
-        earlier = [y for y in self.norms if y <= year]
-        return self.norms[max(earlier)] if earlier else None
+    def norm_for(self, period: int | str) -> float | None:
+        """The norm that holds in ``period``, a year or a quarter ('2027-Q3'); None: no norm
+        set for it yet. The norm that started last wins: a yearly norm of the config from
+        its first quarter, an amended norm from the quarter it counts for."""
+        quarter = f"{period}-Q1" if isinstance(period, int) else period
+        year = int(quarter[:4])
+        started: list[tuple[str, int, float]] = []  # (from, amended, norm): the latest wins
+        if self.norms:
+            earlier = [y for y in self.norms if y <= year]
+            if earlier:
+                started.append((f"{max(earlier)}-Q1", 0, self.norms[max(earlier)]))
+        elif self.norm is not None:
+            started.append(("0000-Q0", 0, self.norm))
+        started += [(q, 1, v) for q, v in self.amended_norms.items() if q <= quarter]
+        return max(started)[2] if started else None
 
     def is_obligation(self, year: int) -> bool:
         """Whether the norm is a result obligation in ``year``."""

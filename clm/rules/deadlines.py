@@ -28,6 +28,7 @@ class Subject(StrEnum):
     ADMISSION = "admission"
     OBJECTION = "objection"
     CONTRACT = "contract"
+    AMENDMENT = "amendment"
 
 
 class DeadlineKind(StrEnum):
@@ -45,6 +46,7 @@ class DeadlineKind(StrEnum):
     ADMISSION = "admission"  # the assessment of an application to join (six months)
     DIRECTOR_TALK = "director_talk"  # the talk about an objection (the region's own term)
     OPTION_DECISION = "option_decision"  # the region decides on a lot's next option year
+    AMENDMENT_REACTION = "amendment_reaction"  # the providers' term to react to an amendment
 
 
 # The terms of an escalation step, in the order a letter names them.

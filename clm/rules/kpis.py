@@ -30,25 +30,27 @@ def quarters_back(quarter: str, count: int) -> list[str]:
     return [str(q) for q in Quarter.parse(quarter).back(count)]
 
 
-def misses_norm(kpi: Kpi, value: float | None, year: int) -> bool | None:
-    """True when ``value`` is on the wrong side of the norm of ``year``; None without either."""
-    norm = kpi.norm_for(year)
+def misses_norm(kpi: Kpi, value: float | None, period: int | str) -> bool | None:
+    """True when ``value`` is on the wrong side of the norm of ``period`` (a quarter, or a
+    year); None without either."""
+    norm = kpi.norm_for(period)
     if value is None or norm is None or (isinstance(value, float) and math.isnan(value)):
         return None
     return float(value) < norm if kpi.direction == "higher" else float(value) > norm
 
 
 def attainment(values: pd.DataFrame, kpis: list[Kpi]) -> pd.DataFrame:
-    """Each value with the norm of its year, whether it meets it, and whether that is a
+    """Each value with the norm of its quarter, whether it meets it, and whether that is a
     result obligation (``breach``: an obligation missed)."""
     by_code = {k.code: k for k in kpis}
     out = values[values["kpi_code"].isin(by_code)].copy()
     years = out["quarter"].map(quarter_year)
-    out["norm"] = [by_code[c].norm_for(y) for c, y in zip(out["kpi_code"], years, strict=True)]
+    quarters = out["quarter"]
+    out["norm"] = [by_code[c].norm_for(q) for c, q in zip(out["kpi_code"], quarters, strict=True)]
     out["norm"] = out["norm"].astype("float64")
     missed = [
-        misses_norm(by_code[c], v, y)
-        for c, v, y in zip(out["kpi_code"], out["value"], years, strict=True)
+        misses_norm(by_code[c], v, q)
+        for c, v, q in zip(out["kpi_code"], out["value"], quarters, strict=True)
     ]
     out["met"] = pd.array([None if m is None else not m for m in missed], dtype="boolean")
     out["obligation"] = [

@@ -49,6 +49,17 @@ PROVIDERS = {
     "contact": "Contactpersoon",
 }
 
+AMENDMENTS = {
+    "id": "Nummer",
+    "title": "Voorstel",
+    "kind": "Soort",
+    "status": "Status",
+    "proposed_on": "Voorgesteld op",
+    "reaction_due": "Reageren uiterlijk",
+    "effective_on": "Ingangsdatum",
+    "answers": "Reacties",
+}
+
 SIGNALS = {
     "code": "AGB-code",
     "name": "Aanbieder",
@@ -97,6 +108,9 @@ DEPLOYMENTS = {
     "override-category": "categorie-vaststellen",
     "import-contracts": "contracten-inlezen",
     "decide-option-year": "besluit-optiejaar",
+    "propose-amendment": "wijziging-voorstellen",
+    "register-amendment-reaction": "reactie-op-wijziging",
+    "withdraw-amendment": "wijziging-intrekken",
     "daily-sweep": "dagelijkse-ronde",
     "quarterly-preparation": "kwartaalvoorbereiding",
     "intake-provider-data": "gegevensblad-innemen",

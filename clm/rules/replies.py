@@ -36,6 +36,7 @@ class ReplyKind(StrEnum):
     MEETING = "meeting"  # subject: the meeting (final agenda, final minutes, a copy)
     ESCALATION_STEP = "escalation_step"  # subject: the step
     APPLICATION = "application"  # subject: the admission
+    AMENDMENT = "amendment"  # subject: the amendment (the consultation)
 
     @property
     def label(self) -> str:
@@ -45,6 +46,7 @@ class ReplyKind(StrEnum):
             ReplyKind.MEETING: "het gesprek",
             ReplyKind.ESCALATION_STEP: "de escalatiebrief",
             ReplyKind.APPLICATION: "de aanvraag tot toetreding",
+            ReplyKind.AMENDMENT: "het voorstel tot wijziging van de overeenkomst",
         }[self]
 
 
@@ -144,13 +146,13 @@ OBJECTION_WORD = re.compile(r"\bbezwa(?:ar|ren)\b", re.IGNORECASE)
 def is_agreement(answer: str) -> bool:
     """A reply to the minutes agrees when its first word is 'akkoord' and it makes no
     reservation ('Akkoord, maar punt 3 …' is read as comments, for a person to read)."""
-    return first_word(answer) == AGREEMENT_WORD and not _has_reservation(answer)
+    return first_word(answer) == AGREEMENT_WORD and not has_reservation(answer)
 
 
 _RESERVATION = re.compile(r"\b(?:maar|behalve|echter|uitgezonderd|niet akkoord)\b", re.IGNORECASE)
 
 
-def _has_reservation(answer: str) -> bool:
+def has_reservation(answer: str) -> bool:
     """True when the answer says 'maar', 'behalve', 'echter', 'uitgezonderd' or 'niet
     akkoord': the minutes must not become final over a reservation."""
     return bool(_RESERVATION.search(answer))

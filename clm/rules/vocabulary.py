@@ -175,6 +175,7 @@ class EventKind(StrEnum):
     ADMISSION_REMINDER = "admission_reminder"
     ADMISSION_REQUIREMENTS = "admission_requirements"
     AGENDA = "agenda"
+    AMENDMENT = "amendment"
     AGENDA_POINT = "agenda_point"
     APPLICATION = "application"
     APPLICATION_RECEIPT = "application_receipt"
@@ -232,6 +233,7 @@ EVENT_LABELS = {
     EventKind.ADMISSION_REQUIREMENTS: "toetreding eisen",
     EventKind.MAIL_RECEIVED: "post ontvangen",
     EventKind.AGENDA: "agenda",
+    EventKind.AMENDMENT: "wijziging overeenkomst",
     EventKind.AGENDA_POINT: "agendapunt",
     EventKind.APPLICATION: "toetreding aanmelding",
     EventKind.APPLICATION_RECEIPT: "toetreding ontvangstbevestiging",

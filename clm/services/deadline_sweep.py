@@ -9,6 +9,7 @@ from clm.rules.config import RegionConfig
 from clm.rules.deadlines import STEP_TERMS, DeadlineKind
 from clm.services.actions import ACTION_RULES
 from clm.services.admission import ADMISSION_RULES
+from clm.services.amendments import AMENDMENT_RULES
 from clm.services.contracts import OPTION_RULES
 from clm.services.deadlines import KindRules, sweep
 from clm.services.escalation_terms import STEP_TERM_RULES
@@ -26,6 +27,7 @@ RULES: dict[DeadlineKind, KindRules] = {
     DeadlineKind.ADMISSION: ADMISSION_RULES,
     DeadlineKind.DIRECTOR_TALK: DIRECTOR_TALK_RULES,
     DeadlineKind.OPTION_DECISION: OPTION_RULES,
+    DeadlineKind.AMENDMENT_REACTION: AMENDMENT_RULES,
 }
 
 _SILENT = (DeadlineKind.REVIEW, DeadlineKind.OBJECTION)  # their lapse sends nothing
@@ -56,4 +58,5 @@ def sweep_deadlines(uow: UnitOfWork, cfg: RegionConfig, as_of: date) -> dict[str
         "director_talks_overdue": talks[1],
         "option_reminders": options[0],
         "options_overdue": options[1],
+        "amendments_decided": count.of(DeadlineKind.AMENDMENT_REACTION)[1],
     }

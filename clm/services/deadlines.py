@@ -25,6 +25,7 @@ from clm.storage.db import UnitOfWork
 from clm.storage.models import (
     ActionItem,
     Admission,
+    Amendment,
     Contract,
     Deadline,
     EscalationStep,
@@ -182,6 +183,7 @@ _MODELS = {
     Subject.ADMISSION: Admission,
     Subject.OBJECTION: Objection,
     Subject.CONTRACT: Contract,
+    Subject.AMENDMENT: Amendment,
 }
 
 

@@ -16,9 +16,10 @@ from clm.rules.calendar import add_working_days, working_days_before
 from clm.rules.config import RegionConfig
 from clm.rules.deadlines import DeadlineKind
 from clm.rules.inputs import visible
-from clm.rules.kpis import VALUE_COLUMNS, benchmark, misses_norm, quarter_year
+from clm.rules.kpis import VALUE_COLUMNS, benchmark, misses_norm
 from clm.rules.meetings import previous_quarter, quarter_label
 from clm.rules.vocabulary import EventKind, MeetingStatus, SignalKind
+from clm.services.amendments import terms_in_force
 from clm.services.deadlines import KindRules, sweep
 from clm.services.meetings import meeting_context, meeting_day, region_copy
 from clm.services.views import care_type_memberships
@@ -50,6 +51,7 @@ _POSITION = {
 def peer_benchmark(session: Session, cfg: RegionConfig, quarter: str) -> pd.DataFrame:
     """Every provider's sheet figures of ``quarter`` against the providers in the same care
     type (median, how many, the provider's quartile): one query for all agendas of a day."""
+    cfg = terms_in_force(session, cfg)
     codes = [k.code for k in cfg.sheet_kpis]
     rows = session.execute(
         select(KpiValue.provider_id, KpiValue.quarter, KpiValue.kpi_code, KpiValue.value).where(
@@ -92,6 +94,7 @@ def figures(
 ) -> list[dict]:
     """The delivered figures of a quarter against the norm, the previous quarter and the
     other providers in the same care type (``peers``: :func:`peer_benchmark`)."""
+    cfg = terms_in_force(session, cfg)
     if peers is None:
         peers = peer_benchmark(session, cfg, quarter)
     own = peers[peers["provider_id"] == provider_id]
@@ -105,10 +108,9 @@ def figures(
         )
     }
     rows = []
-    year = quarter_year(quarter)
     for kpi in cfg.sheet_kpis:
         value, before = values.get((quarter, kpi.code)), values.get((prev, kpi.code))
-        norm = kpi.norm_for(year)
+        norm = kpi.norm_for(quarter)
         rows.append(
             {
                 "label": kpi.label,
@@ -117,7 +119,7 @@ def figures(
                 "previous": format_value(before, kpi.unit),
                 "delivered": value is not None,
                 "peers": _peer_text(own[own["kpi_code"] == kpi.code]),
-                "below_norm": bool(misses_norm(kpi, value, year)),
+                "below_norm": bool(misses_norm(kpi, value, quarter)),
             }
         )
     return rows

@@ -12,18 +12,19 @@ from clm.rules.config import Kpi, RegionConfig
 from clm.rules.kpis import misses_norm
 from clm.rules.quarters import quarter_year
 from clm.rules.vocabulary import SignalKind
+from clm.services.amendments import terms_in_force
 from clm.storage.models import Provider
 from clm.storage.signals import raise_signal
 
 
 def far_from_norm(
-    cfg: RegionConfig, values: dict[str, Decimal | None], year: int
+    cfg: RegionConfig, values: dict[str, Decimal | None], quarter: str
 ) -> list[tuple[Kpi, Decimal]]:
     """Delivered KPIs more than the configured margin on the wrong side of their norm."""
     margin = Decimal(str(cfg.escalation.kpi_signal_margin_percent)) / 100
     found = []
     for kpi in cfg.kpis:
-        value, norm = values.get(kpi.code), kpi.norm_for(year)
+        value, norm = values.get(kpi.code), kpi.norm_for(quarter)
         if value is None or norm is None:
             continue
         limit = Decimal(str(norm))
@@ -35,15 +36,16 @@ def far_from_norm(
 
 
 def obligation_breaches(
-    cfg: RegionConfig, values: dict[str, Decimal | None], year: int
+    cfg: RegionConfig, values: dict[str, Decimal | None], quarter: str
 ) -> list[tuple[Kpi, Decimal]]:
-    """KPIs whose norm is a result obligation in ``year`` and that miss it."""
+    """KPIs whose norm is a result obligation in the quarter's year and that miss it."""
+    year = quarter_year(quarter)
     return [
         (kpi, value)
         for kpi in cfg.kpis
         if kpi.is_obligation(year)
         and (value := values.get(kpi.code)) is not None
-        and misses_norm(kpi, float(value), year)
+        and misses_norm(kpi, float(value), quarter)
     ]
 
 
@@ -62,11 +64,11 @@ def raise_kpi_signals(
     from its norm; keyed by provider, quarter and KPI, so a rerun or a second source (the
     data sheet, then the regional analysis) raises nothing twice. ``far=False`` raises only
     the obligation signals. Returns how many were new."""
-    year = quarter_year(quarter)
+    cfg = terms_in_force(session, cfg)  # a norm changed by an amendment counts from its date
     new = 0
-    breaches = obligation_breaches(cfg, values, year)
+    breaches = obligation_breaches(cfg, values, quarter)
     for kpi, value in breaches:
-        norm = format_value(kpi.norm_for(year), kpi.unit)
+        norm = format_value(kpi.norm_for(quarter), kpi.unit)
         new += raise_signal(
             session,
             cfg,
@@ -80,7 +82,7 @@ def raise_kpi_signals(
             subject=f"Signaal: resultaatverplichting {kpi.label} {provider.name}",
         )
     breached = {kpi.code for kpi, _ in breaches}
-    for kpi, value in far_from_norm(cfg, values, year) if far else []:
+    for kpi, value in far_from_norm(cfg, values, quarter) if far else []:
         if kpi.code in breached:
             continue  # the obligation signal says it already
         new += raise_signal(
@@ -91,7 +93,7 @@ def raise_kpi_signals(
             kind=SignalKind.QUALITY,
             source=source,
             description=f"{kpi.label} {quarter}: {format_value(value, kpi.unit)} tegen een "
-            f"norm van {format_value(kpi.norm_for(year), kpi.unit)} ({kpi.unit})",
+            f"norm van {format_value(kpi.norm_for(quarter), kpi.unit)} ({kpi.unit})",
             as_of=as_of,
             subject=f"Signaal: {kpi.label} {provider.name} ver van de norm",
         )

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from clm.clock import REGION_TZ, utcnow
 from clm.errors import InvalidInput
+from clm.rules.amendments import PartyResponse, read_reaction
 from clm.rules.config import RegionConfig, Role
 from clm.rules.escalation import STEPS
 from clm.rules.inputs import visible
@@ -45,6 +46,7 @@ from clm.rules.replies import (
     tokens_in,
 )
 from clm.rules.vocabulary import EventKind, InboundStatus, PointStatus, WorkItemKind
+from clm.services.amendments import register_reaction as register_amendment_reaction
 from clm.services.data_intake import record_refusal, take_in_data_sheet
 from clm.services.meetings import as_utc, meeting_day
 from clm.services.minutes import register_reaction, send_copy
@@ -57,6 +59,7 @@ from clm.storage.mailbox import Fetched, MailSource
 from clm.storage.models import (
     Admission,
     AgendaPoint,
+    Amendment,
     DossierDocument,
     EscalationStep,
     InboundMail,
@@ -491,6 +494,7 @@ def _act(
         ReplyKind.MEETING: _meeting_reply,
         ReplyKind.ESCALATION_STEP: _step_reply,
         ReplyKind.APPLICATION: _application_reply,
+        ReplyKind.AMENDMENT: _amendment_reply,
     }[kind]
     reply = _Reply(
         provider,
@@ -769,6 +773,53 @@ def _step_reply(uow_factory: Callable[[], UnitOfWork], cfg: RegionConfig, reply:
         InboundStatus.DONE,
         f"Post over trede {number}; op de werkvoorraad van de contractmanager",
         [_staff_post(manager, provider, f"trede {number}", reply)],
+    )
+
+
+def _amendment_reply(
+    uow_factory: Callable[[], UnitOfWork], cfg: RegionConfig, reply: _Reply
+) -> _Action:
+    """'akkoord' agrees; words of disadvantage object (with the answer as the reason);
+    anything else, or an answer the term no longer admits, waits for the proposer."""
+    provider = reply.provider
+    with uow_factory() as uow:
+        amendment = uow.session.get(Amendment, reply.subject_id)
+        title, owner = amendment.title, amendment.proposed_by
+    reading = read_reaction(reply.answer)
+    if reading is None:
+        return _Action(
+            InboundStatus.DONE,
+            f"Post over wijzigingsvoorstel '{title}'; niet als akkoord of bezwaar te lezen, "
+            "op de werkvoorraad",
+            [_staff_post(owner, provider, f"wijzigingsvoorstel '{title}'", reply)],
+        )
+    response, who = reading
+    try:
+        outcome = register_amendment_reaction(
+            uow_factory(),
+            cfg,
+            reply.subject_id,
+            provider.code,
+            response,
+            who,
+            reply.answer[:4000] if response == PartyResponse.OBJECTS else "",
+            reply.received,
+            reply.by[:50],
+            reply.as_of,
+            via="mail",
+        )
+    except InvalidInput as error:
+        return _Action(
+            InboundStatus.DONE,
+            f"Reactie op wijzigingsvoorstel '{title}' niet geregistreerd: "
+            f"{error.problems[0].message}; op de werkvoorraad",
+            [_staff_post(owner, provider, f"wijzigingsvoorstel '{title}'", reply)],
+        )
+    work = [_staff_post(owner, provider, f"wijzigingsvoorstel '{title}'", reply)]
+    return _Action(
+        InboundStatus.DONE,
+        f"{outcome} (wijzigingsvoorstel '{title}')",
+        work if response == PartyResponse.OBJECTS else [],
     )
 
 

@@ -18,7 +18,6 @@ from clm.rules.calendar import add_working_days, working_days_before
 from clm.rules.config import ROLE_LABELS, RegionConfig
 from clm.rules.deadlines import DeadlineKind, Subject
 from clm.rules.inputs import visible
-from clm.rules.kpis import quarter_year
 from clm.rules.meetings import (
     Agenda,
     cycle_year,
@@ -30,6 +29,7 @@ from clm.rules.meetings import (
 )
 from clm.rules.minutes import minutes_due
 from clm.rules.vocabulary import ActionStatus, EventKind, MeetingStatus, PointStatus, SignalStatus
+from clm.services.amendments import terms_in_force
 from clm.services.deadlines import set_deadline
 from clm.storage.db import UnitOfWork
 from clm.storage.mail import Attachment
@@ -218,6 +218,7 @@ def meeting_context(
     session: Session, cfg: RegionConfig, meeting: Meeting, provider: Provider, final: bool
 ) -> dict:
     """Everything the agenda templates show about one meeting."""
+    cfg = terms_in_force(session, cfg)  # the norms as amended, from their date on
     staff = cfg.staff_by_key
     previous = session.scalar(
         select(Meeting.starts_at)
@@ -275,7 +276,7 @@ def meeting_context(
         "quarter_label": quarter_label(meeting.quarter),
         "previous_quarter_label": quarter_label(previous_quarter(meeting.quarter)),
         "kpis": [
-            {"label": k.label, "unit": k.unit, "norm": k.norm_for(quarter_year(meeting.quarter))}
+            {"label": k.label, "unit": k.unit, "norm": k.norm_for(meeting.quarter)}
             for k in cfg.sheet_kpis
         ],
         "figures": [],
@@ -368,7 +369,12 @@ def _send_data_request(
             Attachment(
                 context["sheet_name"],
                 XLSX,
-                data_sheet_template(provider.code, provider.name, meeting.quarter, cfg.sheet_kpis),
+                data_sheet_template(
+                    provider.code,
+                    provider.name,
+                    meeting.quarter,
+                    terms_in_force(session, cfg).sheet_kpis,
+                ),
             ),
         ],
     )

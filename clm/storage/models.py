@@ -692,3 +692,66 @@ class Contract(Base):
     ended_on: Mapped[date | None] = mapped_column(Date)  # dissolved on this day
     end_reason: Mapped[str] = mapped_column(Text, default="")
     updated_on: Mapped[date] = mapped_column(Date)
+
+
+class Amendment(Base):
+    """A proposed change of the contract terms during the term (seed 003; seed 002 art. 8):
+    what changes, for which lots and providers, why, from when, and where it stands."""
+
+    __tablename__ = "amendments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)  # the same proposal once
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    change_kind: Mapped[str] = mapped_column(String(12))  # clm.rules.amendments.ChangeKind
+    target: Mapped[str] = mapped_column(String(50), default="")  # a KPI code, tariff, …
+    new_value: Mapped[str] = mapped_column(String(100), default="")
+    lots: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: every lot
+    reason: Mapped[str] = mapped_column(Text)
+    effective_on: Mapped[date] = mapped_column(Date)
+    origin: Mapped[str] = mapped_column(String(20))  # group_meeting, staff
+    origin_ref: Mapped[str] = mapped_column(String(200), default="")
+    proposed_by: Mapped[str] = mapped_column(String(50))
+    proposed_on: Mapped[date] = mapped_column(Date)
+    reaction_due: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12))  # AmendmentStatus
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    deferred_to: Mapped[date | None] = mapped_column(Date)  # the next procurement moment
+    withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class AmendmentParty(Base):
+    """A provider consulted on an amendment, and its answer."""
+
+    __tablename__ = "amendment_parties"
+    __table_args__ = (UniqueConstraint("amendment_id", "provider_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    amendment_id: Mapped[int] = mapped_column(ForeignKey("amendments.id"), index=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    response: Mapped[str] = mapped_column(String(12), default="pending")  # PartyResponse
+    # who is disadvantaged, as the provider states it: provider, clients, municipality
+    disadvantaged: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    via: Mapped[str] = mapped_column(String(10), default="")  # staff, mail
+    received_on: Mapped[date | None] = mapped_column(Date)
+    registered_by: Mapped[str] = mapped_column(String(50), default="")
+
+
+class ContractTerm(Base):
+    """One version of a contract term changed by an applied amendment: from its date on,
+    this value holds (a KPI's norm: the benchmark and the signals use it)."""
+
+    __tablename__ = "contract_terms"
+    __table_args__ = (UniqueConstraint("change_kind", "target", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    change_kind: Mapped[str] = mapped_column(String(12))
+    target: Mapped[str] = mapped_column(String(50))
+    version: Mapped[int] = mapped_column(Integer)
+    value: Mapped[str] = mapped_column(Text)
+    lots: Mapped[list[str]] = mapped_column(JSON, default=list)
+    effective_from: Mapped[date] = mapped_column(Date)
+    amendment_id: Mapped[int] = mapped_column(ForeignKey("amendments.id"), unique=True)
+    recorded_on: Mapped[date] = mapped_column(Date)

@@ -88,3 +88,16 @@ def test_the_contract_register_migrates_down_and_up(db: str) -> None:
     migrate(db)
     tables, columns = shape()
     assert "contracts" in tables and "ends_on" in columns
+
+
+def test_the_amendment_tables_migrate_down_and_up(db: str) -> None:
+    def tables() -> set[str]:
+        engine = get_engine(db)
+        engine.dispose()
+        return set(inspect(engine).get_table_names())
+
+    names = {"amendments", "amendment_parties", "contract_terms"}
+    command.downgrade(alembic_config(db), "0013")
+    assert not names & tables()
+    migrate(db)
+    assert names <= tables()

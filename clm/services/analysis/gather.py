@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import Float, cast, func, select
 
 from clm.clock import dutch_date
-from clm.rules.config import RegionConfig
+from clm.rules.config import Kpi, RegionConfig
 from clm.rules.deadlines import DeadlineKind
 from clm.rules.kpis import (
     VALUE_COLUMNS,
@@ -25,6 +25,7 @@ from clm.rules.kpis import (
 from clm.rules.meetings import cycle_year
 from clm.rules.quarters import Quarter
 from clm.rules.vocabulary import EscalationStatus, MeetingStatus, SignalStatus
+from clm.services.amendments import terms_in_force
 from clm.services.contracts import contract_outlook
 from clm.services.meetings import meeting_day
 from clm.services.views import memberships, shared_terms, timeliness_counts
@@ -78,6 +79,8 @@ class AnalysisData:
     page_facts: dict[int, dict[str, Any]] = field(default_factory=dict)
     # option decisions and contract ends in the next two quarters (clm.services.contracts)
     contracts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # the KPIs with the norms in force (amendments: clm.services.amendments.terms_in_force)
+    kpis: list[Kpi] = field(default_factory=list)
 
     def digest(self) -> str:
         """A fingerprint of the figures: the same figures give the same report."""
@@ -91,6 +94,7 @@ class AnalysisData:
             self.bench.to_json(),
             json.dumps(self.page_facts, sort_keys=True, default=str),
             self.contracts.to_json(date_format="iso"),
+            json.dumps([(k.code, k.label, k.amended_norms) for k in self.kpis], sort_keys=True),
         ]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
@@ -188,12 +192,13 @@ def gather(uow: UnitOfWork, cfg: RegionConfig, quarter: str, as_of: date) -> Ana
             conn,
         )
         outlook = contract_outlook(session, quarter, as_of)
+        kpis = terms_in_force(session, cfg, as_of).kpis
 
     providers["category"] = providers["category"].astype("Int64")
     known = set(providers["provider_id"])
     values = pd.concat(
         [sheet_values[VALUE_COLUMNS]]
-        + [declaration_values(declarations, cfg.kpis, q) for q in trend_quarters],
+        + [declaration_values(declarations, kpis, q) for q in trend_quarters],
         ignore_index=True,
     )
     values = values[values["provider_id"].isin(known)].reset_index(drop=True)
@@ -215,7 +220,8 @@ def gather(uow: UnitOfWork, cfg: RegionConfig, quarter: str, as_of: date) -> Ana
         memberships=lots,
         contracts=outlook,
     )
-    data.bench = benchmark(values, lots, cfg.kpis, quarter)
+    data.kpis = kpis
+    data.bench = benchmark(values, lots, kpis, quarter)
     data.by_care_type = attainment_by_care_type(data.bench)
     data.page_facts = _page_facts(providers, [m for m, _, _ in meetings], signals, escalations)
     return data

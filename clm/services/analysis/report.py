@@ -50,7 +50,7 @@ def _trend_table(data: AnalysisData, cfg: RegionConfig) -> pd.DataFrame:
     ).reset_index()
     norms = pd.DataFrame(
         [
-            {"quarter": q, "kpi_code": k.code, "norm": k.norm_for(quarter_year(q))}
+            {"quarter": q, "kpi_code": k.code, "norm": k.norm_for(q)}
             for q in quarters
             for k in cfg.kpis
         ]
@@ -134,7 +134,7 @@ def _provider_context(
                 "kpi": kpi.label,
                 "unit": kpi.unit,
                 "value": format_value(None if r is None else r["value"], kpi.unit),
-                "norm": format_value(kpi.norm_for(quarter_year(data.quarter)), kpi.unit),
+                "norm": format_value(kpi.norm_for(data.quarter), kpi.unit),
                 "met": "—" if met is None else ("ja" if met else "nee"),
                 "missed": met is False,
                 "obligation": kpi.is_obligation(quarter_year(data.quarter)),
@@ -164,8 +164,14 @@ def _page_digest(context: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def _in_force(data: AnalysisData, cfg: RegionConfig) -> RegionConfig:
+    """The config with the KPIs as ``gather`` found them in force (amended norms)."""
+    return cfg.model_copy(update={"kpis": data.kpis}) if data.kpis else cfg
+
+
 def render_markdown(data: AnalysisData, cfg: RegionConfig) -> str:
     """The summary with the region's plots, for the markdown artifact."""
+    cfg = _in_force(data, cfg)
     quarters = quarters_back(data.quarter, TREND_QUARTERS)
     return render(
         "artifacts/regional_analysis.md.j2",
@@ -181,13 +187,13 @@ def render_report(
     """Plots, the regional PDF (summary and a page per provider) and each provider's page
     as its own PDF. Every page is laid out once; pages whose digest (first 16 characters)
     is in ``skip`` are in the dossier already and get no PDF of their own again."""
+    cfg = _in_force(data, cfg)
     quarters = quarters_back(data.quarter, TREND_QUARTERS)
     trend_png = kpi_trends(_trend_table(data, cfg), cfg.kpis)
     steps_png = escalations_over_time(data.steps, quarters)
     summary = _summary_context(data, cfg)
     current = data.values[data.values["quarter"] == data.quarter]
-    year = quarter_year(data.quarter)
-    norms = {k.code: k.norm_for(year) for k in cfg.kpis}
+    norms = {k.code: k.norm_for(data.quarter) for k in cfg.kpis}
     page_documents = []
     provider_pages: dict[int, tuple[str, bytes]] = {}
     for provider in data.providers.itertuples():
