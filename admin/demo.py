@@ -7,7 +7,7 @@ machine; the benchmark uses the same generator at a larger scale.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -364,6 +364,71 @@ CONTRACT_HEADER = [
 ]
 
 
+def demo_amendments(  # noqa: ANN001
+    uow_factory, cfg: RegionConfig, providers: list[DemoProvider], as_of: date
+) -> int:
+    """Two amendments proposed six weeks before ``as_of`` and decided at the end of their
+    term: a stricter waiting-time norm from next quarter (nobody objected: applied) and a
+    reporting duty for waiting lists (one provider's clients disadvantaged: deferred).
+    Returns how many were proposed now (0 on a rerun)."""
+    from clm.rules.amendments import ChangeKind, Disadvantaged, Origin, PartyResponse
+    from clm.rules.deadlines import DeadlineKind
+    from clm.rules.quarters import Quarter
+    from clm.services.amendments import (
+        AMENDMENT_RULES,
+        AmendmentProposal,
+        propose_amendment,
+        register_reaction,
+    )
+    from clm.services.deadlines import sweep
+
+    proposed_on = as_of - timedelta(days=42)
+    manager = cfg.staff_with_role(Role.CONTRACT_MANAGER)[0].key
+    norm = AmendmentProposal(
+        title="Norm wachttijd naar 5 weken",
+        description="De norm voor de gemiddelde wachttijd tot start zorg gaat van 6 naar 5 weken.",
+        change_kind=ChangeKind.NORM,
+        target="wachttijd",
+        new_value="5",
+        reason="Afgesproken in het groepsoverleg: de wachttijden dalen regiobreed.",
+        effective_on=Quarter.of(as_of).next().first_day,
+        proposed_by=manager,
+        origin=Origin.GROUP_MEETING,
+        origin_ref=f"groepsoverleg {proposed_on - timedelta(days=14):%d-%m-%Y}",
+    )
+    duty = AmendmentProposal(
+        title="Meldplicht wachtlijst binnen vijf werkdagen",
+        description="Aanbieders melden een nieuwe wachtlijst binnen vijf werkdagen bij de regio.",
+        change_kind=ChangeKind.TEXT,
+        target="artikel 7.3",
+        reason="Zicht op wachtlijsten voor de toegang.",
+        effective_on=Quarter.of(as_of).next().first_day,
+        proposed_by=manager,
+        lots=("AMB",),
+    )
+    new = 0
+    for proposal in (norm, duty):
+        result = propose_amendment(uow_factory(), cfg, proposal, proposed_on)
+        new += int(result.new)
+        if proposal is duty and result.new:
+            objector = next(p for p in providers if "AMB" in p.care_types)
+            register_reaction(
+                uow_factory(),
+                cfg,
+                result.amendment_id,
+                objector.code,
+                PartyResponse.OBJECTS,
+                [Disadvantaged.CLIENTS],
+                "Een meldplicht binnen vijf dagen vraagt administratie die ten koste gaat van "
+                "de behandeltijd van cliënten.",
+                proposed_on + timedelta(days=7),
+                manager,
+                proposed_on + timedelta(days=7),
+            )
+    sweep(uow_factory(), cfg, as_of, {DeadlineKind.AMENDMENT_REACTION: AMENDMENT_RULES})
+    return new
+
+
 def load_demo(  # noqa: ANN001
     uow_factory,
     cfg: RegionConfig,
@@ -423,7 +488,7 @@ def load_demo(  # noqa: ANN001
         kpi_values = store_demo_kpis(
             uow_factory(), cfg, quarters_back(last_full_quarter(as_of), 6), as_of
         )
-    registered = 0
+    registered = amendments = 0
     if contracts:
         from clm.services.contracts import import_contracts
 
@@ -433,10 +498,12 @@ def load_demo(  # noqa: ANN001
         admin = cfg.staff_with_role(Role.CONTRACT_ADMINISTRATION)[0].key
         outcome = import_contracts(uow_factory(), cfg, sheet, admin, as_of)
         registered = outcome.created + outcome.changed
+        amendments = demo_amendments(uow_factory, cfg, providers, as_of)
     return {
         "providers_added": added,
         "kpi_values": kpi_values,
         "contracts": registered,
+        "amendments": amendments,
         "declarations": result.status,
         "rows": result.rows,
         "judged_added": changed,

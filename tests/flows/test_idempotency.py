@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from admin.demo import load_demo
 from clm.documents.datasheet import data_sheet_template
@@ -63,6 +63,7 @@ from flows.minutes_template import MinutesTemplateInput, minutes_template
 from flows.move_meeting import MoveMeetingInput, move_meeting
 from flows.notify_administrator import NotifyAdministratorInput, notify_administrator
 from flows.override_category import OverrideCategoryInput, override_category
+from flows.propose_amendment import ProposeAmendmentInput, propose_amendment
 from flows.propose_group_topic import ProposeGroupTopicInput, propose_group_topic
 from flows.quarterly_preparation import QuarterlyPreparationInput, quarterly_preparation
 from flows.read_mailbox import ReadMailboxInput, read_mailbox
@@ -73,10 +74,15 @@ from flows.record_minutes_sheet import RecordMinutesSheetInput, record_minutes_s
 from flows.record_signal import RecordSignalInput, record_signal
 from flows.recover_run import RecoverRunInput, recover_run
 from flows.regional_analysis import RegionalAnalysisInput, regional_analysis
+from flows.register_amendment_reaction import (
+    AmendmentReactionInput,
+    register_amendment_reaction,
+)
 from flows.register_objection import RegisterObjectionInput, register_objection
 from flows.register_reaction import RegisterReactionInput, register_reaction
 from flows.release_minutes import ReleaseMinutesInput, release_minutes
 from flows.send_minutes_copy import SendMinutesCopyInput, send_minutes_copy
+from flows.withdraw_amendment import WithdrawAmendmentInput, withdraw_amendment
 from flows.yearly_classification import YearlyClassificationInput, yearly_classification
 from tests.conftest import AS_OF, table_counts
 from tests.helpers import filled_minutes_sheet, write_csv
@@ -226,6 +232,35 @@ def _contracts_file(world: World) -> Any:
     ]
     name = _intake_file(world, "idem-contracten.csv", lambda p: write_csv(p, rows, header=header))
     return import_contracts, ImportContractsInput(as_of=AS_OF, file_name=name, entered_by="cb-smit")
+
+
+def _amendment_party() -> tuple[int, str]:
+    """The latest amendment and a provider consulted on it."""
+    from clm.storage.models import Amendment, AmendmentParty
+
+    with UnitOfWork() as uow:
+        amendment_id = uow.session.scalar(select(func.max(Amendment.id)))
+        code = uow.session.scalar(
+            select(Provider.code)
+            .join(AmendmentParty, AmendmentParty.provider_id == Provider.id)
+            .where(AmendmentParty.amendment_id == amendment_id)
+            .order_by(Provider.code)
+        )
+    return amendment_id, code
+
+
+def _amendment_reaction(world: World) -> Any:
+    amendment_id, code = _amendment_party()
+    return register_amendment_reaction, AmendmentReactionInput(
+        as_of="2027-05-11",
+        amendment_id=amendment_id,
+        provider_code=code,
+        answer="last van de wijziging",
+        clients_disadvantaged=True,
+        reason="Cliënten moeten verder reizen",
+        received_on="2027-05-11",
+        registered_by="cb-smit",
+    )
 
 
 def _data_sheet(world: World) -> Any:
@@ -639,6 +674,37 @@ CASES: list[tuple[str, Callable[[World], Any]]] = [
         lambda w: (
             close_work_item,
             CloseWorkItemInput(as_of="2027-05-10", item_id=_work_item(), staff_key="cm-visser"),
+        ),
+    ),
+    (
+        "propose-amendment",
+        lambda w: (
+            propose_amendment,
+            ProposeAmendmentInput(
+                as_of="2027-05-10",
+                title="Meldplicht wachtlijst",
+                description="Aanbieders melden een wachtlijst binnen vijf werkdagen.",
+                change_kind="tekst van de overeenkomst",
+                target="artikel 7.3",
+                lots="AMB",
+                reason="Afspraak uit het groepsoverleg",
+                effective_on="2027-09-01",
+                origin="groepsoverleg",
+                proposed_by="cm-jansen",
+            ),
+        ),
+    ),
+    ("register-amendment-reaction", _amendment_reaction),
+    (
+        "withdraw-amendment",
+        lambda w: (
+            withdraw_amendment,
+            WithdrawAmendmentInput(
+                as_of="2027-05-12",
+                amendment_id=_amendment_party()[0],
+                reason="Eerst verder overleg",
+                withdrawn_by="cm-jansen",
+            ),
         ),
     ),
     (

@@ -23,6 +23,7 @@ from clm.services.deadline_sweep import sweep_deadlines
 from clm.services.views import provider_table, work_list
 from clm.storage.db import UnitOfWork
 from clm.storage.models import (
+    Amendment,
     Contract,
     Deadline,
     DossierDocument,
@@ -405,10 +406,16 @@ def test_the_demo_region_has_a_register_that_the_analysis_looks_ahead_over(
     from clm.services import analysis
 
     out = load_demo(UnitOfWork, cfg, date(2026, 11, 30), env / "intake", contracts=True)
-    assert out["contracts"] > 40
+    assert out["contracts"] > 40 and out["amendments"] == 2
     before = table_counts()
     again = load_demo(UnitOfWork, cfg, date(2026, 11, 30), env / "intake", contracts=True)
-    assert again["contracts"] == 0 and table_counts() == before
+    assert (again["contracts"], again["amendments"]) == (0, 0) and table_counts() == before
+    with UnitOfWork() as uow:
+        decided = dict(uow.session.execute(select(Amendment.title, Amendment.status)).all())
+    assert decided == {
+        "Norm wachttijd naar 5 weken": "applied",
+        "Meldplicht wachtlijst binnen vijf werkdagen": "deferred",
+    }
     data = analysis.gather(UnitOfWork(), cfg, "2026-Q3", date(2026, 11, 30))
     assert set(data.contracts["what"]) == {
         "besluit optiejaar",
