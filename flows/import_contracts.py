@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from prefect import flow
+from pydantic import Field
 
 from clm.errors import InvalidInput
 from clm.storage.intake import resolve_intake_file
@@ -22,6 +23,16 @@ class ImportContractsInput(FlowInput):
         "besluit uiterlijk (mag leeg: dan het aantal maanden uit de regioconfiguratie vóór de "
         "einddatum)",
     )
+    subcontracts_file: str = Field(
+        "",
+        max_length=300,
+        title="Bestand onderaanneming (mag leeg)",
+        description="Naam van het bestand met hoofd- en onderaannemers (.csv, of .xlsx met "
+        "tabblad 'Onderaanneming') in de intakemap. Kolommen: hoofdaannemer, onderaannemer, "
+        "perceel, vanaf, tot en met (mag leeg), declaraties ('hoofdaannemer' of 'eigen "
+        "contract'; verplicht als de onderaannemer ook een eigen contract heeft). Leeg: het "
+        "tabblad 'Onderaanneming' van het contractbestand, als dat er is.",
+    )
     entered_by: StaffKey
 
 
@@ -30,12 +41,19 @@ class ImportContractsInput(FlowInput):
 def import_contracts(params: ImportContractsInput) -> dict:
     """Het contractregister inlezen uit een CSV- of Excelbestand: per aanbieder de percelen
     van de raamovereenkomst met ingangsdatum, einddatum, optiejaren en de datum waarvoor over
-    het volgende optiejaar besloten moet zijn. Het hele bestand wordt eerst gecontroleerd; bij
-    een fout wordt niets opgeslagen. Hetzelfde bestand nog eens inlezen verandert niets."""
+    het volgende optiejaar besloten moet zijn; met de hoofd- en onderaannemers per perceel
+    (de declaraties van een onderaannemer tellen dan bij de hoofdaannemer). Het hele bestand
+    wordt eerst gecontroleerd; bij een fout wordt niets opgeslagen. Hetzelfde bestand nog eens
+    inlezen verandert niets."""
     as_of = params.effective_as_of()
     try:
         path = resolve_intake_file(params.file_name, "file_name")
-        result = import_register(path, params.entered_by, as_of)
+        subs = (
+            resolve_intake_file(params.subcontracts_file, "subcontracts_file")
+            if params.subcontracts_file.strip()
+            else None
+        )
+        result = import_register(path, subs, params.entered_by, as_of)
     except InvalidInput as exc:
         publish_input_errors(exc, key="contracten-importfouten")
         raise
@@ -44,6 +62,11 @@ def import_contracts(params: ImportContractsInput) -> dict:
         f"{result.rows} regels gelezen: {result.created} contracten nieuw, "
         f"{result.changed} gewijzigd, {result.rows - result.created - result.changed} ongewijzigd"
     ]
+    if result.subcontracts_new or result.subcontracts_changed:
+        saved.append(
+            f"Onderaanneming: {result.subcontracts_new} relaties nieuw, "
+            f"{result.subcontracts_changed} gewijzigd"
+        )
     if result.lots_added:
         saved.append("Perceel toegevoegd aan de aanbieder: " + ", ".join(result.lots_added))
     receipt(
@@ -61,4 +84,5 @@ def import_contracts(params: ImportContractsInput) -> dict:
         "created": result.created,
         "changed": result.changed,
         "lots_added": list(result.lots_added),
+        "subcontracts": result.subcontracts_new + result.subcontracts_changed,
     }

@@ -14,9 +14,13 @@ from clm.storage.db import UnitOfWork
 
 
 @task(name="import-contract-register", cache_policy=NO_CACHE)
-def import_register(path: Path, entered_by: str, as_of: date) -> service.ContractImport:
-    """Check a register sheet as a whole and store it."""
-    return service.import_contracts(UnitOfWork(), region_config(), path, entered_by, as_of)
+def import_register(
+    path: Path, subcontracts: Path | None, entered_by: str, as_of: date
+) -> service.ContractImport:
+    """Check a register sheet (and its subcontracting) as a whole and store it."""
+    return service.import_contracts(
+        UnitOfWork(), region_config(), path, entered_by, as_of, subcontracts=subcontracts
+    )
 
 
 @task(name="decide-option-year", cache_policy=NO_CACHE)

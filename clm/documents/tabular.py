@@ -188,6 +188,19 @@ def sheet_rows(book: Workbook, sheet: str, source: str) -> list[tuple[object, ..
     return rows
 
 
+def has_sheet(path: Path, sheet: str) -> bool:
+    """Whether the workbook at ``path`` has a tab named ``sheet`` (any case or spacing);
+    False for a file that is no workbook (its reader says why)."""
+    try:
+        book = load_workbook(path, read_only=True)
+    except Exception:  # noqa: BLE001 - the reader of the sheet reports an unreadable file
+        return False
+    try:
+        return normalise_header(sheet) in {normalise_header(n) for n in book.sheetnames}
+    finally:
+        book.close()
+
+
 def _read_excel(path: Path, source: str, sheet: str) -> list[list[str]]:
     book = open_workbook(path, source, "Bestand niet leesbaar")
     try:

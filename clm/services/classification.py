@@ -21,6 +21,7 @@ from clm.rules.config import RegionConfig, Role
 from clm.rules.quarters import MeetingMonth
 from clm.rules.vocabulary import EventKind
 from clm.services.common import provider_by_code
+from clm.services.subcontracting import count_for_main, subcontractor_only
 from clm.storage.db import UnitOfWork
 from clm.storage.dossier import record_event
 from clm.storage.models import (
@@ -100,6 +101,13 @@ def compute_classification(
             ),
             conn,
         )
+        # a subcontractor's declarations count for its main contractor (seed 001); one
+        # without a contract of its own is not classified, its main contractor is
+        declarations = count_for_main(
+            uow.session, declarations, period.start, period.end, ["client_ref", "municipality_code"]
+        )
+        only_sub = subcontractor_only(uow.session, period.start, period.end)
+        providers = providers[~providers["id"].isin(only_sub)].reset_index(drop=True)
         judged = pd.read_sql(
             select(
                 Provider.code,

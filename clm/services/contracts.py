@@ -8,7 +8,7 @@ de overeenkomst ingeval van vastgestelde fraude of ernstige misstanden."
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clm.clock import dutch_date
-from clm.documents.tabular import ProblemCollector, read_table
+from clm.documents.tabular import ProblemCollector, has_sheet, read_table
 from clm.errors import InvalidInput
 from clm.rules.config import RegionConfig, Role
 from clm.rules.contracts import Term, default_decide_by, next_term_end, outlook_end, term_text
@@ -26,6 +26,8 @@ from clm.rules.inputs import check_date, typed_date
 from clm.rules.vocabulary import ContractStatus, EventKind
 from clm.services.common import provider_by_code
 from clm.services.deadlines import KindRules, close_deadlines, set_deadline
+from clm.services.subcontracting import SHEET as SUBCONTRACT_SHEET
+from clm.services.subcontracting import parse_subcontract_sheet, register_subcontracts
 from clm.storage.db import UnitOfWork
 from clm.storage.dossier import record_event
 from clm.storage.models import Contract, Deadline, DossierEvent, Provider
@@ -67,6 +69,8 @@ class ContractImport:
     created: int
     changed: int
     lots_added: tuple[str, ...] = ()
+    subcontracts_new: int = 0
+    subcontracts_changed: int = 0
 
 
 def _dates(table: pd.DataFrame, column: str, problems: ProblemCollector, required: bool):  # noqa: ANN202
@@ -211,6 +215,73 @@ def _plan_decision(session: Session, cfg: RegionConfig, contract: Contract, owne
         )
 
 
+def _store_contracts(
+    session: Session, cfg: RegionConfig, items: list[ContractInput], entered_by: str, as_of: date
+) -> ContractImport:
+    """Store the register rows in the caller's transaction (see :func:`register_contracts`)."""
+    created = changed = 0
+    added: list[str] = []
+    for item in items:
+        provider = provider_by_code(session, item.provider_code)
+        decide_by = item.decide_by
+        if decide_by is None and item.option_years > 0:
+            decide_by = default_decide_by(item.end_on, cfg.contracts.option_decision_months)
+        values = {
+            "start_on": item.start_on,
+            "end_on": item.end_on,
+            "option_years": item.option_years,
+            "decide_by": decide_by if item.option_years > 0 else None,
+        }
+        row = session.scalar(
+            select(Contract).where(
+                Contract.agreement == item.agreement,
+                Contract.provider_id == provider.id,
+                Contract.lot == item.lot,
+            )
+        )
+        if row is not None and all(getattr(row, k) == v for k, v in values.items()):
+            continue
+        if row is None:
+            row = Contract(
+                provider_id=provider.id,
+                agreement=item.agreement,
+                lot=item.lot,
+                status=ContractStatus.ACTIVE,
+                end_reason="",
+                updated_on=as_of,
+                **values,
+            )
+            session.add(row)
+            created += 1
+        else:
+            for k, v in values.items():
+                setattr(row, k, v)
+            row.updated_on = as_of
+            changed += 1
+        session.flush()
+        lots = [c.strip() for c in provider.care_types.split(",") if c.strip()]
+        if item.lot not in lots:
+            provider.care_types = ", ".join([*lots, item.lot])
+            added.append(f"{provider.code} {item.lot}")
+        _plan_decision(session, cfg, row, provider.contract_manager)
+        text = term_text(term_of(row), as_of)
+        record_event(
+            session,
+            key=f"contract:{row.id}:{row.start_on}:{row.end_on}:{row.option_years}:{row.decide_by}",
+            provider_id=provider.id,
+            kind=EventKind.CONTRACT_REGISTERED,
+            actor=entered_by,
+            as_of=as_of,
+            summary=f"Contract vastgelegd ({row.agreement}, vanaf {row.start_on:%d-%m-%Y}): {text}",
+            data={
+                "agreement": row.agreement,
+                "lot": row.lot,
+                **{k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()},
+            },
+        )
+    return ContractImport(len(items), created, changed, tuple(added))
+
+
 def register_contracts(
     uow: UnitOfWork, cfg: RegionConfig, items: list[ContractInput], entered_by: str, as_of: date
 ) -> ContractImport:
@@ -218,72 +289,10 @@ def register_contracts(
     event in the provider's dossier), unchanged ones left alone; rows not in the sheet stay
     as they are. A lot a provider did not hold yet is added to its care types."""
     cfg.staff_member(entered_by)
-    created = changed = 0
-    added: list[str] = []
     with uow:
-        session = uow.session
-        for item in items:
-            provider = provider_by_code(session, item.provider_code)
-            decide_by = item.decide_by
-            if decide_by is None and item.option_years > 0:
-                decide_by = default_decide_by(item.end_on, cfg.contracts.option_decision_months)
-            values = {
-                "start_on": item.start_on,
-                "end_on": item.end_on,
-                "option_years": item.option_years,
-                "decide_by": decide_by if item.option_years > 0 else None,
-            }
-            row = session.scalar(
-                select(Contract).where(
-                    Contract.agreement == item.agreement,
-                    Contract.provider_id == provider.id,
-                    Contract.lot == item.lot,
-                )
-            )
-            if row is not None and all(getattr(row, k) == v for k, v in values.items()):
-                continue
-            if row is None:
-                row = Contract(
-                    provider_id=provider.id,
-                    agreement=item.agreement,
-                    lot=item.lot,
-                    status=ContractStatus.ACTIVE,
-                    end_reason="",
-                    updated_on=as_of,
-                    **values,
-                )
-                session.add(row)
-                created += 1
-            else:
-                for k, v in values.items():
-                    setattr(row, k, v)
-                row.updated_on = as_of
-                changed += 1
-            session.flush()
-            lots = [c.strip() for c in provider.care_types.split(",") if c.strip()]
-            if item.lot not in lots:
-                provider.care_types = ", ".join([*lots, item.lot])
-                added.append(f"{provider.code} {item.lot}")
-            _plan_decision(session, cfg, row, provider.contract_manager)
-            text = term_text(term_of(row), as_of)
-            record_event(
-                session,
-                key=f"contract:{row.id}:{row.start_on}:{row.end_on}:{row.option_years}:"
-                f"{row.decide_by}",
-                provider_id=provider.id,
-                kind=EventKind.CONTRACT_REGISTERED,
-                actor=entered_by,
-                as_of=as_of,
-                summary=f"Contract vastgelegd ({row.agreement}, vanaf "
-                f"{row.start_on:%d-%m-%Y}): {text}",
-                data={
-                    "agreement": row.agreement,
-                    "lot": row.lot,
-                    **{k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()},
-                },
-            )
+        result = _store_contracts(uow.session, cfg, items, entered_by, as_of)
         uow.commit()
-    return ContractImport(len(items), created, changed, tuple(added))
+    return result
 
 
 def import_contracts(
@@ -293,12 +302,31 @@ def import_contracts(
     entered_by: str,
     as_of: date,
     source: str | None = None,
+    subcontracts: Path | None = None,
 ) -> ContractImport:
-    """Check a whole register sheet, then store it (nothing is stored when a row is bad)."""
+    """Check a whole register sheet, then store it; the subcontracting in the same run, from
+    ``subcontracts`` (a CSV or workbook) or from the workbook's tab 'Onderaanneming'. Nothing
+    is stored when a row of either is bad."""
+    cfg.staff_member(entered_by)
     with uow:
         known = {code for (code,) in uow.session.execute(select(Provider.code))}
     items = parse_contract_sheet(path, cfg, known, source)
-    return register_contracts(uow, cfg, items, entered_by, as_of)
+    if (
+        subcontracts is None
+        and path.suffix.lower() in (".xlsx", ".xlsm")
+        and has_sheet(path, SUBCONTRACT_SHEET)
+    ):
+        subcontracts = path
+    with uow:
+        session = uow.session
+        result = _store_contracts(session, cfg, items, entered_by, as_of)
+        new = changed = 0
+        if subcontracts is not None:
+            session.flush()  # the lots just registered count for the checks below
+            relations = parse_subcontract_sheet(subcontracts, cfg, session)
+            new, changed = register_subcontracts(session, relations, entered_by, as_of)
+        uow.commit()
+    return replace(result, subcontracts_new=new, subcontracts_changed=changed)
 
 
 # -- the decision on an option year --------------------------------------------------------

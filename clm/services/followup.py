@@ -18,10 +18,12 @@ from clm.rules.deadlines import DeadlineKind
 from clm.rules.inputs import visible
 from clm.rules.kpis import VALUE_COLUMNS, benchmark, misses_norm
 from clm.rules.meetings import previous_quarter, quarter_label
+from clm.rules.quarters import Quarter
 from clm.rules.vocabulary import EventKind, MeetingStatus, SignalKind
 from clm.services.amendments import terms_in_force
 from clm.services.deadlines import KindRules, sweep
 from clm.services.meetings import meeting_context, meeting_day, region_copy
+from clm.services.subcontracting import share_lines
 from clm.services.views import care_type_memberships
 from clm.storage.db import UnitOfWork
 from clm.storage.mail import Attachment
@@ -179,6 +181,10 @@ def _send_final_agenda(
     # nothing delivered: the agenda says so instead of a table of 'geen gegevens'
     context["figures"] = rows if any(r["delivered"] for r in rows) else []
     context["previous_quarter"] = previous_quarter(meeting.quarter)
+    quarter = Quarter.parse(meeting.quarter)
+    context["subcontracting"] = share_lines(
+        session, provider.id, quarter.first_day, quarter.last_day
+    )
     key = f"meeting:{meeting.meeting_month:%Y-%m}:{provider.code}:final-agenda"
     subject = (
         f"Agenda contractvoortgangsgesprek {context['starts_local']:%d-%m-%Y}, {provider.name}"

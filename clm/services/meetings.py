@@ -280,6 +280,7 @@ def meeting_context(
             for k in cfg.sheet_kpis
         ],
         "figures": [],
+        "subcontracting": [],  # the final agenda: the share via each subcontractor
         "previous_quarter": "",
         "sheet_name": f"gegevens-{provider.code}-{meeting.quarter}.xlsx",
     }

@@ -755,3 +755,21 @@ class ContractTerm(Base):
     effective_from: Mapped[date] = mapped_column(Date)
     amendment_id: Mapped[int] = mapped_column(ForeignKey("amendments.id"), unique=True)
     recorded_on: Mapped[date] = mapped_column(Date)
+
+
+class Subcontract(Base):
+    """A subcontractor (onderaannemer) working for a main contractor (hoofdaannemer) on one
+    lot, from and until a date: its declarations count for the main contractor unless
+    ``declarations_to`` says they belong to its own contract."""
+
+    __tablename__ = "subcontracts"
+    __table_args__ = (UniqueConstraint("main_provider_id", "sub_provider_id", "lot", "start_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    main_provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    sub_provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    lot: Mapped[str] = mapped_column(String(20))
+    start_on: Mapped[date] = mapped_column(Date)
+    end_on: Mapped[date | None] = mapped_column(Date)  # empty: open-ended
+    declarations_to: Mapped[str] = mapped_column(String(10), default="main")  # main, own
+    updated_on: Mapped[date] = mapped_column(Date)

@@ -101,3 +101,15 @@ def test_the_amendment_tables_migrate_down_and_up(db: str) -> None:
     assert not names & tables()
     migrate(db)
     assert names <= tables()
+
+
+def test_the_subcontracts_migrate_down_and_up(db: str) -> None:
+    def tables() -> set[str]:
+        engine = get_engine(db)
+        engine.dispose()
+        return set(inspect(engine).get_table_names())
+
+    command.downgrade(alembic_config(db), "0014")
+    assert "subcontracts" not in tables()
+    migrate(db)
+    assert "subcontracts" in tables()

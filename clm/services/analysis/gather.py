@@ -28,6 +28,7 @@ from clm.rules.vocabulary import EscalationStatus, MeetingStatus, SignalStatus
 from clm.services.amendments import terms_in_force
 from clm.services.contracts import contract_outlook
 from clm.services.meetings import meeting_day
+from clm.services.subcontracting import count_for_main, shares, subcontractor_only
 from clm.services.views import memberships, shared_terms, timeliness_counts
 from clm.storage.db import UnitOfWork
 from clm.storage.models import (
@@ -79,6 +80,8 @@ class AnalysisData:
     page_facts: dict[int, dict[str, Any]] = field(default_factory=dict)
     # option decisions and contract ends in the next two quarters (clm.services.contracts)
     contracts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # per main contractor and subcontractor: clients, revenue, share (quarter)
+    subcontracting: pd.DataFrame = field(default_factory=pd.DataFrame)
     # the KPIs with the norms in force (amendments: clm.services.amendments.terms_in_force)
     kpis: list[Kpi] = field(default_factory=list)
 
@@ -94,6 +97,7 @@ class AnalysisData:
             self.bench.to_json(),
             json.dumps(self.page_facts, sort_keys=True, default=str),
             self.contracts.to_json(date_format="iso"),
+            self.subcontracting.to_json(),
             json.dumps([(k.code, k.label, k.amended_norms) for k in self.kpis], sort_keys=True),
         ]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()
@@ -192,8 +196,23 @@ def gather(uow: UnitOfWork, cfg: RegionConfig, quarter: str, as_of: date) -> Ana
             conn,
         )
         outlook = contract_outlook(session, quarter, as_of)
+        # a subcontractor's declarations count for its main contractor; its share apart
+        declarations = count_for_main(
+            session,
+            declarations,
+            first_trend,
+            end,
+            ["client_ref", "municipality_code", "period"],
+        )
+        only_sub = subcontractor_only(session, start, end)
+        sub_shares = shares(session, start, end)
+        names = dict(session.execute(select(Provider.id, Provider.name)).all())
+        codes = dict(session.execute(select(Provider.id, Provider.code)).all())
         kpis = terms_in_force(session, cfg, as_of).kpis
 
+    providers = providers[~providers["provider_id"].isin(only_sub)].reset_index(drop=True)
+    sub_shares["main"] = [f"{codes[m]} {names[m]}" for m in sub_shares["main_id"]]
+    sub_shares["sub"] = [f"{codes[m]} {names[m]}" for m in sub_shares["sub_id"]]
     providers["category"] = providers["category"].astype("Int64")
     known = set(providers["provider_id"])
     values = pd.concat(
@@ -219,6 +238,7 @@ def gather(uow: UnitOfWork, cfg: RegionConfig, quarter: str, as_of: date) -> Ana
         values=values,
         memberships=lots,
         contracts=outlook,
+        subcontracting=sub_shares,
     )
     data.kpis = kpis
     data.bench = benchmark(values, lots, kpis, quarter)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from clm.documents.pdf import documents_to_pdf, html_document
 from clm.documents.plots import escalations_over_time, kpi_trends, provider_distribution
-from clm.documents.rendering import format_number, format_value, render
+from clm.documents.rendering import format_euro, format_number, format_value, render
 from clm.rules.config import RegionConfig
 from clm.rules.contracts import outlook_end
 from clm.rules.kpis import (
@@ -110,6 +110,17 @@ def _summary_context(data: AnalysisData, cfg: RegionConfig) -> dict[str, Any]:
             for r in data.contracts.itertuples()
         ],
         "outlook_until": outlook_end(data.quarter),
+        "subcontracting": [
+            {
+                "main": r.main,
+                "sub": r.sub,
+                "lot": r.lot,
+                "clients": int(r.clients),
+                "revenue": format_euro(r.revenue),
+                "share": "—" if pd.isna(r.share) else f"{r.share * 100:.0f}%",
+            }
+            for r in data.subcontracting.itertuples()
+        ],
         "providers_count": len(data.providers),
         "with_data": int(
             data.values[data.values["quarter"] == data.quarter]["provider_id"].nunique()
