@@ -331,6 +331,7 @@ def demo_contracts(providers: list[DemoProvider], as_of: date) -> list[list[str]
     an option decision due within two months, one next summer, a contract that ends in the
     spring without option years left, and a longer term with one option year."""
     year = as_of.year
+    _main, subs = demo_subcontracting(providers)
     ends = [
         (date(year + 1, 6, 30), 2),  # decided by 31-12 this year
         (date(year + 1, 12, 31), 2),
@@ -341,6 +342,8 @@ def demo_contracts(providers: list[DemoProvider], as_of: date) -> list[list[str]
     for i, provider in enumerate(providers):
         end, options = ends[i % len(ends)]
         for lot in provider.care_types:
+            if provider in subs and lot == SUBCONTRACTED_LOT:
+                continue  # it works on this lot for its main contractor, not on its own
             rows.append(
                 [
                     provider.code,
@@ -352,6 +355,38 @@ def demo_contracts(providers: list[DemoProvider], as_of: date) -> list[list[str]
                 ]
             )
     return rows
+
+
+SUBCONTRACTED_LOT = "AMB"
+
+
+def demo_subcontracting(
+    providers: list[DemoProvider],
+) -> tuple[DemoProvider, tuple[DemoProvider, ...]]:
+    """One main contractor for AMB and two subcontractors that hold another lot of their own
+    (so that they are still classified for that one)."""
+    holders = [p for p in providers if SUBCONTRACTED_LOT in p.care_types]
+    subs = tuple(p for p in holders if len(p.care_types) > 1)[:2]
+    main = next(p for p in holders if p not in subs)
+    return main, subs
+
+
+def demo_subcontract_rows(providers: list[DemoProvider], as_of: date) -> list[list[str]]:
+    """The sheet 'Onderaanneming' of the demo: the two subcontractors since last year."""
+    main, subs = demo_subcontracting(providers)
+    return [
+        [main.code, sub.code, SUBCONTRACTED_LOT, f"01-01-{as_of.year - 1}", "", ""] for sub in subs
+    ]
+
+
+SUBCONTRACT_HEADER = [
+    "Hoofdaannemer",
+    "Onderaannemer",
+    "Perceel",
+    "Vanaf",
+    "Tot en met",
+    "Declaraties",
+]
 
 
 CONTRACT_HEADER = [
@@ -495,9 +530,12 @@ def load_demo(  # noqa: ANN001
         sheet = intake / "demo-contracten.csv"
         lines = [CONTRACT_HEADER, *demo_contracts(providers, as_of)]
         sheet.write_text("\n".join(";".join(r) for r in lines) + "\n", encoding="utf-8")
+        subs = intake / "demo-onderaanneming.csv"
+        lines = [SUBCONTRACT_HEADER, *demo_subcontract_rows(providers, as_of)]
+        subs.write_text("\n".join(";".join(r) for r in lines) + "\n", encoding="utf-8")
         admin = cfg.staff_with_role(Role.CONTRACT_ADMINISTRATION)[0].key
-        outcome = import_contracts(uow_factory(), cfg, sheet, admin, as_of)
-        registered = outcome.created + outcome.changed
+        outcome = import_contracts(uow_factory(), cfg, sheet, admin, as_of, subcontracts=subs)
+        registered = outcome.created + outcome.changed + outcome.subcontracts_new
         amendments = demo_amendments(uow_factory, cfg, providers, as_of)
     return {
         "providers_added": added,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -27,15 +27,32 @@ _QUARTER = re.compile(r"^[0-9]{4}-Q[1-4]$")
 VALUE_PLACES, VALUE_DIGITS = 4, 10  # the column: Numeric(14, 4)
 _SHEET_PART = "xl/worksheets/sheet1.xml"
 _CODE, _NAME = "@@AGB-CODE@@", "@@AANBIEDER@@"  # stand-ins in the shared sheet
+ORGANISATION_MARK = "@"  # 'ervaringsdeskundigen@12345678': a subcontractor's own figure
 
 
 def data_sheet_template(
-    provider_code: str, provider_name: str, quarter: str, kpis: list[Kpi]
+    provider_code: str,
+    provider_name: str,
+    quarter: str,
+    kpis: list[Kpi],
+    subcontractors: tuple[tuple[str, str], ...] = (),
 ) -> bytes:
-    """An .xlsx with the provider, the quarter and one row per KPI to fill in."""
-    base, sheet = _sheet_base(
-        quarter, tuple((k.code, k.label, k.unit, k.norm_for(quarter)) for k in kpis)
-    )
+    """An .xlsx with the provider, the quarter and one row per KPI to fill in; for a main
+    contractor also a row per subcontractor (AGB code, name) of each KPI per organisation,
+    coded 'kpi@AGB'."""
+    rows = [(k.code, k.label, k.unit, k.norm_for(quarter)) for k in kpis]
+    rows += [
+        (
+            f"{k.code}{ORGANISATION_MARK}{code}",
+            f"{k.label}, onderaannemer {name} ({code})",
+            k.unit,
+            k.norm_for(quarter),
+        )  # fmt: skip
+        for k in kpis
+        if k.per_organisation
+        for code, name in subcontractors
+    ]
+    base, sheet = _sheet_base(quarter, tuple(rows))
     for placeholder, value in ((_CODE, provider_code), (_NAME, provider_name)):
         # The placeholders are written without spaces, so openpyxl gave them a bare <t>.
         sheet = sheet.replace(
@@ -89,12 +106,19 @@ class DataSheet:
     quarter: str
     values: dict[str, Decimal | None]
     remarks: dict[str, str]
+    # a subcontractor's own figure of a KPI per organisation: (its AGB code, KPI) → value
+    organisation_values: dict[tuple[str, str], Decimal | None] = field(default_factory=dict)
 
 
 def parse_data_sheet(
-    path: Path, kpis: list[Kpi], provider_codes: set[str], source: str | None = None
+    path: Path,
+    kpis: list[Kpi],
+    provider_codes: set[str],
+    source: str | None = None,
+    subcontractors: dict[str, set[str]] | None = None,
 ) -> DataSheet:
-    """Read and validate a filled-in data sheet, or raise :class:`InvalidInput`."""
+    """Read and validate a filled-in data sheet, or raise :class:`InvalidInput`.
+    ``subcontractors``: per main contractor the AGB codes whose rows 'kpi@AGB' it may fill."""
     source = source or path.name
     book = open_workbook(path, source, "Gegevensblad niet leesbaar")
     if SHEET not in book.sheetnames:
@@ -140,29 +164,51 @@ def parse_data_sheet(
 
     known = {k.code: k for k in kpis}
     values: dict[str, Decimal | None] = {}
+    organisation_values: dict[tuple[str, str], Decimal | None] = {}
     remarks: dict[str, str] = {}
     present: set[str] = set()  # rows there, whether their value was good or not
     for r in range(HEADER_ROW + 1, len(rows) + 1):
         kpi_code, raw = cell(r, 1), cell(r, 5)
         if not kpi_code and not raw:
             continue
+        kpi_code, _, organisation = kpi_code.partition(ORGANISATION_MARK)
+        if organisation:
+            own = (subcontractors or {}).get(code, set())
+            if organisation not in own or not (k := known.get(kpi_code)) or not k.per_organisation:
+                problems.append(
+                    InputProblem(
+                        source,
+                        f"regel '{kpi_code}{ORGANISATION_MARK}{organisation}' "
+                        f"hoort niet bij dit blad: {organisation} is geen onderaannemer "
+                        f"van {code}, of '{kpi_code}' is geen cijfer per organisatie",
+                        row=r,
+                        column="Code",
+                    )  # fmt: skip
+                )
+                continue
         kpi = known.get(kpi_code)
         if kpi is None:
             problems.append(
                 InputProblem(source, f"onbekende indicator '{kpi_code}'", row=r, column="Code")
             )
             continue
-        if kpi_code in present:
+        row_key = f"{kpi_code}{ORGANISATION_MARK}{organisation}" if organisation else kpi_code
+        if row_key in present:
             problems.append(
                 InputProblem(
-                    source, f"indicator '{kpi_code}' staat er dubbel in", row=r, column="Code"
+                    source, f"indicator '{row_key}' staat er dubbel in", row=r, column="Code"
                 )
             )
             continue
-        present.add(kpi_code)
-        remarks[kpi_code] = cell(r, 6)
+        present.add(row_key)
+        target = (
+            organisation_values if organisation else values  # type: ignore[assignment]
+        )
+        slot: object = (organisation, kpi_code) if organisation else kpi_code
+        if not organisation:
+            remarks[kpi_code] = cell(r, 6)
         if raw == "":
-            values[kpi_code] = None  # not delivered: shown as 'geen gegevens'
+            target[slot] = None  # not delivered: shown as 'geen gegevens'
             continue
         try:
             number = parse_decimal(
@@ -184,7 +230,7 @@ def parse_data_sheet(
                 )
             )
             continue
-        values[kpi_code] = number
+        target[slot] = number
     # a row with a bad value was named above; only rows that are not there are missing
     missing = [k.code for k in kpis if k.code not in present]
     if missing:
@@ -193,4 +239,4 @@ def parse_data_sheet(
         )
     if problems:
         raise InvalidInput(problems, "Gegevensblad afgekeurd, er is niets opgeslagen")
-    return DataSheet(code, quarter, values, remarks)
+    return DataSheet(code, quarter, values, remarks, organisation_values)

@@ -324,6 +324,9 @@ class Kpi(Strict):
     measure: DeclarationMeasure | None = None
     minimum: float = 0
     maximum: float | None = None
+    # a figure of each organisation (staff in service): a main contractor's data sheet has a
+    # row for each of its subcontractors too
+    per_organisation: bool = False
     # Norms changed by an applied amendment (clm.services.amendments.terms_in_force), by the
     # first quarter they count for ('2027-Q3'); not read from the YAML.
     amended_norms: dict[str, float] = Field(default_factory=dict, exclude=True)

@@ -44,9 +44,10 @@ def assign_to_main(detail: pd.DataFrame, relations: pd.DataFrame) -> pd.DataFram
     )
     month = pd.to_datetime(keyed["period"])
     start = pd.to_datetime(keyed["start_on"])
-    end = pd.to_datetime(keyed["end_on"]).fillna(pd.Timestamp.max)
+    end = pd.to_datetime(keyed["end_on"])
     # a month counts when it starts within the relation (declarations are per month)
-    hit = keyed[(month >= start.dt.to_period("M").dt.to_timestamp()) & (month <= end)]
+    within = (month >= start.dt.to_period("M").dt.to_timestamp()) & (end.isna() | (month <= end))
+    hit = keyed[within]
     index = hit["index"].to_numpy()
     out.loc[index, "via"] = hit["sub_id"].to_numpy()
     out.loc[index, "provider_id"] = hit["main_id"].to_numpy()

@@ -22,6 +22,7 @@ from clm.services.common import inside_intake, provider_ids
 from clm.services.deadlines import close_deadlines
 from clm.services.kpi_signals import raise_kpi_signals
 from clm.services.meetings import meeting_day
+from clm.services.subcontracting import subcontractor_codes
 from clm.storage.db import UnitOfWork
 from clm.storage.models import IntakeFile, KpiValue, Meeting, Provider
 from clm.storage.notify import ReplyTo, mail_with_event
@@ -61,7 +62,9 @@ def take_in_data_sheet(
     with uow:
         session = uow.session
         ids = provider_ids(session)
-        sheet = parse_data_sheet(path, cfg.sheet_kpis, set(ids), source)
+        sheet = parse_data_sheet(
+            path, cfg.sheet_kpis, set(ids), source, subcontractor_codes(session)
+        )
         if from_provider is not None and sheet.provider_code != from_provider:
             raise InvalidInput.one(
                 source,
@@ -97,6 +100,27 @@ def take_in_data_sheet(
             )
             for code, value in sheet.values.items()
         )
+        # a subcontractor's own figures (KPIs per organisation), filled in by its main
+        for sub_code in sorted({sub for sub, _ in sheet.organisation_values}):
+            own = {k: v for (s, k), v in sheet.organisation_values.items() if s == sub_code}
+            session.execute(
+                delete(KpiValue).where(
+                    KpiValue.provider_id == ids[sub_code],
+                    KpiValue.quarter == sheet.quarter,
+                    KpiValue.kpi_code.in_(list(own)),
+                )
+            )
+            session.add_all(
+                KpiValue(
+                    provider_id=ids[sub_code],
+                    quarter=sheet.quarter,
+                    kpi_code=code,
+                    value=value,
+                    remark=f"via {sheet.provider_code} (hoofdaannemer)",
+                    intake_id=intake.id,
+                )
+                for code, value in own.items()
+            )
         for meeting in session.scalars(
             select(Meeting).where(
                 Meeting.provider_id == provider_id,

@@ -28,9 +28,11 @@ from clm.rules.meetings import (
     quarter_label,
 )
 from clm.rules.minutes import minutes_due
+from clm.rules.quarters import Quarter
 from clm.rules.vocabulary import ActionStatus, EventKind, MeetingStatus, PointStatus, SignalStatus
 from clm.services.amendments import terms_in_force
 from clm.services.deadlines import set_deadline
+from clm.services.subcontracting import subcontractors_of
 from clm.storage.db import UnitOfWork
 from clm.storage.mail import Attachment
 from clm.storage.models import (
@@ -375,6 +377,12 @@ def _send_data_request(
                     provider.name,
                     meeting.quarter,
                     terms_in_force(session, cfg).sheet_kpis,
+                    subcontractors_of(
+                        session,
+                        provider.id,
+                        Quarter.parse(meeting.quarter).first_day,
+                        Quarter.parse(meeting.quarter).last_day,
+                    ),
                 ),
             ),
         ],

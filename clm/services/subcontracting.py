@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 from sqlalchemy import Float, cast, func, or_, select
@@ -68,8 +69,9 @@ def parse_subcontract_sheet(
     lots = sorted(cfg.care_type_codes)
     items: list[SubcontractInput] = []
     spans: dict[tuple[str, str], list[tuple[date, date, str, int]]] = {}
-    for record in table.itertuples(index=False):
-        row = int(record._asdict()["_row"])
+    for values in table.to_dict("records"):
+        record = SimpleNamespace(**values)
+        row = int(values["_row"])
         ok = True
 
         def bad(column: str, message: str, row: int = row) -> None:
@@ -332,3 +334,35 @@ def share_lines(session: Session, main_id: int, start: date, end: date) -> list[
         + ("" if pd.isna(r.share) else f" ({r.share * 100:.0f}% van de omzet)")
         for r in frame.itertuples()
     ]
+
+
+def subcontractor_codes(session: Session) -> dict[str, set[str]]:
+    """Per main contractor's AGB code, the AGB codes of every subcontractor it has had: the
+    rows 'kpi@AGB' its data sheet may hold."""
+    main = Provider.__table__.alias("main")
+    sub = Provider.__table__.alias("sub")
+    found: dict[str, set[str]] = {}
+    for main_code, sub_code in session.execute(
+        select(main.c.code, sub.c.code)
+        .select_from(Subcontract)
+        .join(main, main.c.id == Subcontract.main_provider_id)
+        .join(sub, sub.c.id == Subcontract.sub_provider_id)
+    ):
+        found.setdefault(main_code, set()).add(sub_code)
+    return found
+
+
+def subcontractors_of(
+    session: Session, main_id: int, start: date, end: date
+) -> tuple[tuple[str, str], ...]:
+    """The main contractor's subcontractors in ``start``..``end`` as (AGB code, name), for
+    the rows of its data sheet."""
+    rel = relations(session, start, end)
+    ids = sorted({int(i) for i in rel.loc[rel["main_id"] == main_id, "sub_id"]})
+    if not ids:
+        return ()
+    return tuple(
+        session.execute(
+            select(Provider.code, Provider.name).where(Provider.id.in_(ids)).order_by(Provider.code)
+        ).all()
+    )

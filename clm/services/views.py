@@ -34,6 +34,7 @@ from clm.rules.vocabulary import (
 from clm.services.amendments import amendment_text
 from clm.services.contracts import terms_by_provider
 from clm.services.meetings import as_utc, meeting_day
+from clm.services.subcontracting import relations
 from clm.storage.db import UnitOfWork
 from clm.storage.models import (
     ActionItem,
@@ -127,12 +128,19 @@ def provider_table(uow: UnitOfWork, cfg: RegionConfig) -> pd.DataFrame:
         )
         terms = terms_by_provider(session)
         today = today_in_region()
+        named = dict(session.execute(select(Provider.id, Provider.name)).all())
+        roles: dict[int, list[str]] = {}
+        for r in relations(session, today, today).itertuples():
+            roles.setdefault(r.sub_id, []).append(f"onderaannemer van {named[r.main_id]} ({r.lot})")
+            roles.setdefault(r.main_id, []).append(f"hoofdaannemer van {named[r.sub_id]} ({r.lot})")
         rows = [
             {
                 "code": p.code,
                 "name": p.name,
                 "care_types": ", ".join(c.strip() for c in p.care_types.split(",") if c.strip()),
-                "contracts": "; ".join(term_text(t, today) for t in terms.get(p.id, []))
+                "contracts": "; ".join(
+                    [term_text(t, today) for t in terms.get(p.id, [])] + roles.get(p.id, [])
+                )
                 or "niet in het register",
                 "category": categories.get(p.id),
                 "year": latest,

@@ -122,7 +122,8 @@ def test_postgres_two_workers_and_smtp(production: tuple[dict, Recorder]) -> Non
     as_of = today_in_region()
     run_and_watch(env, "yearly-classification/jaarlijkse-classificatie", as_of=as_of.isoformat())
     # the letters went out over SMTP, logged in with the password from the Secret block
-    assert len(handler.accepted) == 40
+    letters = [m for m in handler.accepted if "Classificatie" in str(m["Subject"])]
+    assert len(letters) == 40
     assert set(handler.logins) == {"contractmanagement@regio.example.org"}
 
     workers = python(env, WORKERS_SCRIPT).strip().splitlines()[-1]
