@@ -407,14 +407,10 @@ def demo_amendments(  # noqa: ANN001
     reporting duty for waiting lists (one provider's clients disadvantaged: deferred).
     Returns how many were proposed now (0 on a rerun)."""
     from clm.rules.amendments import ChangeKind, Disadvantaged, Origin, PartyResponse
+    from clm.rules.commands import AmendmentProposal
     from clm.rules.deadlines import DeadlineKind
     from clm.rules.quarters import Quarter
-    from clm.services.amendments import (
-        AMENDMENT_RULES,
-        AmendmentProposal,
-        propose_amendment,
-        register_reaction,
-    )
+    from clm.services.amendments import AMENDMENT_RULES, propose_amendment, register_reaction
     from clm.services.deadlines import sweep
 
     proposed_on = as_of - timedelta(days=42)

@@ -11,7 +11,7 @@ from prefect import flow
 from pydantic import Field, field_validator
 
 from clm.rules.amendments import CHANGE_LABELS, ChangeKind, Origin
-from clm.services.amendments import AmendmentProposal
+from clm.rules.commands import AmendmentProposal
 from flows.common import FlowInput, StaffKey, dutch_choice, flat_form, receipt
 from tasks.amendments import propose
 from tasks.outbox import deliver_outbox

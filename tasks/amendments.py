@@ -8,13 +8,14 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from clm.rules.amendments import Disadvantaged, PartyResponse
+from clm.rules.commands import AmendmentProposal
 from clm.services import amendments as service
 from clm.services.common import region_config
 from clm.storage.db import UnitOfWork
 
 
 @task(name="propose-amendment", cache_policy=NO_CACHE)
-def propose(proposal: service.AmendmentProposal, as_of: date) -> service.Proposed:
+def propose(proposal: AmendmentProposal, as_of: date) -> service.Proposed:
     """Record the proposal and consult the providers concerned by mail."""
     return service.propose_amendment(UnitOfWork(), region_config(), proposal, as_of)
 

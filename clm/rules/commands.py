@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from clm.clock import dutch_date
+from clm.rules.amendments import ChangeKind, Origin
 from clm.rules.escalation import EvidenceItem, Termination
 
 
@@ -106,3 +107,21 @@ class CrashedRun:
     flow: str
     link: str
     detail: str
+
+
+@dataclass(frozen=True)
+class AmendmentProposal:
+    """What staff propose: the change, whom it concerns, why and from when."""
+
+    title: str
+    description: str
+    change_kind: ChangeKind
+    reason: str
+    effective_on: date
+    proposed_by: str
+    target: str = ""  # the KPI code (norm, KPI), the tariff or the requirement
+    new_value: str = ""
+    lots: tuple[str, ...] = ()  # empty: every lot
+    provider_codes: tuple[str, ...] = ()  # empty: every provider holding one of the lots
+    origin: Origin = Origin.STAFF
+    origin_ref: str = ""  # the group meeting (its date), or the staff member's note

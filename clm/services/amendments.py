@@ -25,6 +25,7 @@ from clm.rules.amendments import (
     first_quarter_from,
 )
 from clm.rules.calendar import add_working_days
+from clm.rules.commands import AmendmentProposal
 from clm.rules.config import RegionConfig
 from clm.rules.deadlines import DeadlineKind, Subject
 from clm.rules.inputs import parse_decimal
@@ -35,24 +36,6 @@ from clm.storage.db import UnitOfWork
 from clm.storage.dossier import record_event
 from clm.storage.models import Amendment, AmendmentParty, ContractTerm, Deadline, Provider
 from clm.storage.notify import ReplyTo, mail_with_event
-
-
-@dataclass(frozen=True)
-class AmendmentProposal:
-    """What staff propose: the change, whom it concerns, why and from when."""
-
-    title: str
-    description: str
-    change_kind: ChangeKind
-    reason: str
-    effective_on: date
-    proposed_by: str
-    target: str = ""  # the KPI code (norm, KPI), the tariff or the requirement
-    new_value: str = ""
-    lots: tuple[str, ...] = ()  # empty: every lot
-    provider_codes: tuple[str, ...] = ()  # empty: every provider holding one of the lots
-    origin: Origin = Origin.STAFF
-    origin_ref: str = ""  # the group meeting (its date), or the staff member's note
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from admin.demo import demo_providers, upsert_providers
 from clm.clock import REGION_TZ
 from clm.errors import InvalidInput
 from clm.rules.amendments import ChangeKind, Disadvantaged, Origin, PartyResponse
+from clm.rules.commands import AmendmentProposal
 from clm.rules.config import RegionConfig
 from clm.services import amendments as svc
 from clm.services.deadline_sweep import sweep_deadlines
@@ -52,7 +53,7 @@ def providers(db: str, cfg: RegionConfig) -> list[Provider]:
     return rows
 
 
-def _proposal(**change: object) -> svc.AmendmentProposal:
+def _proposal(**change: object) -> AmendmentProposal:
     values: dict[str, object] = {
         "title": "Wachttijdnorm aangescherpt",
         "description": "De norm voor de gemiddelde wachttijd tot start zorg gaat naar 5 weken.",
@@ -65,7 +66,7 @@ def _proposal(**change: object) -> svc.AmendmentProposal:
         "origin": Origin.GROUP_MEETING,
         "origin_ref": "groepsoverleg 9 februari 2027",
     }
-    return svc.AmendmentProposal(**{**values, **change})  # type: ignore[arg-type]
+    return AmendmentProposal(**{**values, **change})  # type: ignore[arg-type]
 
 
 def _mails(fragment: str) -> list[OutboxMessage]:
