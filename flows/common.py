@@ -155,11 +155,16 @@ class FlowInput(FormModel):
         return self.as_of or today_in_region()
 
 
+# per pick list (its words): the word of each code, so a form shows a default as a word
+_WORD_OF_CODE: dict[tuple[str, ...], dict[str, str]] = {}
+
+
 def dutch_choice(words: dict[str, str]) -> tuple[BeforeValidator, WithJsonSchema]:
     """A pick list of Dutch words for stored codes (``Annotated[Kind, *dutch_choice(LABELS)]``):
     the form lists the words, the model holds the code; the code itself is taken too (as the
     API or an older run may send it)."""
     codes = {word: code for code, word in words.items()}
+    _WORD_OF_CODE[tuple(words.values())] = {str(code): word for code, word in words.items()}
 
     def to_code(value: Any) -> Any:
         return codes.get(value.strip(), value.strip()) if isinstance(value, str) else value
@@ -303,6 +308,9 @@ def flat_form(flow_object: F) -> F:
         default = prop.pop("default", UNSET)
         if default is None:
             default = UNSET
+        elif "enum" in prop and default not in prop["enum"]:
+            # a pick list of words whose model default is a code: the form shows the word
+            default = _WORD_OF_CODE.get(tuple(prop["enum"]), {}).get(str(default), default)
         annotation = Annotated[Any, WithJsonSchema(prop)]
         extra = {"title": title}
         kind = inspect.Parameter.KEYWORD_ONLY

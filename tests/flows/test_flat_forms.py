@@ -10,6 +10,7 @@ from typing import get_type_hints
 
 import pytest
 import yaml
+from pydantic import TypeAdapter
 from sqlalchemy import select
 
 from clm.settings import PROJECT_DIR
@@ -45,6 +46,10 @@ def test_the_form_is_flat_with_dutch_titles(flow) -> None:  # noqa: ANN001
     for name, field in fields.items():
         assert field["title"] != name, (flow.name, name)  # a Dutch title, not the code's name
         assert field.get("default", "") is not None, (flow.name, name)  # no null to refuse
+        if "enum" in field and "default" in field:  # a pick list shows its default as a word
+            assert field["default"] in field["enum"], (flow.name, name, field["default"])
+            adapter = TypeAdapter(model.model_fields[name].rebuild_annotation())
+            assert adapter.validate_python(field["default"]) is not None  # the word is taken
     positions = [f["position"] for f in fields.values()]
     assert positions == sorted(positions)
 
