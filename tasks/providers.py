@@ -23,8 +23,8 @@ def publish_provider_table() -> int:
         frame,
         key=PROVIDER_TABLE_KEY,
         labels=labels.PROVIDERS,
-        description=f"Alle aanbieders ({len(frame)}): AGB-code, naam, zorgvormen, categorie "
-        "en contractmanager",
+        description=f"Alle aanbieders ({len(frame)}): AGB-code, naam, zorgvormen, contracten, "
+        "categorie en contractmanager",
     )
     return len(frame)
 

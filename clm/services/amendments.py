@@ -521,7 +521,9 @@ def amendment_text(amendment: Amendment) -> str:
     elif status == AmendmentStatus.APPLIED:
         when = f"per {dutch_date(amendment.effective_on)}"
     elif status == AmendmentStatus.DEFERRED and amendment.deferred_to:
-        when = f"tot het inkoopmoment van {dutch_date(amendment.deferred_to)}"
+        return f"{amendment.title}: uitgesteld tot het inkoopmoment van " + dutch_date(
+            amendment.deferred_to
+        )
     else:
         when = ""
     return f"{amendment.title}: {status.label}" + (f" ({when})" if when else "")
