@@ -133,6 +133,16 @@ def _parties(session: Session, p: AmendmentProposal) -> tuple[list[Provider], li
     return [by_code[c] for c in p.provider_codes if c in by_code], problems
 
 
+def _value_text(cfg: RegionConfig, amendment: Amendment) -> str:
+    """The new value as a provider reads it: 'Gemiddelde wachttijd tot start zorg: 5 weken'."""
+    kpi = next((k for k in cfg.kpis if k.code == amendment.target), None)
+    if amendment.change_kind == ChangeKind.NORM and kpi is not None:
+        return f"{kpi.label}: {amendment.new_value} {kpi.unit}"
+    if amendment.change_kind == ChangeKind.KPI and kpi is not None:
+        return f"{kpi.label} wordt: {amendment.new_value}"
+    return ": ".join(v for v in (amendment.target, amendment.new_value) if v)
+
+
 def _what(amendment: Amendment) -> str:
     """The change in one line, as mails and events say it."""
     kind = ChangeKind(amendment.change_kind)
@@ -251,6 +261,7 @@ def _mail(
             "objections": objections or [],
             "manager": manager,
             "lots": ", ".join(amendment.lots) or "alle percelen",
+            "value_text": _value_text(cfg, amendment),
         },
         to=[provider.contact_email],
         cc=[provider.board_email] if provider.board_email else [],

@@ -94,6 +94,7 @@ def test_a_proposal_consults_the_providers_concerned_once(
         p.contact_email for p in providers if "AMB" in p.care_types
     )
     text = mails[0].body_text
+    assert "Nieuwe waarde: artikel 5.2" in text
     assert "Reageren uiterlijk: maandag 22 maart 2027" in text
     assert "Zonder reactie vóór de genoemde datum" in text and "CLM-" in mails[0].subject
     assert "groepsoverleg (groepsoverleg 9 februari 2027)" in text
@@ -198,8 +199,9 @@ def test_no_objection_applies_it_on_its_date_and_the_norm_counts_from_then(
     )
     decided = _mails("Wijziging van de overeenkomst doorgevoerd")
     assert len(decided) == 4 and "gaat in op 15 mei 2027" in decided[0].body_text
+    assert "Nieuwe waarde: Gemiddelde wachttijd tot start zorg: 5 weken" in decided[0].body_text
     staff = _mails("Wijzigingsvoorstel doorgevoerd")
-    assert len(staff) == 1 and "1 van de 4 geraadpleegde aanbieders reageerden" in (
+    assert len(staff) == 1 and "1 van de 4 geraadpleegde aanbieders reageerde." in (
         staff[0].body_text
     )
     # the signals use the amended norm: 5,5 weeks misses 5 in Q3, not 6 in Q2
