@@ -274,6 +274,15 @@ def _mail(
     )
 
 
+def _amendment(session: Session, amendment_id: int) -> Amendment:
+    """The amendment with this number, or a refusal naming the form's field."""
+    amendment = session.get(Amendment, amendment_id)
+    if amendment is None:
+        raise InvalidInput.one("parameters", f"geen wijzigingsvoorstel met nummer {amendment_id}",
+                               column="amendment_id", title="Onbekend voorstel")  # fmt: skip
+    return amendment
+
+
 def register_reaction(
     uow: UnitOfWork,
     cfg: RegionConfig,
@@ -299,11 +308,7 @@ def register_reaction(
                                title="Reactie geweigerd")  # fmt: skip
     with uow:
         session = uow.session
-        amendment = session.get(Amendment, amendment_id)
-        if amendment is None:
-            raise InvalidInput.one("parameters", f"geen wijzigingsvoorstel met nummer "
-                                   f"{amendment_id}", column="amendment_id",
-                                   title="Onbekend voorstel")  # fmt: skip
+        amendment = _amendment(session, amendment_id)
         party = session.scalar(
             select(AmendmentParty)
             .join(Provider, Provider.id == AmendmentParty.provider_id)
@@ -363,11 +368,7 @@ def withdraw_amendment(
     cfg.staff_member(by)
     with uow:
         session = uow.session
-        amendment = session.get(Amendment, amendment_id)
-        if amendment is None:
-            raise InvalidInput.one("parameters", f"geen wijzigingsvoorstel met nummer "
-                                   f"{amendment_id}", column="amendment_id",
-                                   title="Onbekend voorstel")  # fmt: skip
+        amendment = _amendment(session, amendment_id)
         if amendment.status == AmendmentStatus.WITHDRAWN:
             return False
         if amendment.status != AmendmentStatus.CONSULTING:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -90,26 +91,20 @@ def test_the_contract_register_migrates_down_and_up(db: str) -> None:
     assert "contracts" in tables and "ends_on" in columns
 
 
-def test_the_amendment_tables_migrate_down_and_up(db: str) -> None:
+@pytest.mark.parametrize(
+    ("before", "names"),
+    [
+        ("0013", {"amendments", "amendment_parties", "contract_terms"}),
+        ("0014", {"subcontracts"}),
+    ],
+)
+def test_the_contract_tables_migrate_down_and_up(db: str, before: str, names: set[str]) -> None:
     def tables() -> set[str]:
         engine = get_engine(db)
         engine.dispose()
         return set(inspect(engine).get_table_names())
 
-    names = {"amendments", "amendment_parties", "contract_terms"}
-    command.downgrade(alembic_config(db), "0013")
+    command.downgrade(alembic_config(db), before)
     assert not names & tables()
     migrate(db)
     assert names <= tables()
-
-
-def test_the_subcontracts_migrate_down_and_up(db: str) -> None:
-    def tables() -> set[str]:
-        engine = get_engine(db)
-        engine.dispose()
-        return set(inspect(engine).get_table_names())
-
-    command.downgrade(alembic_config(db), "0014")
-    assert "subcontracts" not in tables()
-    migrate(db)
-    assert "subcontracts" in tables()
