@@ -40,6 +40,7 @@ from clm.services.deadlines import (
 )
 from clm.services.deadlines import step_terms as deadline_terms
 from clm.services.escalation_terms import set_term_deadlines
+from clm.services.subcontracting import main_contractor_of
 from clm.storage.db import UnitOfWork
 from clm.storage.dossier import record_event
 from clm.storage.mail import Attachment
@@ -207,6 +208,17 @@ def request_step(uow: UnitOfWork, cfg: RegionConfig, req: StepRequest, as_of: da
                     f"einddatum {req.ends_on:%d-%m-%Y} ligt vóór vandaag ({as_of:%d-%m-%Y}); "
                     "een contract wordt niet met terugwerkende kracht ontbonden",
                     column="ends_on",
+                )
+            )
+        main = main_contractor_of(session, provider.id, as_of)
+        if main is not None:
+            problems.append(
+                InputProblem(
+                    "parameters",
+                    f"{provider.name} is onderaannemer van {main.name} ({main.code}) zonder eigen "
+                    "contract; de hoofdaannemer staat voor zijn onderaannemers in: escaleer bij "
+                    "de hoofdaannemer",
+                    column="provider_code",
                 )
             )
         if req.step == 4 and not req.skip_reason.strip():

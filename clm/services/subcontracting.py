@@ -366,3 +366,13 @@ def subcontractors_of(
             select(Provider.code, Provider.name).where(Provider.id.in_(ids)).order_by(Provider.code)
         ).all()
     )
+
+
+def main_contractor_of(session: Session, provider_id: int, as_of: date) -> Provider | None:
+    """The main contractor that answers for this provider on ``as_of``, when the provider
+    is a subcontractor without a contract of its own; else None."""
+    if provider_id not in subcontractor_only(session, as_of, as_of):
+        return None
+    rel = relations(session, as_of, as_of)
+    main_id = rel.loc[rel["sub_id"] == provider_id, "main_id"].iloc[0]
+    return session.get(Provider, int(main_id))

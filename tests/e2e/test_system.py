@@ -150,6 +150,12 @@ def test_up_deploys_every_flow_and_runs_a_classification(system: dict[str, str])
         ).fetchone()[0]
     assert rows == (40, as_of.year + 1, as_of.year + 1)
     assert sent == 40
+    with sqlite3.connect(var / "clm.db") as conn:  # the demo's contract register (make up)
+        register = conn.execute("select count(*), count(decide_by) from contracts").fetchone()
+        amendments = dict(conn.execute("select title, status from amendments").fetchall())
+        subs = conn.execute("select count(*) from subcontracts").fetchone()[0]
+    assert register[0] > 40 and register[1] > 0 and subs == 2
+    assert sorted(amendments.values()) == ["applied", "deferred"]
     # the run's page shows its named artifacts only: no stray result artifact without a name
     classification = next(
         d for d in api(system, "/deployments/filter", {}) if d["name"] == "jaarlijkse-classificatie"

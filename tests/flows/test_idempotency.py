@@ -231,7 +231,21 @@ def _contracts_file(world: World) -> Any:
         [world.codes[3], "RO-2025", "DAG", "01-01-2025", "31-12-2027", "0"],
     ]
     name = _intake_file(world, "idem-contracten.csv", lambda p: write_csv(p, rows, header=header))
-    return import_contracts, ImportContractsInput(as_of=AS_OF, file_name=name, entered_by="cb-smit")
+    subs = [[world.codes[2], world.codes[10], "AMB", "01-01-2026", "", ""]]
+    subs_header = [
+        "Hoofdaannemer",
+        "Onderaannemer",
+        "Perceel",
+        "Vanaf",
+        "Tot en met",
+        "Declaraties",
+    ]
+    subs_name = _intake_file(
+        world, "idem-onderaanneming.csv", lambda p: write_csv(p, subs, header=subs_header)
+    )
+    return import_contracts, ImportContractsInput(
+        as_of=AS_OF, file_name=name, subcontracts_file=subs_name, entered_by="cb-smit"
+    )
 
 
 def _amendment_party() -> tuple[int, str]:

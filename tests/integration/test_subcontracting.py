@@ -223,3 +223,26 @@ def test_the_relation_rows_are_kept(codes: list[str], cfg: RegionConfig, tmp_pat
     with UnitOfWork() as uow:
         row = uow.session.scalar(select(Subcontract))
         assert (row.lot, row.end_on, row.declarations_to) == ("AMB", None, "main")
+
+
+def test_escalation_goes_to_the_main_contractor(
+    tmp_path: Path, cfg: RegionConfig, codes: list[str]
+) -> None:
+    from clm.rules.commands import StepRequest
+    from clm.services.escalation import request_step
+
+    _import(cfg, _register(tmp_path, codes, [[codes[0], codes[1], "AMB", "01-01-2026", "", ""]]))
+    request = StepRequest(
+        provider_code=codes[1],
+        step=1,
+        reason="Wachttijden lopen op",
+        requested_by="cm-jansen",
+        heard_on=DAY,
+        hearing_summary="gesprek",
+    )
+    before = table_counts()
+    with pytest.raises(InvalidInput, match="escaleer bij de hoofdaannemer"):
+        request_step(UnitOfWork(), cfg, request, DAY)
+    assert table_counts() == before
+    main = replace(request, provider_code=codes[0])
+    assert request_step(UnitOfWork(), cfg, main, DAY) > 0
