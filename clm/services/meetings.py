@@ -338,6 +338,11 @@ def _send_data_request(
     known: KnownKeys,
 ) -> bool:
     context = meeting_context(session, cfg, meeting, provider, final=False)
+    quarter = Quarter.parse(meeting.quarter)
+    subcontractors = subcontractors_of(session, provider.id, quarter.first_day, quarter.last_day)
+    # a main contractor fills in a figure per organisation for each subcontractor too
+    context["organisation_kpis"] = [k.label for k in cfg.sheet_kpis if k.per_organisation]
+    context["subcontractors"] = [f"{name} ({code})" for code, name in subcontractors]
     key = f"meeting:{meeting.meeting_month:%Y-%m}:{provider.code}:request"
     subject = (
         f"Contractvoortgangsgesprek {context['starts_local']:%d-%m-%Y}: conceptagenda en "
@@ -377,12 +382,7 @@ def _send_data_request(
                     provider.name,
                     meeting.quarter,
                     terms_in_force(session, cfg).sheet_kpis,
-                    subcontractors_of(
-                        session,
-                        provider.id,
-                        Quarter.parse(meeting.quarter).first_day,
-                        Quarter.parse(meeting.quarter).last_day,
-                    ),
+                    subcontractors,
                 ),
             ),
         ],

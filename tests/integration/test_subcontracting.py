@@ -246,3 +246,36 @@ def test_escalation_goes_to_the_main_contractor(
     assert table_counts() == before
     main = replace(request, provider_code=codes[0])
     assert request_step(UnitOfWork(), cfg, main, DAY) > 0
+
+
+def test_the_main_contractors_data_request_asks_for_its_subcontractors(
+    env: Path, db: str, cfg: RegionConfig
+) -> None:
+    from admin.demo import demo_subcontracting, load_demo
+    from clm.services.classification import store_classification
+    from clm.services.meetings import prepare_month
+    from clm.storage.models import OutboxAttachment, OutboxMessage
+    from tests.conftest import AS_OF
+
+    load_demo(UnitOfWork, cfg, AS_OF, env / "intake", contracts=True)
+    main, subs = demo_subcontracting(demo_providers(cfg))
+    period = ReferencePeriod.calendar_year(AS_OF.year - 1)
+    result = compute_classification(UnitOfWork(), cfg, AS_OF.year + 1, period)
+    assert {main.code, *(s.code for s in subs)} <= set(result.index)  # subs hold lots too
+    store_classification(UnitOfWork(), cfg, AS_OF.year + 1, period, result, AS_OF)
+    prepare_month(UnitOfWork(), cfg, date(2027, 4, 1), date(2027, 3, 1))
+    with UnitOfWork() as uow:
+        mail = uow.session.scalar(
+            select(OutboxMessage).where(OutboxMessage.key == f"meeting:2027-04:{main.code}:request")
+        )
+        sheet = uow.session.scalar(
+            select(OutboxAttachment.content).where(
+                OutboxAttachment.message_id == mail.id, OutboxAttachment.filename.like("%.xlsx")
+            )
+        )
+    assert "Als hoofdaannemer vult u ervaringsdeskundigen in dienst ook in" in mail.body_text
+    assert all(f"{s.name} ({s.code})" in mail.body_text for s in subs)
+    path = env / "blad.xlsx"
+    path.write_bytes(sheet)
+    rows = [r[0] for r in load_workbook(path)["Gegevens"].iter_rows(min_row=6, values_only=True)]
+    assert {f"ervaringsdeskundigen@{s.code}" for s in subs} <= set(rows)
