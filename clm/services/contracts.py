@@ -378,8 +378,12 @@ def decide_option_year(
         known = set(
             session.scalars(select(DossierEvent.key).where(DossierEvent.key.in_(keys.values())))
         )
+        # a lot decided today the same way is a rerun: it is not moved a second year
         already = [c for c in contracts if keys[c.id] in known]
-        if already:  # a rerun of today's decision
+        open_ones = [
+            c for c in contracts if term_of(c).awaits_decision() and keys[c.id] not in known
+        ]
+        if already and not open_ones:
             return OptionDecision(
                 provider.name,
                 tuple(
@@ -388,7 +392,6 @@ def decide_option_year(
                 ),
                 False,
             )
-        open_ones = [c for c in contracts if term_of(c).awaits_decision()]
         if not open_ones:
             lines = "; ".join(term_text(term_of(c), as_of) for c in contracts)
             raise InvalidInput.one(

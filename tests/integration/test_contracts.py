@@ -425,3 +425,25 @@ def test_the_demo_region_has_a_register_that_the_analysis_looks_ahead_over(
     markdown = analysis.render_markdown(data, cfg)
     assert "## Contracten: besluiten en einddata tot en met 31 maart 2027" in markdown
     assert "| besluit optiejaar | 31 december 2026 |" in markdown
+
+
+def test_a_lot_decided_today_is_not_moved_twice_and_the_others_still_are(
+    tmp_path: Path, cfg: RegionConfig, codes: list[str]
+) -> None:
+    _import(
+        cfg,
+        _register(
+            tmp_path,
+            [
+                [codes[0], "RO", "AMB", "01-01-2025", "31-12-2027", "2", ""],
+                [codes[0], "RO", "DAG", "01-01-2025", "31-12-2027", "2", ""],
+            ],
+        ),
+    )
+    day = date(2027, 5, 3)
+    contracts.decide_option_year(UnitOfWork(), cfg, codes[0], "AMB", True, "cm-jansen", "", day)
+    both = contracts.decide_option_year(UnitOfWork(), cfg, codes[0], "", True, "cm-jansen", "", day)
+    assert both.lines == ("DAG: optiejaar gelicht, looptijd nu t/m 31-12-2028",)
+    assert (
+        _contract(codes[0], "AMB").end_on == _contract(codes[0], "DAG").end_on == date(2028, 12, 31)
+    )
