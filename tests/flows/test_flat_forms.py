@@ -102,8 +102,9 @@ def test_the_provider_table_lists_every_provider_for_the_forms(demo: Path) -> No
     assert len(table) == count
     row = table[0]
     assert set(row) == {
-        "AGB-code", "Aanbieder", "Zorgvormen", "Categorie", "Classificatiejaar",
-        "Contractmanager", "Contactpersoon",
+        "AGB-code", "Aanbieder", "Zorgvormen", "Contract (looptijd, optiejaren)", "Categorie",
+        "Classificatiejaar", "Contractmanager", "Contactpersoon",
     }  # fmt: skip
+    assert row["Contract (looptijd, optiejaren)"] == "niet in het register"
     assert row["Categorie"] in (1, 2, 3, 4) and row["Classificatiejaar"] == AS_OF.year + 1
     assert "(" not in row["Contractmanager"]  # the name, not the key
