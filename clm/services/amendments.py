@@ -438,6 +438,8 @@ def _decide(
                 recorded_on=as_of,
             )
         )
+        for key in [k for k in session.info if isinstance(k, tuple) and k[0] == TERMS_CACHE]:
+            del session.info[key]  # the terms in force changed in this unit of work
     else:
         amendment.deferred_to = cfg.contracts.next_procurement_on
     for _party, provider in parties:
@@ -493,7 +495,18 @@ AMENDMENT_RULES = KindRules(
 def terms_in_force(session: Session, cfg: RegionConfig, as_of: date | None = None) -> RegionConfig:
     """``cfg`` with the KPI norms and wordings that applied amendments changed: a norm counts
     from the first whole quarter on or after its date (a quarter's figures cover the whole
-    quarter); a KPI's new wording once its date has come (``as_of``, default: always)."""
+    quarter); a KPI's new wording once its date has come (``as_of``, default: always).
+    Read once per unit of work (a preparation asks for every meeting)."""
+    key = (TERMS_CACHE, id(cfg), as_of)
+    if key not in session.info:
+        session.info[key] = _terms_in_force(session, cfg, as_of)
+    return session.info[key]
+
+
+TERMS_CACHE = "terms-in-force"
+
+
+def _terms_in_force(session: Session, cfg: RegionConfig, as_of: date | None) -> RegionConfig:
     rows = session.execute(
         select(
             ContractTerm.change_kind,

@@ -183,6 +183,8 @@ def register_subcontracts(
             changed += 1
         row.end_on, row.declarations_to, row.updated_on = item.end_on, to, as_of
         session.flush()
+        for key in [k for k in session.info if isinstance(k, tuple) and k[0] == RELATIONS_CACHE]:
+            del session.info[key]  # the relations changed in this unit of work
         until = f" t/m {item.end_on:%d-%m-%Y}" if item.end_on else ""
         text = (
             f"{names[item.sub_code]} ({item.sub_code}) onderaannemer van {names[item.main_code]} "
@@ -202,8 +204,19 @@ def register_subcontracts(
     return new, changed
 
 
+RELATIONS_CACHE = "subcontract-relations"
+
+
 def relations(session: Session, start: date, end: date) -> pd.DataFrame:
-    """The relations that overlap ``start``..``end`` (RELATION_COLUMNS)."""
+    """The relations that overlap ``start``..``end`` (RELATION_COLUMNS), read once per unit
+    of work and period (a preparation asks for every provider)."""
+    key = (RELATIONS_CACHE, start, end)
+    if key not in session.info:
+        session.info[key] = _relations(session, start, end)
+    return session.info[key].copy()
+
+
+def _relations(session: Session, start: date, end: date) -> pd.DataFrame:
     rows = session.execute(
         select(
             Subcontract.main_provider_id,
