@@ -18,11 +18,17 @@ up: $(STAMP)
 down:
 	bash scripts/down.sh
 
+# The checks in order; the run ends with how long they took (pass or fail).
 test: $(STAMP)
-	bash scripts/system-packages.sh test
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/lint-imports --no-cache
-	PREFECT_SERVER_ANALYTICS_ENABLED=false $(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	@start=$$(date +%s); status=0; \
+	bash scripts/system-packages.sh test && \
+	$(VENV)/bin/ruff check . && \
+	$(VENV)/bin/lint-imports --no-cache && \
+	PREFECT_SERVER_ANALYTICS_ENABLED=false $(VENV)/bin/python -m pytest $(PYTEST_ARGS) \
+	|| status=$$?; \
+	elapsed=$$(( $$(date +%s) - start )); \
+	echo "make test: $$(( elapsed / 60 )) min $$(( elapsed % 60 )) s (exit $$status)"; \
+	exit $$status
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/lint-imports --no-cache

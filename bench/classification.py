@@ -10,13 +10,14 @@ Usage: python bench/classification.py [--providers N] [--rows-per-provider R]
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sqlite3
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
+
+import calibrate  # bench/calibrate.py, beside this script
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
@@ -26,6 +27,7 @@ def main() -> None:
     parser.add_argument("--providers", type=int, default=5000)
     parser.add_argument("--rows-per-provider", type=int, default=400)
     args = parser.parse_args()
+    calibration = calibrate.measure()  # this machine now, in this process
 
     var = Path(tempfile.mkdtemp(prefix="clm-bench-"))
     os.environ["CLM_VAR_DIR"] = str(var)
@@ -125,9 +127,7 @@ def main() -> None:
         "cpus": os.cpu_count(),
         "pandas": pd.__version__,
     }
-    results = Path(__file__).parent / "results"
-    results.mkdir(exist_ok=True)
-    (results / "classification.json").write_text(json.dumps(out, indent=2))
+    calibrate.write("classification", out, calibration)
 
 
 def _task_timings(flow_run_id) -> dict[str, float]:  # noqa: ANN001

@@ -8,11 +8,11 @@ marking each as the daily sweep does. Usage: python bench/delivery.py [--message
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import tempfile
 import time
-from pathlib import Path
+
+import calibrate  # bench/calibrate.py, beside this script
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
@@ -32,6 +32,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=2_000)
     args = parser.parse_args()
+    calibration = calibrate.measure()  # this machine now, in this process
     os.environ["CLM_VAR_DIR"] = tempfile.mkdtemp(prefix="clm-bench-delivery-")
 
     import socket
@@ -75,13 +76,10 @@ def main() -> None:
         f"delivered {report.sent:,} messages ({handler.accepted:,} accepted) in {seconds:.1f} s: "
         f"{rate:.0f} messages/s for one worker"
     )
-    results = Path(__file__).parent / "results"
-    results.mkdir(exist_ok=True)
-    (results / "delivery.json").write_text(
-        json.dumps(
-            {"messages": report.sent, "seconds": round(seconds, 2), "per_second": round(rate)},
-            indent=2,
-        )
+    calibrate.write(
+        "delivery",
+        {"messages": report.sent, "seconds": round(seconds, 2), "per_second": round(rate)},
+        calibration,
     )
 
 

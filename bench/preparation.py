@@ -9,13 +9,13 @@ work in plain function calls. Usage: python bench/preparation.py [--providers N]
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
+import calibrate  # bench/calibrate.py, beside this script
 import yaml
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -94,6 +94,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--providers", type=int, default=1000)
     args = parser.parse_args()
+    calibration = calibrate.measure()  # this machine now, in this process
     config = _region(Path(__file__).resolve().parents[1], args.providers)
 
     _fresh_region(args.providers, config)
@@ -125,19 +126,16 @@ def main() -> None:
         f"flow quarterly-preparation: {out['planned']} planned in {flow_s:.1f} s "
         f"(ratio flow/plain {flow_s / plain_s:.2f})"
     )
-    results = Path(__file__).parent / "results"
-    results.mkdir(exist_ok=True)
-    (results / "preparation.json").write_text(
-        json.dumps(
-            {
-                "providers": args.providers,
-                "plain_s": round(plain_s, 1),
-                "flow_s": round(flow_s, 1),
-                "ratio": round(flow_s / plain_s, 2),
-                "unplanned": len(out["unplanned"]),
-            },
-            indent=2,
-        )
+    calibrate.write(
+        "preparation",
+        {
+            "providers": args.providers,
+            "plain_s": round(plain_s, 1),
+            "flow_s": round(flow_s, 1),
+            "ratio": round(flow_s / plain_s, 2),
+            "unplanned": len(out["unplanned"]),
+        },
+        calibration,
     )
 
 

@@ -10,12 +10,12 @@ Usage: python bench/sweep.py [--deadlines N]; CLM_BENCH_PROFILE=1 prints a profi
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import tempfile
 import time
 from datetime import date, timedelta
-from pathlib import Path
+
+import calibrate  # bench/calibrate.py, beside this script
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 AS_OF = date(2027, 5, 12)
@@ -38,6 +38,7 @@ def main() -> None:
     parser.add_argument("--deadlines", type=int, default=100_000)
     parser.add_argument("--providers", type=int, default=1_000)
     args = parser.parse_args()
+    calibration = calibrate.measure()  # this machine now, in this process
     os.environ["CLM_VAR_DIR"] = tempfile.mkdtemp(prefix="clm-bench-sweep-")
 
     from sqlalchemy import insert, select
@@ -111,18 +112,15 @@ def main() -> None:
         f"sweep over {args.deadlines:,} open deadlines: {total:.2f} s; "
         f"same day again {rerun} s {again}"
     )
-    results = Path(__file__).parent / "results"
-    results.mkdir(exist_ok=True)
-    (results / "sweep.json").write_text(
-        json.dumps(
-            {
-                "deadlines": args.deadlines,
-                "sweep_s": round(total, 2),
-                "rerun_s": rerun,
-                "steps": timings,
-            },
-            indent=2,
-        )
+    calibrate.write(
+        "sweep",
+        {
+            "deadlines": args.deadlines,
+            "sweep_s": round(total, 2),
+            "rerun_s": rerun,
+            "steps": timings,
+        },
+        calibration,
     )
 
 
