@@ -67,6 +67,12 @@ def import_contracts(params: ImportContractsInput) -> dict:
             f"Onderaanneming: {result.subcontracts_new} relaties nieuw, "
             f"{result.subcontracts_changed} gewijzigd"
         )
+    if result.kept:
+        saved.append(
+            "Niet overschreven (een besluit over het optiejaar of trede 7 veranderde het "
+            "contract sinds het vorige register; pas het aan met besluit-optiejaar): "
+            + "; ".join(result.kept)
+        )
     if result.lots_added:
         saved.append("Perceel toegevoegd aan de aanbieder: " + ", ".join(result.lots_added))
     receipt(

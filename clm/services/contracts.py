@@ -71,6 +71,8 @@ class ContractImport:
     lots_added: tuple[str, ...] = ()
     subcontracts_new: int = 0
     subcontracts_changed: int = 0
+    # rows not stored because a decision in the product changed the contract since
+    kept: tuple[str, ...] = ()
 
 
 def _dates(table: pd.DataFrame, column: str, problems: ProblemCollector, required: bool):  # noqa: ANN202
@@ -221,6 +223,7 @@ def _store_contracts(
     """Store the register rows in the caller's transaction (see :func:`register_contracts`)."""
     created = changed = 0
     added: list[str] = []
+    kept: list[str] = []
     for item in items:
         provider = provider_by_code(session, item.provider_code)
         decide_by = item.decide_by
@@ -240,6 +243,13 @@ def _store_contracts(
             )
         )
         if row is not None and all(getattr(row, k) == v for k, v in values.items()):
+            continue
+        if row is not None and _decided_since_registered(session, row):
+            # an older sheet read again must not undo an option decision or step 7
+            kept.append(
+                f"{provider.code} {row.lot} (regel {item.row}): na het besluit staat in het "
+                f"register {term_text(term_of(row), as_of)}; niet overschreven"
+            )
             continue
         if row is None:
             row = Contract(
@@ -279,7 +289,19 @@ def _store_contracts(
                 **{k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()},
             },
         )
-    return ContractImport(len(items), created, changed, tuple(added))
+    return ContractImport(len(items), created, changed, tuple(added), kept=tuple(kept))
+
+
+def _decided_since_registered(session: Session, contract: Contract) -> bool:
+    """Whether an option decision or a step 7 changed the contract in the product."""
+    return contract.status != ContractStatus.ACTIVE or (
+        session.scalar(
+            select(DossierEvent.id)
+            .where(DossierEvent.key.like(f"option-decision:{contract.id}:%"))
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def register_contracts(

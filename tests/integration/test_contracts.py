@@ -447,3 +447,21 @@ def test_a_lot_decided_today_is_not_moved_twice_and_the_others_still_are(
     assert (
         _contract(codes[0], "AMB").end_on == _contract(codes[0], "DAG").end_on == date(2028, 12, 31)
     )
+
+
+def test_an_older_sheet_read_again_does_not_undo_a_decision(
+    tmp_path: Path, cfg: RegionConfig, codes: list[str]
+) -> None:
+    rows = [
+        [codes[0], "RO", "AMB", "01-01-2025", "31-12-2027", "2", ""],
+        [codes[1], "RO", "AMB", "01-01-2025", "31-12-2027", "2", ""],
+    ]
+    _import(cfg, _register(tmp_path, rows))
+    day = date(2027, 5, 3)
+    contracts.decide_option_year(UnitOfWork(), cfg, codes[0], "AMB", True, "cm-jansen", "", day)
+    rows[1][4] = "31-03-2028"  # a real change of the other contract still goes in
+    again = _import(cfg, _register(tmp_path, rows))
+    assert (again.changed, len(again.kept)) == (1, 1)
+    assert "t/m 31-12-2028, 1 optiejaar" in again.kept[0] and "regel 2" in again.kept[0]
+    assert _contract(codes[0], "AMB").end_on == date(2028, 12, 31)
+    assert _contract(codes[1], "AMB").end_on == date(2028, 3, 31)
