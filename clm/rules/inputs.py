@@ -175,3 +175,9 @@ def typed_date(text: str, *, with_time: bool = False) -> date | datetime:
         if "zonder tijd" in str(exc):
             raise
         raise ValueError(f"'{text}' bestaat niet als datum (dag {day}, maand {month})") from None
+
+
+def sheet_date(text: str) -> date:
+    """A date in a sheet's cell: as staff type it, or as Excel stores it (ISO, a midnight
+    time dropped); within 2000-2100. Else :class:`ValueError` with the reason."""
+    return check_date(typed_date(text.split(" 00:00:00")[0]))  # type: ignore[arg-type]

@@ -22,7 +22,7 @@ from clm.errors import InvalidInput
 from clm.rules.config import RegionConfig, Role
 from clm.rules.contracts import Term, default_decide_by, next_term_end, outlook_end, term_text
 from clm.rules.deadlines import DeadlineKind, Subject
-from clm.rules.inputs import check_date, typed_date
+from clm.rules.inputs import sheet_date
 from clm.rules.vocabulary import ContractStatus, EventKind
 from clm.services.common import provider_by_code
 from clm.services.deadlines import KindRules, close_deadlines, set_deadline
@@ -85,7 +85,7 @@ def _dates(table: pd.DataFrame, column: str, problems: ProblemCollector, require
             values.append(None)
             continue
         try:
-            values.append(check_date(typed_date(text.split(" 00:00:00")[0])))  # type: ignore[arg-type]
+            values.append(sheet_date(text))
         except ValueError as exc:
             problems.add(pd.Series([row]), column, str(exc))
             values.append(None)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from clm.documents.rendering import format_euro
 from clm.documents.tabular import ProblemCollector, read_table
 from clm.rules.config import RegionConfig
-from clm.rules.inputs import check_date, typed_date
+from clm.rules.inputs import sheet_date
 from clm.rules.subcontracting import RELATION_COLUMNS, DeclarationsTo, assign_to_main
 from clm.rules.vocabulary import ContractStatus, EventKind
 from clm.storage.dossier import record_event
@@ -45,10 +45,6 @@ class SubcontractInput:
     end_on: date | None
     declarations_to: DeclarationsTo | None  # None: not stated (refused when ambiguous)
     row: int
-
-
-def _day(text: str) -> date:
-    return check_date(typed_date(text.split(" 00:00:00")[0]))  # type: ignore[arg-type]
 
 
 def parse_subcontract_sheet(
@@ -92,14 +88,14 @@ def parse_subcontract_sheet(
             bad("lot", f"onbekend perceel (bekend zijn: {', '.join(lots)})")
         start = end = None
         try:
-            start = _day(record.start_on) if record.start_on else None
+            start = sheet_date(record.start_on) if record.start_on else None
             if start is None:
                 bad("start_on", "datum ontbreekt")
         except ValueError as exc:
             bad("start_on", str(exc))
         if record.end_on:
             try:
-                end = _day(record.end_on)
+                end = sheet_date(record.end_on)
             except ValueError as exc:
                 bad("end_on", str(exc))
         if start and end and end < start:
@@ -331,18 +327,16 @@ def share_lines(session: Session, main_id: int, start: date, end: date) -> list[
     frame = frame[frame["main_id"] == main_id]
     if frame.empty:
         return []
-    names = dict(
-        session.execute(
-            select(Provider.id, Provider.name).where(Provider.id.in_(frame["sub_id"].tolist()))
-        ).all()
-    )
-    codes = dict(
-        session.execute(
-            select(Provider.id, Provider.code).where(Provider.id.in_(frame["sub_id"].tolist()))
-        ).all()
-    )
+    subs = {
+        pid: (code, name)
+        for pid, code, name in session.execute(
+            select(Provider.id, Provider.code, Provider.name).where(
+                Provider.id.in_(frame["sub_id"].tolist())
+            )
+        )
+    }
     return [
-        f"{names[r.sub_id]} ({codes[r.sub_id]}), {r.lot}: {int(r.clients)} cliënten, "
+        f"{subs[r.sub_id][1]} ({subs[r.sub_id][0]}), {r.lot}: {int(r.clients)} cliënten, "
         f"{format_euro(r.revenue)}"
         + ("" if pd.isna(r.share) else f" ({r.share * 100:.0f}% van de omzet)")
         for r in frame.itertuples()

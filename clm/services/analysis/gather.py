@@ -206,13 +206,17 @@ def gather(uow: UnitOfWork, cfg: RegionConfig, quarter: str, as_of: date) -> Ana
         )
         only_sub = subcontractor_only(session, start, end)
         sub_shares = shares(session, start, end)
-        names = dict(session.execute(select(Provider.id, Provider.name)).all())
-        codes = dict(session.execute(select(Provider.id, Provider.code)).all())
+        labels = {
+            pid: f"{code} {name}"
+            for pid, code, name in session.execute(
+                select(Provider.id, Provider.code, Provider.name)
+            )
+        }
         kpis = terms_in_force(session, cfg, as_of).kpis
 
     providers = providers[~providers["provider_id"].isin(only_sub)].reset_index(drop=True)
-    sub_shares["main"] = [f"{codes[m]} {names[m]}" for m in sub_shares["main_id"]]
-    sub_shares["sub"] = [f"{codes[m]} {names[m]}" for m in sub_shares["sub_id"]]
+    sub_shares["main"] = [labels[m] for m in sub_shares["main_id"]]
+    sub_shares["sub"] = [labels[m] for m in sub_shares["sub_id"]]
     providers["category"] = providers["category"].astype("Int64")
     known = set(providers["provider_id"])
     values = pd.concat(
