@@ -1,12 +1,28 @@
-"""HTML (from the Jinja2 templates) to PDF with WeasyPrint; no network access."""
+"""HTML (from the Jinja2 templates) to PDF with WeasyPrint; no network access.
+
+Large documents (the regional analysis: a page per provider) are laid out in parts, in
+parallel processes when there are enough pages to pay for starting them, then joined into
+one PDF; a provider's own page is cut from it (pypdf), never laid out a second time.
+"""
 
 from __future__ import annotations
 
+import io
 import logging
+import multiprocessing
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pypdf import PageObject
     from weasyprint import Document
+
+# Below this many sections a part is laid out in this process: starting a worker (it
+# imports WeasyPrint) costs about as much as laying out this many provider pages.
+_SECTIONS_PER_WORKER = 60
 
 
 def html_document(html: str) -> Document:
@@ -26,7 +42,88 @@ def html_to_pdf(html: str) -> bytes:
     return html_document(html).write_pdf()
 
 
-def documents_to_pdf(documents: list[Document]) -> bytes:
-    """One PDF of the pages of several laid-out documents, in order (each laid out once)."""
-    pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf()
+@dataclass(frozen=True)
+class LaidOut:
+    """One part as a PDF, and the page (from 0) on which each anchor (an element's id)
+    named in the request stands."""
+
+    pdf: bytes
+    pages: int
+    anchor_pages: dict[str, int]
+
+
+def _lay_out(html: str, anchors: frozenset[str]) -> LaidOut:
+    document = html_document(html)
+    found: dict[str, int] = {}
+    for number, page in enumerate(document.pages):
+        for name in page.anchors:
+            if name in anchors and name not in found:
+                found[name] = number
+    return LaidOut(document.write_pdf(), len(document.pages), found)
+
+
+def part_count(sections: int) -> int:
+    """Into how many parts to split ``sections`` pages (provider pages or the like): one
+    per core when each part has enough of them to pay for its worker process."""
+    return max(1, min(os.cpu_count() or 1, sections // _SECTIONS_PER_WORKER))
+
+
+def lay_out_parts(parts: list[tuple[str, frozenset[str]]], workers: int) -> list[LaidOut]:
+    """Each (html, anchors) part laid out as its own PDF, in order: by ``workers`` worker
+    processes, or here when that is one."""
+    if workers <= 1:
+        return [_lay_out(html, anchors) for html, anchors in parts]
+    # spawn: a fresh interpreter, never a fork of a process that runs threads (Prefect)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(_lay_out, *zip(*parts, strict=True)))
+
+
+def join_pdfs(pdfs: list[bytes]) -> bytes:
+    """One PDF of the pages of ``pdfs``, in order."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for pdf in pdfs:
+        writer.append(io.BytesIO(pdf))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def cut_pdf(pdf: bytes, ranges: list[tuple[int, int]]) -> list[bytes]:
+    """A PDF per (first, end) range of pages of ``pdf`` (from 0, end not included), each
+    holding only the pictures its own pages show."""
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(io.BytesIO(pdf))
+    out = []
+    for first, end in ranges:
+        writer = PdfWriter()
+        for number in range(first, end):
+            writer.add_page(_own_pictures(reader.pages[number]))
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        out.append(buffer.getvalue())
+    return out
+
+
+_DRAWN = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do\b")
+
+
+def _own_pictures(page: PageObject) -> PageObject:
+    """``page`` with only the pictures (XObjects) its content draws: WeasyPrint gives every
+    page of a document the same resources, so a page cut out would carry all of them."""
+    from pypdf.generic import DictionaryObject, NameObject
+
+    resources = page["/Resources"].get_object()
+    pictures = resources.get("/XObject")
+    if pictures is None:
+        return page
+    drawn = {m.decode() for m in _DRAWN.findall(page.get_contents().get_data())}
+    own = DictionaryObject(resources)
+    own[NameObject("/XObject")] = DictionaryObject(
+        {k: v for k, v in pictures.get_object().items() if k[1:] in drawn}
+    )
+    page[NameObject("/Resources")] = own
+    return page

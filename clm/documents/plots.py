@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import math
+from dataclasses import dataclass
 
 import matplotlib
 
@@ -64,38 +65,67 @@ def kpi_trends(trend: pd.DataFrame, kpis: list[Kpi]) -> bytes:
     return _png(fig)
 
 
-def provider_distribution(
-    values: pd.DataFrame, kpis: list[Kpi], provider_id: int, norms: dict[str, float | None]
-) -> bytes:
-    """One row per KPI: every provider's value of the quarter (grey), this provider (red)
-    and the norm (black bar), each KPI scaled to its own range and turned so that right is
-    better. ``values`` has columns provider_id, kpi_code, value."""
+@dataclass(frozen=True)
+class Distribution:
+    """Every provider's value of the quarter per KPI (grey dots) and the norm (black bar),
+    drawn once as a picture for all pages that compare within the same providers; each KPI
+    scaled to its own range and turned so that right is better. A page places its own
+    provider's values on it with :meth:`marker` (no picture per provider)."""
+
+    png: bytes
+    rows: dict[str, tuple[int, float, float, bool]]  # kpi -> (row from the top, low, span, higher)
+    box: tuple[float, float, float, float]  # the axes: left, right, top, bottom (fractions)
+
+    def marker(self, kpi_code: str, value: float | None) -> tuple[float, float] | None:
+        """Where ``value`` of ``kpi_code`` lies on the picture, as percentages from its left
+        and top edges; None when the KPI is not drawn or there is no value."""
+        if value is None or kpi_code not in self.rows or math.isnan(value):
+            return None
+        row, low, span, higher = self.rows[kpi_code]
+        left, right, top, bottom = self.box
+        x = left + (_scaled(value, low, span, higher) - _X_MIN) / (_X_MAX - _X_MIN) * (right - left)
+        y = top + (row + 0.5) / len(self.rows) * (bottom - top)
+        return round(100 * x, 2), round(100 * y, 2)
+
+
+_X_MIN, _X_MAX = -0.05, 1.05
+
+
+def _scaled(value: float, low: float, span: float, higher: bool) -> float:
+    """0 (weakest) to 1 (best) within the KPI's range."""
+    pos = (value - low) / span
+    return pos if higher else 1 - pos
+
+
+def distribution(
+    values: pd.DataFrame, kpis: list[Kpi], norms: dict[str, float | None], title: str
+) -> Distribution:
+    """The picture of :class:`Distribution` for the providers in ``values`` (columns
+    provider_id, kpi_code, value); KPIs without any value are left out."""
     shown = [k for k in kpis if values[values["kpi_code"] == k.code]["value"].notna().any()]
     fig, ax = plt.subplots(figsize=(7.2, 0.32 * max(len(shown), 1) + 0.8))
-    for row, kpi in enumerate(reversed(shown)):
+    rows: dict[str, tuple[int, float, float, bool]] = {}
+    for row, kpi in enumerate(shown):
         part = values[values["kpi_code"] == kpi.code].dropna(subset=["value"])
         norm = norms.get(kpi.code)
         points = list(part["value"]) + ([norm] if norm is not None else [])
         low, high = min(points), max(points)
-        span = (high - low) or 1.0
-
-        def scale(v: float, kpi: Kpi = kpi, low: float = low, span: float = span) -> float:
-            pos = (v - low) / span
-            return pos if kpi.direction == "higher" else 1 - pos
-
-        ax.scatter([scale(v) for v in part["value"]], [row] * len(part), s=12, color="#999")
-        own = part[part["provider_id"] == provider_id]["value"]
-        if not own.empty:
-            ax.scatter([scale(own.iloc[0])], [row], s=60, color="#c00", marker="D", zorder=3)
+        scale = (low, (high - low) or 1.0, kpi.direction == "higher")
+        rows[kpi.code] = (row, *scale)
+        xs = [_scaled(v, *scale) for v in part["value"]]
+        ax.scatter(xs, [row] * len(part), s=12, color="#999")
         if norm is not None:
-            ax.plot([scale(norm)] * 2, [row - 0.35, row + 0.35], color="black", linewidth=1.5)
-    ax.set_yticks(range(len(shown)), [_short(k.label) for k in reversed(shown)])
+            x = _scaled(norm, *scale)
+            ax.plot([x, x], [row - 0.35, row + 0.35], color="black", linewidth=1.5)
+    ax.set_yticks(range(len(shown)), [_short(k.label) for k in shown])
+    ax.set_ylim(len(shown) - 0.5, -0.5)  # the first KPI on top, each row one unit high
     ax.set_xticks([0, 1], ["zwakker", "beter"])
-    ax.set_xlim(-0.05, 1.05)
-    ax.set_title("Positie tussen de aanbieders (rood: deze aanbieder, streep: norm)", fontsize=8)
+    ax.set_xlim(_X_MIN, _X_MAX)
     height = fig.get_figheight()
-    fig.subplots_adjust(left=0.4, right=0.98, top=1 - 0.35 / height, bottom=0.3 / height)
-    return _png(fig, tight=False)
+    fig.suptitle(title, fontsize=8, y=1 - 0.12 / height)  # over the whole width: labels too
+    box = (0.4, 0.98, 0.35 / height, 1 - 0.3 / height)
+    fig.subplots_adjust(left=box[0], right=box[1], top=1 - box[2], bottom=1 - box[3])
+    return Distribution(_png(fig, tight=False), rows, box)
 
 
 def escalations_over_time(steps: pd.DataFrame, quarters: list[str]) -> bytes:

@@ -11,8 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from clm.documents.pdf import documents_to_pdf, html_document
-from clm.documents.plots import escalations_over_time, kpi_trends, provider_distribution
+from clm.documents.pdf import cut_pdf, join_pdfs, lay_out_parts, part_count
+from clm.documents.plots import Distribution, distribution, escalations_over_time, kpi_trends
 from clm.documents.rendering import format_euro, format_number, format_value, render
 from clm.rules.config import RegionConfig
 from clm.rules.contracts import outlook_end
@@ -128,12 +128,21 @@ def _summary_context(data: AnalysisData, cfg: RegionConfig) -> dict[str, Any]:
     }
 
 
+def _primary(care_types: str | None) -> str:
+    """The lot a provider is compared within: the first it holds ('' for none)."""
+    return (care_types or "").split(",")[0].strip()
+
+
 def _provider_context(
-    data: AnalysisData, cfg: RegionConfig, provider: Any, plot: bytes | None
+    data: AnalysisData,
+    cfg: RegionConfig,
+    provider: Any,
+    plot: str | None,
+    markers: list[tuple[float, float]],
 ) -> dict[str, Any]:
     pid = int(provider.provider_id)
     own = data.bench[data.bench["provider_id"] == pid]
-    primary = (provider.care_types or "").split(",")[0].strip()
+    primary = _primary(provider.care_types)
     own = own[own["care_type"] == primary] if primary else own
     rows = []
     for kpi in cfg.kpis:
@@ -164,13 +173,17 @@ def _provider_context(
         "manager": cfg.staff_by_key.get(provider.contract_manager),
         "rows": rows,
         "facts": facts,
-        "plot": _data_uri(plot) if plot else None,
+        "plot": plot,
+        "markers": markers,
+        "anchor": f"p{pid}",
         "quarter": data.quarter,
     }
 
 
 def _page_digest(context: dict[str, Any]) -> str:
-    body = {k: v for k, v in context.items() if k not in ("provider", "manager", "plot")}
+    # the picture is shared by the lot: a page's own record is its figures and facts
+    skipped = ("provider", "manager", "plot", "markers", "anchor")
+    body = {k: v for k, v in context.items() if k not in skipped}
     body["provider"] = [context["provider"].code, context["provider"].name]
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -192,49 +205,83 @@ def render_markdown(data: AnalysisData, cfg: RegionConfig) -> str:
     )
 
 
+def _distributions(
+    data: AnalysisData, cfg: RegionConfig, current: pd.DataFrame
+) -> dict[str, Distribution]:
+    """The position picture per lot that providers are compared within, drawn once from
+    the quarter's values of the providers holding it ('': every provider, for those
+    without a lot); a lot without any value gets none."""
+    norms = {k.code: k.norm_for(data.quarter) for k in cfg.kpis}
+    names = {c.code: c.name for c in cfg.care_types}
+    lots = data.memberships
+    pictures = {}
+    for lot in sorted({_primary(t) for t in data.providers["care_types"]}):
+        peers = lots[lots["care_type"] == lot]["provider_id"] if lot else current["provider_id"]
+        part = current[current["provider_id"].isin(peers)]
+        if part["value"].notna().any():
+            within = f"perceel {lot} {names.get(lot, '')}".strip() if lot else "alle aanbieders"
+            title = f"Positie binnen {within} (rood: deze aanbieder, streep: norm)"
+            pictures[lot] = distribution(part, cfg.kpis, norms, title)
+    return pictures
+
+
 def render_report(
     data: AnalysisData, cfg: RegionConfig, skip: set[str] = frozenset()
 ) -> RenderedReport:
     """Plots, the regional PDF (summary and a page per provider) and each provider's page
-    as its own PDF. Every page is laid out once; pages whose digest (first 16 characters)
-    is in ``skip`` are in the dossier already and get no PDF of their own again."""
+    as its own PDF, cut from the regional one. Every page is laid out once, the provider
+    pages in parts (in parallel processes for a large region); the position picture is
+    drawn once per lot and a page marks its provider's values on it. Pages whose digest
+    (first 16 characters) is in ``skip`` are in the dossier already: no PDF of their own."""
     cfg = _in_force(data, cfg)
     quarters = quarters_back(data.quarter, TREND_QUARTERS)
-    trend_png = kpi_trends(_trend_table(data, cfg), cfg.kpis)
-    steps_png = escalations_over_time(data.steps, quarters)
+    trend_uri = _data_uri(kpi_trends(_trend_table(data, cfg), cfg.kpis))
+    steps_uri = _data_uri(escalations_over_time(data.steps, quarters))
     summary = _summary_context(data, cfg)
-    current = data.values[data.values["quarter"] == data.quarter]
-    norms = {k.code: k.norm_for(data.quarter) for k in cfg.kpis}
-    page_documents = []
-    provider_pages: dict[int, tuple[str, bytes]] = {}
+    current = data.values[data.values["quarter"] == data.quarter].dropna(subset=["value"])
+    pictures = _distributions(data, cfg, current)
+    uris = {lot: _data_uri(d.png) for lot, d in pictures.items()}
+    pages = []
     for provider in data.providers.itertuples():
-        has_values = current["provider_id"].eq(provider.provider_id).any()
-        plot = (
-            provider_distribution(current, cfg.kpis, provider.provider_id, norms)
-            if has_values
-            else None
-        )
-        context = _provider_context(data, cfg, provider, plot)
-        digest = _page_digest(context)
-        document = html_document(render("reports/provider_page.html.j2", page=context, **summary))
-        page_documents.append(document)
-        own = b"" if digest[:16] in skip else document.write_pdf()
-        provider_pages[int(provider.provider_id)] = (digest, own)
-    front = html_document(
-        render(
-            "reports/regional.html.j2",
-            trend=_data_uri(trend_png),
-            steps=_data_uri(steps_png),
-            **summary,
-        )
+        own = current[current["provider_id"] == provider.provider_id]
+        lot = _primary(provider.care_types)
+        plot, markers = None, []
+        if lot in pictures and not own.empty:
+            plot = uris[lot]
+            spots = zip(own["kpi_code"], own["value"], strict=True)
+            markers = [m for c, v in spots if (m := pictures[lot].marker(c, v)) is not None]
+        pages.append(_provider_context(data, cfg, provider, plot, markers))
+    front = render("reports/regional.html.j2", trend=trend_uri, steps=steps_uri, **summary)
+    parts = part_count(len(pages))
+    size = -(-len(pages) // parts) or 1
+    chunks = [pages[i : i + size] for i in range(0, len(pages), size)]
+    laid_out = lay_out_parts(
+        [(front, frozenset())]
+        + [
+            (
+                render("reports/provider_pages.html.j2", pages=chunk, **summary),
+                frozenset(p["anchor"] for p in chunk),
+            )
+            for chunk in chunks
+        ],
+        workers=parts,
     )
+    provider_pages: dict[int, tuple[str, bytes]] = {}
+    for chunk, part in zip(chunks, laid_out[1:], strict=True):
+        # a provider's pages: from its anchor's page to the next provider's
+        anchors = [p["anchor"] for p in chunk]
+        starts = [part.anchor_pages[a] for a in anchors]
+        ranges = dict(zip(anchors, zip(starts, [*starts[1:], part.pages], strict=True), strict=True))
+        digests = {p["anchor"]: _page_digest(p) for p in chunk}
+        wanted = [a for a, digest in digests.items() if digest[:16] not in skip]
+        cut = dict(zip(wanted, cut_pdf(part.pdf, [ranges[a] for a in wanted]), strict=True))
+        for p in chunk:
+            pid = int(p["provider"].provider_id)
+            provider_pages[pid] = (digests[p["anchor"]], cut.get(p["anchor"], b""))
     markdown = render(
-        "artifacts/regional_analysis.md.j2",
-        trend=_data_uri(trend_png),
-        steps=_data_uri(steps_png),
-        **summary,
+        "artifacts/regional_analysis.md.j2", trend=trend_uri, steps=steps_uri, **summary
     )
-    report = documents_to_pdf([front, *page_documents])
+    report = join_pdfs([part.pdf for part in laid_out])
     return RenderedReport(data.digest(), report, markdown, provider_pages)
 
 
