@@ -20,9 +20,10 @@ if TYPE_CHECKING:
     from pypdf import PageObject
     from weasyprint import Document
 
-# Below this many sections a part is laid out in this process: starting a worker (it
-# imports WeasyPrint) costs about as much as laying out this many provider pages.
-_SECTIONS_PER_WORKER = 60
+# A part holds at most this many sections (provider pages): WeasyPrint keeps a document's
+# whole layout in memory (about 3 MB a page). Below twice this, the parts are laid out in
+# this process, as starting a worker (it imports WeasyPrint) would cost more than it saves.
+SECTIONS_PER_PART = 50
 
 
 def html_document(html: str) -> Document:
@@ -62,16 +63,11 @@ def _lay_out(html: str, anchors: frozenset[str]) -> LaidOut:
     return LaidOut(document.write_pdf(), len(document.pages), found)
 
 
-def part_count(sections: int) -> int:
-    """Into how many parts to split ``sections`` pages (provider pages or the like): one
-    per core when each part has enough of them to pay for its worker process."""
-    return max(1, min(os.cpu_count() or 1, sections // _SECTIONS_PER_WORKER))
-
-
-def lay_out_parts(parts: list[tuple[str, frozenset[str]]], workers: int) -> list[LaidOut]:
-    """Each (html, anchors) part laid out as its own PDF, in order: by ``workers`` worker
-    processes, or here when that is one."""
-    if workers <= 1:
+def lay_out_parts(parts: list[tuple[str, frozenset[str]]], sections: int) -> list[LaidOut]:
+    """Each (html, anchors) part laid out as its own PDF, in order: by a worker process per
+    core when the parts hold ``sections`` (their provider pages) enough, else here."""
+    workers = min(os.cpu_count() or 1, len(parts))
+    if workers <= 1 or sections < 2 * SECTIONS_PER_PART:
         return [_lay_out(html, anchors) for html, anchors in parts]
     # spawn: a fresh interpreter, never a fork of a process that runs threads (Prefect)
     context = multiprocessing.get_context("spawn")

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from clm.documents.pdf import cut_pdf, join_pdfs, lay_out_parts, part_count
+from clm.documents.pdf import SECTIONS_PER_PART, cut_pdf, join_pdfs, lay_out_parts
 from clm.documents.plots import Distribution, distribution, escalations_over_time, kpi_trends
 from clm.documents.rendering import format_euro, format_number, format_value, render
 from clm.rules.config import RegionConfig
@@ -252,9 +252,7 @@ def render_report(
             markers = [m for c, v in spots if (m := pictures[lot].marker(c, v)) is not None]
         pages.append(_provider_context(data, cfg, provider, plot, markers))
     front = render("reports/regional.html.j2", trend=trend_uri, steps=steps_uri, **summary)
-    parts = part_count(len(pages))
-    size = -(-len(pages) // parts) or 1
-    chunks = [pages[i : i + size] for i in range(0, len(pages), size)]
+    chunks = [pages[i : i + SECTIONS_PER_PART] for i in range(0, len(pages), SECTIONS_PER_PART)]
     laid_out = lay_out_parts(
         [(front, frozenset())]
         + [
@@ -264,14 +262,15 @@ def render_report(
             )
             for chunk in chunks
         ],
-        workers=parts,
+        sections=len(pages),
     )
     provider_pages: dict[int, tuple[str, bytes]] = {}
     for chunk, part in zip(chunks, laid_out[1:], strict=True):
         # a provider's pages: from its anchor's page to the next provider's
         anchors = [p["anchor"] for p in chunk]
         starts = [part.anchor_pages[a] for a in anchors]
-        ranges = dict(zip(anchors, zip(starts, [*starts[1:], part.pages], strict=True), strict=True))
+        ends = [*starts[1:], part.pages]
+        ranges = {a: (first, end) for a, first, end in zip(anchors, starts, ends, strict=True)}
         digests = {p["anchor"]: _page_digest(p) for p in chunk}
         wanted = [a for a, digest in digests.items() if digest[:16] not in skip]
         cut = dict(zip(wanted, cut_pdf(part.pdf, [ranges[a] for a in wanted]), strict=True))
