@@ -44,35 +44,49 @@ def html_to_pdf(html: str) -> bytes:
 
 
 @dataclass(frozen=True)
+class Part:
+    """One part of a large document: its HTML, the ids of its sections in order (a section
+    starts on a new page and runs to the next one), and the sections wanted as PDFs of
+    their own."""
+
+    html: str
+    sections: tuple[str, ...] = ()
+    cut: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class LaidOut:
-    """One part as a PDF, and the page (from 0) on which each anchor (an element's id)
-    named in the request stands."""
+    """A part as a PDF, and the sections asked for as PDFs of their own (by id)."""
 
     pdf: bytes
-    pages: int
-    anchor_pages: dict[str, int]
+    sections: dict[str, bytes]
 
 
-def _lay_out(html: str, anchors: frozenset[str]) -> LaidOut:
-    document = html_document(html)
-    found: dict[str, int] = {}
+def _lay_out(part: Part) -> LaidOut:
+    document = html_document(part.html)
+    first_page: dict[str, int] = {}
     for number, page in enumerate(document.pages):
         for name in page.anchors:
-            if name in anchors and name not in found:
-                found[name] = number
-    return LaidOut(document.write_pdf(), len(document.pages), found)
+            first_page.setdefault(name, number)
+    pdf = document.write_pdf()
+    firsts = [first_page[s] for s in part.sections]
+    ends = [*firsts[1:], len(document.pages)][: len(firsts)]
+    ranges = dict(zip(part.sections, zip(firsts, ends, strict=True), strict=True))
+    wanted = [s for s in part.sections if s in part.cut]
+    return LaidOut(pdf, dict(zip(wanted, cut_pdf(pdf, [ranges[s] for s in wanted]), strict=True)))
 
 
-def lay_out_parts(parts: list[tuple[str, frozenset[str]]], sections: int) -> list[LaidOut]:
-    """Each (html, anchors) part laid out as its own PDF, in order: by a worker process per
-    core when the parts hold ``sections`` (their provider pages) enough, else here."""
+def lay_out_parts(parts: list[Part]) -> list[LaidOut]:
+    """Each part laid out as its own PDF (and its sections cut from it), in order: by a
+    worker process per core when the parts hold sections enough, else here."""
+    sections = sum(len(p.sections) for p in parts)
     workers = min(os.cpu_count() or 1, len(parts))
     if workers <= 1 or sections < 2 * SECTIONS_PER_PART:
-        return [_lay_out(html, anchors) for html, anchors in parts]
+        return [_lay_out(part) for part in parts]
     # spawn: a fresh interpreter, never a fork of a process that runs threads (Prefect)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(_lay_out, *zip(*parts, strict=True)))
+        return list(pool.map(_lay_out, parts))
 
 
 def join_pdfs(pdfs: list[bytes]) -> bytes:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from clm.documents.pdf import SECTIONS_PER_PART, cut_pdf, join_pdfs, lay_out_parts
+from clm.documents.pdf import SECTIONS_PER_PART, Part, join_pdfs, lay_out_parts
 from clm.documents.plots import Distribution, distribution, escalations_over_time, kpi_trends
 from clm.documents.rendering import format_euro, format_number, format_value, render
 from clm.rules.config import RegionConfig
@@ -137,17 +137,19 @@ def _provider_context(
     data: AnalysisData,
     cfg: RegionConfig,
     provider: Any,
+    bench: dict[tuple[str, str], dict[str, Any]],
     plot: str | None,
     markers: list[tuple[float, float]],
 ) -> dict[str, Any]:
+    """What a provider's page shows; ``bench`` its rows of the benchmark by (care type, KPI)."""
     pid = int(provider.provider_id)
-    own = data.bench[data.bench["provider_id"] == pid]
     primary = _primary(provider.care_types)
-    own = own[own["care_type"] == primary] if primary else own
     rows = []
     for kpi in cfg.kpis:
-        hit = own[own["kpi_code"] == kpi.code]
-        r = hit.iloc[0] if not hit.empty else None
+        if primary:
+            r = bench.get((primary, kpi.code))
+        else:  # no lot: the first row of the KPI, as the benchmark has it
+            r = next((v for (_c, code), v in bench.items() if code == kpi.code), None)
         met = None if r is None or pd.isna(r["met"]) else bool(r["met"])
         rows.append(
             {
@@ -182,7 +184,7 @@ def _provider_context(
 
 def _page_digest(context: dict[str, Any]) -> str:
     # the picture is shared by the lot: a page's own record is its figures and facts
-    skipped = ("provider", "manager", "plot", "markers", "anchor")
+    skipped = ("provider", "manager", "plot", "markers", "anchor", "digest")
     body = {k: v for k, v in context.items() if k not in skipped}
     body["provider"] = [context["provider"].code, context["provider"].name]
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
@@ -229,7 +231,7 @@ def render_report(
     data: AnalysisData, cfg: RegionConfig, skip: set[str] = frozenset()
 ) -> RenderedReport:
     """Plots, the regional PDF (summary and a page per provider) and each provider's page
-    as its own PDF, cut from the regional one. Every page is laid out once, the provider
+    as its own PDF, cut from the laid-out pages. Every page is laid out once, the provider
     pages in parts (in parallel processes for a large region); the position picture is
     drawn once per lot and a page marks its provider's values on it. Pages whose digest
     (first 16 characters) is in ``skip`` are in the dossier already: no PDF of their own."""
@@ -241,42 +243,42 @@ def render_report(
     current = data.values[data.values["quarter"] == data.quarter].dropna(subset=["value"])
     pictures = _distributions(data, cfg, current)
     uris = {lot: _data_uri(d.png) for lot, d in pictures.items()}
+    # per provider, looked up in a dict rather than filtered out of a table 1,000 times
+    bench = {
+        int(pid): {(r["care_type"], r["kpi_code"]): r for r in part.to_dict("records")}
+        for pid, part in data.bench.groupby("provider_id")
+    }
+    values = {int(pid): part for pid, part in current.groupby("provider_id")}
     pages = []
     for provider in data.providers.itertuples():
-        own = current[current["provider_id"] == provider.provider_id]
+        pid = int(provider.provider_id)
+        own = values.get(pid)
         lot = _primary(provider.care_types)
         plot, markers = None, []
-        if lot in pictures and not own.empty:
+        if lot in pictures and own is not None:
             plot = uris[lot]
             spots = zip(own["kpi_code"], own["value"], strict=True)
             markers = [m for c, v in spots if (m := pictures[lot].marker(c, v)) is not None]
-        pages.append(_provider_context(data, cfg, provider, plot, markers))
+        pages.append(_provider_context(data, cfg, provider, bench.get(pid, {}), plot, markers))
+    for page in pages:
+        page["digest"] = _page_digest(page)
     front = render("reports/regional.html.j2", trend=trend_uri, steps=steps_uri, **summary)
     chunks = [pages[i : i + SECTIONS_PER_PART] for i in range(0, len(pages), SECTIONS_PER_PART)]
     laid_out = lay_out_parts(
-        [(front, frozenset())]
+        [Part(front)]
         + [
-            (
+            Part(
                 render("reports/provider_pages.html.j2", pages=chunk, **summary),
-                frozenset(p["anchor"] for p in chunk),
+                tuple(p["anchor"] for p in chunk),
+                frozenset(p["anchor"] for p in chunk if p["digest"][:16] not in skip),
             )
             for chunk in chunks
         ],
-        sections=len(pages),
     )
-    provider_pages: dict[int, tuple[str, bytes]] = {}
-    for chunk, part in zip(chunks, laid_out[1:], strict=True):
-        # a provider's pages: from its anchor's page to the next provider's
-        anchors = [p["anchor"] for p in chunk]
-        starts = [part.anchor_pages[a] for a in anchors]
-        ends = [*starts[1:], part.pages]
-        ranges = {a: (first, end) for a, first, end in zip(anchors, starts, ends, strict=True)}
-        digests = {p["anchor"]: _page_digest(p) for p in chunk}
-        wanted = [a for a, digest in digests.items() if digest[:16] not in skip]
-        cut = dict(zip(wanted, cut_pdf(part.pdf, [ranges[a] for a in wanted]), strict=True))
-        for p in chunk:
-            pid = int(p["provider"].provider_id)
-            provider_pages[pid] = (digests[p["anchor"]], cut.get(p["anchor"], b""))
+    own_pdfs = {anchor: pdf for part in laid_out for anchor, pdf in part.sections.items()}
+    provider_pages = {
+        int(p["provider"].provider_id): (p["digest"], own_pdfs.get(p["anchor"], b"")) for p in pages
+    }
     markdown = render(
         "artifacts/regional_analysis.md.j2", trend=trend_uri, steps=steps_uri, **summary
     )
