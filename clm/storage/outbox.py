@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from clm.clock import utcnow
 from clm.rules.config import Mail
@@ -148,112 +148,118 @@ class DeliveryFailed(RuntimeError):
     """Some messages could not be handed over; they stay pending for the next attempt."""
 
 
+# Messages claimed in one commit. Each is still marked sent in its own commit, so a crash
+# resends at most the one message in hand; a claimed batch is sent well within STALE_CLAIM.
+CLAIM_BATCH = 50
+
+
 def deliver_pending(
     uow_factory: Callable[[], UnitOfWork],
     transport: Transport,
     sender: Mail,
-    batch: int = 500,
+    batch: int = CLAIM_BATCH,
 ) -> DeliveryReport:
-    """Send pending messages one by one: claim, hand over, mark sent, each in its own commit.
+    """Send pending messages: claim a batch in one commit, then hand each over and mark it
+    sent (or why not) in its own commit.
 
-    Goes on in batches until nothing is left that this run has not tried, so one run
-    empties the outbox; a message that failed waits for the next run.
+    Goes on until nothing is left that this run has not tried, so one run empties the
+    outbox; a message that failed waits for the next run, and so does the rest when a
+    whole batch failed (the mail server is away).
     """
     report = DeliveryReport()
-    tried: set[int] = set()
+    failed: set[int] = set()
     try:
-        while True:
-            ids = [i for i in _pending_ids(uow_factory, batch + len(tried)) if i not in tried]
-            if not ids:
+        while claimed := _claim(uow_factory, batch, failed):
+            sent_before = report.sent
+            with uow_factory() as uow:
+                rows = uow.session.scalars(
+                    select(OutboxMessage)
+                    .where(OutboxMessage.id.in_(claimed))
+                    .options(selectinload(OutboxMessage.attachments))
+                    .order_by(OutboxMessage.id)
+                ).all()
+                for row in rows:
+                    if not _deliver_one(uow, transport, sender, row, report):
+                        failed.add(row.id)
+            if report.sent == sent_before and all(i in failed for i in claimed):
                 break
-            for msg_id in ids[:batch]:
-                tried.add(msg_id)
-                _deliver_one(uow_factory, transport, sender, msg_id, report)
     finally:
         transport.close()
     return report
 
 
-def _pending_ids(uow_factory: Callable[[], UnitOfWork], limit: int) -> list[int]:
+def _claim(uow_factory: Callable[[], UnitOfWork], limit: int, skip: set[int]) -> list[int]:
+    """Claim up to ``limit`` messages that are pending (or whose claim went stale), other
+    than ``skip``; returns their ids. Two workers never claim the same message: the
+    condition is checked again on each row as it is updated."""
     with uow_factory() as uow:
-        stale = utcnow() - STALE_CLAIM
-        return list(
-            uow.session.scalars(
-                select(OutboxMessage.id)
-                .where(
-                    or_(
-                        OutboxMessage.status == PENDING,
-                        (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_at < stale),
-                    )
-                )
-                .order_by(OutboxMessage.id)
-                .limit(limit)
-            )
+        now = utcnow()
+        claimable = or_(
+            OutboxMessage.status == PENDING,
+            (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_at < now - STALE_CLAIM),
         )
+        candidates = (
+            select(OutboxMessage.id)
+            .where(claimable, OutboxMessage.id.not_in(skip))
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
+        claimed = uow.session.scalars(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(candidates.scalar_subquery()), claimable)
+            .values(status=SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+            .returning(OutboxMessage.id)
+        ).all()
+        uow.commit()
+        return sorted(claimed)
 
 
 def _deliver_one(
-    uow_factory: Callable[[], UnitOfWork],
+    uow: UnitOfWork,
     transport: Transport,
     sender: Mail,
-    msg_id: int,
+    row: OutboxMessage,
     report: DeliveryReport,
-) -> None:
-    with uow_factory() as uow:
-        now = utcnow()
-        claimed = uow.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == msg_id)
-            .where(
-                or_(
-                    OutboxMessage.status == PENDING,
-                    (OutboxMessage.status == SENDING)
-                    & (OutboxMessage.claimed_at < now - STALE_CLAIM),
-                )
-            )
-            .values(status=SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
-        ).rowcount
-        uow.commit()
-        if claimed != 1:
-            return  # another worker has it, or it was sent meanwhile
-        row = uow.session.get(OutboxMessage, msg_id)
-        assert row is not None
-        envelope = Envelope(
-            message_id=row.message_id,
-            sender_name=sender.sender_name,
-            sender_email=sender.sender_email,
-            reply_to=reply_to_of(sender, row.reference),
-            to=row.to_addrs,
-            cc=row.cc_addrs,
-            subject=row.subject,
-            text=row.body_text,
-            html=row.body_html,
-            attachments=tuple(
-                Attachment(a.filename, a.content_type, a.content) for a in row.attachments
-            ),
+) -> bool:
+    """Hand one claimed message over and record the outcome in its own commit; False when
+    it failed for now (it is pending again, for the next run)."""
+    envelope = Envelope(
+        message_id=row.message_id,
+        sender_name=sender.sender_name,
+        sender_email=sender.sender_email,
+        reply_to=reply_to_of(sender, row.reference),
+        to=row.to_addrs,
+        cc=row.cc_addrs,
+        subject=row.subject,
+        text=row.body_text,
+        html=row.body_html,
+        attachments=tuple(
+            Attachment(a.filename, a.content_type, a.content) for a in row.attachments
+        ),
+    )
+    try:
+        transport.send(build_message(envelope))
+    except Exception as exc:  # keep it pending with the reason, or set it aside for good
+        permanent = is_permanent(exc)
+        row.status, row.last_error, row.claimed_at = (
+            REFUSED if permanent else PENDING,
+            f"{type(exc).__name__}: {exc}"[:2000],
+            None,
         )
-        try:
-            transport.send(build_message(envelope))
-        except Exception as exc:  # keep it pending with the reason, or set it aside for good
-            permanent = is_permanent(exc)
-            row.status, row.last_error, row.claimed_at = (
-                REFUSED if permanent else PENDING,
-                f"{type(exc).__name__}: {exc}"[:2000],
-                None,
-            )
-            if permanent:
-                _forget_secret(row)
-            uow.commit()
-            if permanent:
-                report.refused += 1
-            else:
-                report.failed += 1
-                report.errors.append(f"{row.key}: {type(exc).__name__}: {exc}")
-            return
-        row.status, row.sent_at, row.last_error = SENT, utcnow(), None
-        _forget_secret(row)
+        if permanent:
+            _forget_secret(row)
         uow.commit()
-        report.sent += 1
+        if permanent:
+            report.refused += 1
+            return True
+        report.failed += 1
+        report.errors.append(f"{row.key}: {type(exc).__name__}: {exc}")
+        return False
+    row.status, row.sent_at, row.last_error = SENT, utcnow(), None
+    _forget_secret(row)
+    uow.commit()
+    report.sent += 1
+    return True
 
 
 # Mails that carry a one-time code: once sent (or refused for good), the code is removed from
