@@ -4,6 +4,8 @@ Prefect test harness for the session."""
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from datetime import date
@@ -81,44 +83,86 @@ def pg_database() -> Iterator[str]:
     admin.dispose()
 
 
-def _reset_postgres(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
-
-
-def _use_postgres(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    url = request.getfixturevalue("pg_database")
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite database migrated to head for the whole session: a test gets a copy, as
+    running the migrations takes longer than most tests themselves."""
+    path = tmp_path_factory.mktemp("template") / "clm.db"
+    url = f"sqlite:///{path}"
+    migrate(url)
     from clm.storage.db import get_engine
 
+    get_engine(url).dispose()
+    with sqlite3.connect(path) as conn:  # everything in the main file, nothing in the WAL
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_database: str) -> Iterator[str]:
+    """A PostgreSQL database migrated to head for the session, the template of each test's
+    database (CREATE DATABASE … TEMPLATE copies it in a fraction of a migration's time)."""
+    name = pg_database.rsplit("/", 1)[-1] + "_template"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    migrate(url)
+    from clm.storage.db import get_engine
+
+    get_engine(url).dispose()  # a template must have no connections
     get_engine.cache_clear()
-    _reset_postgres(url)
+    yield name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _use_postgres(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, migrated: bool
+) -> None:
+    """Point the settings at the session's PostgreSQL database, made afresh: a copy of the
+    migrated template, or empty."""
+    url = request.getfixturevalue("pg_database")
+    name = url.rsplit("/", 1)[-1]
+    from clm.storage.db import get_engine
+
+    get_engine.cache_clear()  # its connections are ended by the DROP … WITH (FORCE)
+    template = f' TEMPLATE "{request.getfixturevalue("pg_template")}"' if migrated else ""
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"{template}'))
+    admin.dispose()
     monkeypatch.setenv("CLM_DATABASE_URL", url)
     get_settings.cache_clear()
+
+
+def _copy_sqlite(request: pytest.FixtureRequest, env: Path) -> None:
+    shutil.copyfile(request.getfixturevalue("sqlite_template"), env / "clm.db")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request: pytest.FixtureRequest, env: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A migrated, empty database: SQLite in the temp folder, and PostgreSQL when reachable."""
     if request.param == "postgresql":
-        _use_postgres(request, monkeypatch)
-    migrate()
+        _use_postgres(request, monkeypatch, migrated=True)
+    else:
+        _copy_sqlite(request, env)
     return get_settings().db_url
 
 
 @pytest.fixture
 def pg_db(request: pytest.FixtureRequest, env: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A migrated, empty PostgreSQL database (skipped with the reason when not reachable)."""
-    _use_postgres(request, monkeypatch)
-    migrate()
+    _use_postgres(request, monkeypatch, migrated=True)
     return get_settings().db_url
 
 
 @pytest.fixture
-def sqlite_db(env: Path) -> str:
+def sqlite_db(request: pytest.FixtureRequest, env: Path) -> str:
     """A migrated, empty SQLite database in the temp folder."""
-    migrate()
+    _copy_sqlite(request, env)
     return get_settings().db_url
 
 
