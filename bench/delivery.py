@@ -1,8 +1,10 @@
-"""Benchmark of outbox delivery to a local SMTP server (not a test: it prints a rate).
+"""Benchmark of outbox delivery (not a test: it prints rates).
 
 N messages (default 2,000) with an HTML and a text body are put in the outbox, then one
 worker delivers them over SMTP to an aiosmtpd server on 127.0.0.1, claiming, sending and
-marking each as the daily sweep does. Usage: python bench/delivery.py [--messages N]
+marking them as the daily sweep does; then N more are delivered to files (.eml), the
+transport of the demo and of a region that hands its mail to another system.
+Usage: python bench/delivery.py [--messages N]
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import argparse
 import os
 import tempfile
 import time
+from pathlib import Path
 
 import calibrate  # bench/calibrate.py, beside this script
 
@@ -42,23 +45,27 @@ def main() -> None:
     from clm.rules.config import load_config
     from clm.settings import PROJECT_DIR
     from clm.storage.db import UnitOfWork, migrate
-    from clm.storage.mail import SmtpTransport
+    from clm.storage.mail import FileTransport, SmtpTransport
     from clm.storage.outbox import deliver_pending, enqueue
 
     cfg = load_config(PROJECT_DIR / "config" / "region.yaml")
     migrate()
-    with UnitOfWork() as uow:
-        for n in range(args.messages):
-            enqueue(
-                uow.session,
-                key=f"bench:{n}",
-                sender=cfg.mail,
-                to=[f"aanbieder{n % 300}@zorg.example.org"],
-                subject=f"Informatieverzoek {n}",
-                text="Geachte heer, mevrouw,\n\n" + "Tekst van het bericht. " * 40,
-                html="<p>Geachte heer, mevrouw,</p>" + "<p>Tekst van het bericht.</p>" * 40,
-            )
-        uow.commit()
+
+    def fill(first: int) -> None:
+        with UnitOfWork() as uow:
+            for n in range(first, first + args.messages):
+                enqueue(
+                    uow.session,
+                    key=f"bench:{n}",
+                    sender=cfg.mail,
+                    to=[f"aanbieder{n % 300}@zorg.example.org"],
+                    subject=f"Informatieverzoek {n}",
+                    text="Geachte heer, mevrouw,\n\n" + "Tekst van het bericht. " * 40,
+                    html="<p>Geachte heer, mevrouw,</p>" + "<p>Tekst van het bericht.</p>" * 40,
+                )
+            uow.commit()
+
+    fill(0)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -73,12 +80,23 @@ def main() -> None:
         controller.stop()
     rate = report.sent / seconds
     print(
-        f"delivered {report.sent:,} messages ({handler.accepted:,} accepted) in {seconds:.1f} s: "
-        f"{rate:.0f} messages/s for one worker"
+        f"SMTP: delivered {report.sent:,} messages ({handler.accepted:,} accepted) in "
+        f"{seconds:.1f} s: {rate:.0f} messages/s for one worker"
     )
+    fill(args.messages)
+    t0 = time.perf_counter()
+    folder = Path(os.environ["CLM_VAR_DIR"]) / "eml"
+    files = deliver_pending(UnitOfWork, FileTransport(folder), cfg.mail)
+    file_rate = files.sent / (time.perf_counter() - t0)
+    print(f"files: delivered {files.sent:,} messages: {file_rate:.0f} messages/s for one worker")
     calibrate.write(
         "delivery",
-        {"messages": report.sent, "seconds": round(seconds, 2), "per_second": round(rate)},
+        {
+            "messages": report.sent,
+            "seconds": round(seconds, 2),
+            "per_second": round(rate),
+            "files_per_second": round(file_rate),
+        },
         calibration,
     )
 

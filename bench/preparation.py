@@ -1,6 +1,6 @@
 """Benchmark of the quarterly preparation (not a test: it prints timings).
 
-N providers (default 1,000), all meeting in April: plan, render agenda (HTML + PDF), data
+N providers (default 5,000), all meeting in April: plan, render agenda (HTML + PDF), data
 sheet and invite, write the outbox, deliver to the file transport. Timed twice on fresh
 databases: as the flow ``quarterly-preparation`` under a Prefect test server, and as the same
 work in plain function calls. Usage: python bench/preparation.py [--providers N]
@@ -92,7 +92,7 @@ def _fresh_region(providers: int, config: Path) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--providers", type=int, default=1000)
+    parser.add_argument("--providers", type=int, default=5000)
     args = parser.parse_args()
     calibration = calibrate.measure()  # this machine now, in this process
     config = _region(Path(__file__).resolve().parents[1], args.providers)

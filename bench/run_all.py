@@ -52,13 +52,14 @@ def _classification(r: dict) -> Row:
     steps = r["steps"]
     seconds = sum(v for k, v in steps.items() if k.startswith(("compute", "store")))
     result, target, met = _scaled(r, seconds, 10)
+    whole, whole_target, whole_met = _scaled(r, r["flow_s"], 20)
     peak = r.get("peak_mib")
     memory_ok = peak is None or peak <= 1024
     return Row(
         f"{r['providers']:,} providers, {r['rows']:,} declaration rows",
-        f"compute + store {result}",
-        f"{target}; < 1 GB",
-        met and memory_ok,
+        f"compute + store {result}; first run with letters delivered {whole}",
+        f"{target}; {whole_target}; < 1 GB",
+        met and whole_met and memory_ok,
     )
 
 
@@ -67,8 +68,8 @@ def _preparation(r: dict) -> Row:
     return Row(
         f"{r['providers']:,} providers",
         f"flow {result}, ratio {r['ratio']:.2f}",
-        f"{target}, ratio ≤ 1.3",
-        met and r["ratio"] <= 1.3,
+        f"{target}, ratio ≤ 1.15",
+        met and r["ratio"] <= 1.15,
     )
 
 
@@ -82,15 +83,35 @@ def _sweep(r: dict) -> Row:
     )
 
 
-def _delivery(r: dict) -> Row:
+def _rate(r: dict, per_second: float, floor: float) -> tuple[str, str, bool]:
+    """A rate both ways: per second, and per calibration second (the other way round)."""
     cal = r.get("calibration", {}).get("cpu_s") or REFERENCE["cpu_s"]
-    # a rate the other way round: messages per calibration second
-    per_cal, allowed = r["per_second"] * cal, 50 * REFERENCE["cpu_s"]
-    return Row(
-        f"{r['messages']:,} messages, SMTP on 127.0.0.1",
-        f"{r['per_second']} messages/s = {per_cal:.0f} per cal",
-        f"≥ 50 /s per worker (≥ {allowed:.0f} per cal)",
+    per_cal, allowed = per_second * cal, floor * REFERENCE["cpu_s"]
+    return (
+        f"{per_second:.0f} /s = {per_cal:.0f} per cal",
+        f"≥ {floor:g} /s (≥ {allowed:.0f} per cal)",
         per_cal >= allowed,
+    )
+
+
+def _delivery(r: dict) -> Row:
+    smtp, smtp_target, smtp_met = _rate(r, r["per_second"], 300)
+    files, files_target, files_met = _rate(r, r.get("files_per_second", 0), 500)
+    return Row(
+        f"{r['messages']:,} messages, one worker",
+        f"SMTP on 127.0.0.1 {smtp}; files {files}",
+        f"SMTP {smtp_target}; files {files_target}",
+        smtp_met and files_met,
+    )
+
+
+def _analysis(r: dict) -> Row:
+    result, target, met = _scaled(r, r["flow_s"], 60)
+    return Row(
+        f"{r['providers']:,} providers, six quarters",
+        f"flow {result} (same quarter again {r['rerun_s']:.1f} s)",
+        target,
+        met,
     )
 
 
@@ -99,6 +120,7 @@ BENCHMARKS = {
     "preparation": _preparation,
     "sweep": _sweep,
     "delivery": _delivery,
+    "analysis": _analysis,
 }
 
 

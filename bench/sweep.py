@@ -1,7 +1,7 @@
-"""Benchmark of the daily sweep over 100,000 open deadlines (not a test: it prints timings).
+"""Benchmark of the daily sweep over 1,000,000 open deadlines (not a test: it prints timings).
 
-A region of 1,000 providers with 100,000 open actions (deadlines spread over the coming year,
-so a normal day finds a few hundred due), then the sweep's services in order, as the flow
+A region of 1,000 providers with 1,000,000 open actions (deadlines spread over the coming year,
+so a normal day finds a few thousand due), then the sweep's services in order, as the flow
 calls them, timed as plain calls: the final agendas, and the one sweep over every deadline
 (data, minutes, reaction weeks, actions, escalation terms, admissions).
 Usage: python bench/sweep.py [--deadlines N]; CLM_BENCH_PROFILE=1 prints a profile of the sweep.
@@ -35,7 +35,7 @@ def _profiled(fn):  # noqa: ANN001, ANN202
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--deadlines", type=int, default=100_000)
+    parser.add_argument("--deadlines", type=int, default=1_000_000)
     parser.add_argument("--providers", type=int, default=1_000)
     args = parser.parse_args()
     calibration = calibrate.measure()  # this machine now, in this process
