@@ -15,12 +15,19 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, union_all
 from sqlalchemy.orm import Session
 
 from clm.rules.calendar import add_working_days
 from clm.rules.config import RegionConfig
-from clm.rules.deadlines import STEP_TERMS, DeadlineKind, Subject, has_lapsed, reminders_due
+from clm.rules.deadlines import (
+    STEP_TERMS,
+    DeadlineKind,
+    Subject,
+    has_lapsed,
+    reminder_day,
+    reminders_due,
+)
 from clm.storage.db import UnitOfWork
 from clm.storage.models import (
     ActionItem,
@@ -225,27 +232,60 @@ def sweep(
     count = SweepCount()
     with uow:
         session = uow.session
-        rows = session.scalars(
-            select(Deadline)
-            .where(
-                # each kind only as far ahead as its earliest reminder reaches
-                or_(
-                    *(
-                        (Deadline.kind == str(k)) & (Deadline.due_on <= _horizon(cfg, as_of, r))
-                        for k, r in rules.items()
-                    )
-                ),
+        # Read the few columns that decide first, as plain rows: most open deadlines within
+        # reach need nothing today, and only those that do are loaded as objects.
+        columns = (
+            Deadline.id,
+            Deadline.kind,
+            Deadline.due_on,
+            Deadline.remind_before,
+            Deadline.reminded,
+            Deadline.reminded_on,
+        )
+        # one range of ix_deadlines_sweep per kind: only as far ahead as the kind's earliest
+        # reminder reaches, and once reminded a deadline waits for its due date, unless it
+        # has more reminders
+        per_kind = [
+            select(*columns).where(
+                Deadline.kind == str(kind),
                 Deadline.closed_on.is_(None),
                 Deadline.lapsed_on.is_(None),
-                # a deadline reminded once waits for its due date, unless it has more reminders
-                or_(
-                    Deadline.due_on < as_of,
-                    Deadline.reminded_on.is_(None),
-                    Deadline.kind.in_([str(k) for k, r in rules.items() if r.several_reminders]),
+                Deadline.due_on <= _horizon(cfg, as_of, rule),
+                *(
+                    ()
+                    if rule.several_reminders
+                    else [or_(Deadline.due_on < as_of, Deadline.reminded_on.is_(None))]
                 ),
             )
-            .order_by(Deadline.due_on, Deadline.id)
-        ).all()
+            for kind, rule in rules.items()
+        ]
+        candidates = session.execute(union_all(*per_kind)).all()
+        days: dict[tuple[date, int], date] = {}  # reminder days, computed once per due date
+
+        def needs_work(c: Any) -> bool:
+            rule = rules[DeadlineKind(c.kind)]
+            if rule.last_chance and c.reminded_on and c.due_on <= c.reminded_on:
+                return True  # moved below
+            if has_lapsed(c.due_on, as_of):
+                return True
+            sent = set(c.reminded)
+            for n in set(c.remind_before) - sent:
+                day = days.get((c.due_on, n))
+                if day is None:
+                    day = days[(c.due_on, n)] = reminder_day(c.due_on, n, cfg.calendar)
+                if as_of >= day:
+                    return True
+            return False
+
+        wanted = sorted(c.id for c in candidates if needs_work(c))
+        rows = sorted(
+            (
+                row
+                for chunk in _chunks(wanted)
+                for row in session.scalars(select(Deadline).where(Deadline.id.in_(chunk)))
+            ),
+            key=lambda row: (row.due_on, row.id),
+        )
         todo = []  # (row, its rules, lapsed, the reminders due): the rows that need work
         for row in rows:
             kind = DeadlineKind(row.kind)

@@ -581,6 +581,8 @@ class Deadline(Base):
         UniqueConstraint("kind", "subject", "subject_id", name="uq_deadlines_kind_subject"),
         Index("ix_deadlines_open", "closed_on", "lapsed_on", "due_on"),
         Index("ix_deadlines_subject", "subject", "subject_id"),
+        # the daily sweep: per kind, open, by due date (migration 0016)
+        Index("ix_deadlines_sweep", "kind", "closed_on", "lapsed_on", "due_on", "reminded_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

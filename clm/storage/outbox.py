@@ -8,6 +8,7 @@ import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import or_, select, update
@@ -111,12 +112,18 @@ def split_addresses(addresses: list[str]) -> tuple[list[str], list[str]]:
     domain); checked by syntax only, never by asking the network."""
     good, bad = [], []
     for addr in addresses:
-        try:
-            validate_email(addr, check_deliverability=False, test_environment=True)
-            good.append(addr)
-        except (EmailNotValidError, TypeError):
-            bad.append(str(addr))
+        (good if isinstance(addr, str) and _deliverable(addr) else bad).append(str(addr))
     return good, bad
+
+
+@lru_cache(maxsize=4096)
+def _deliverable(address: str) -> bool:
+    # a region writes to the same few hundred addresses all day: each is checked once
+    try:
+        validate_email(address, check_deliverability=False, test_environment=True)
+    except EmailNotValidError:
+        return False
+    return True
 
 
 def is_permanent(exc: Exception) -> bool:

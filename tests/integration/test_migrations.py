@@ -108,3 +108,15 @@ def test_the_contract_tables_migrate_down_and_up(db: str, before: str, names: se
     assert not names & tables()
     migrate(db)
     assert names <= tables()
+
+
+def test_the_sweep_index_migrates_down_and_up(db: str) -> None:
+    def indexes() -> set[str]:
+        engine = get_engine(db)
+        engine.dispose()
+        return {i["name"] for i in inspect(engine).get_indexes("deadlines")}
+
+    command.downgrade(alembic_config(db), "0015")
+    assert "ix_deadlines_sweep" not in indexes()
+    migrate(db)
+    assert "ix_deadlines_sweep" in indexes()
