@@ -185,9 +185,13 @@ def deliver_pending(
                     .options(selectinload(OutboxMessage.attachments))
                     .order_by(OutboxMessage.id)
                 ).all()
+                # A transport that may hand a message over twice without harm (files named
+                # by Message-ID) is recorded per batch; any other, per message.
+                each = not getattr(transport, "repeat_is_harmless", False)
                 for row in rows:
-                    if not _deliver_one(uow, transport, sender, row, report):
+                    if not _deliver_one(uow, transport, sender, row, report, commit=each):
                         failed.add(row.id)
+                uow.commit()
             if report.sent == sent_before and all(i in failed for i in claimed):
                 break
     finally:
@@ -227,9 +231,11 @@ def _deliver_one(
     sender: Mail,
     row: OutboxMessage,
     report: DeliveryReport,
+    commit: bool = True,
 ) -> bool:
-    """Hand one claimed message over and record the outcome in its own commit; False when
-    it failed for now (it is pending again, for the next run)."""
+    """Hand one claimed message over and record the outcome (in its own commit when
+    ``commit``; a failure always); False when it failed for now (it is pending again, for
+    the next run)."""
     envelope = Envelope(
         message_id=row.message_id,
         sender_name=sender.sender_name,
@@ -264,7 +270,8 @@ def _deliver_one(
         return False
     row.status, row.sent_at, row.last_error = SENT, utcnow(), None
     _forget_secret(row)
-    uow.commit()
+    if commit:
+        uow.commit()
     report.sent += 1
     return True
 
