@@ -17,8 +17,9 @@ from clm.errors import InvalidInput
 from clm.rules.config import RegionConfig
 from clm.services.common import provider_by_code
 from clm.storage.db import UnitOfWork
-from clm.storage.mail import Attachment, Envelope, build_message
+from clm.storage.mail import build_message
 from clm.storage.models import DossierDocument, DossierEvent, OutboxMessage
+from clm.storage.outbox import envelope_of
 
 
 @dataclass(frozen=True)
@@ -87,20 +88,7 @@ def export_dossier(
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for n, msg in enumerate(messages, 1):
-                envelope = Envelope(
-                    message_id=msg.message_id,
-                    sender_name=cfg.mail.sender_name,
-                    sender_email=cfg.mail.sender_email,
-                    reply_to=cfg.mail.reply_to,
-                    to=msg.to_addrs,
-                    cc=msg.cc_addrs,
-                    subject=msg.subject,
-                    text=msg.body_text,
-                    html=msg.body_html,
-                    attachments=tuple(
-                        Attachment(a.filename, a.content_type, a.content) for a in msg.attachments
-                    ),
-                )
+                envelope = envelope_of(msg, cfg.mail, cfg.mail.reply_to)
                 archive.writestr(
                     f"mails/{n:04d}-{msg.created_at:%Y%m%d}.eml", build_message(envelope).as_bytes()
                 )

@@ -107,6 +107,24 @@ def reply_to_of(sender: Mail, reference: str | None) -> str | None:
     return str(sender.reply_to) if sender.reply_to else None
 
 
+def envelope_of(row: OutboxMessage, sender: Mail, reply_to: str | None) -> Envelope:
+    """The message as it goes out (or went out) of a stored outbox row."""
+    return Envelope(
+        message_id=row.message_id,
+        sender_name=sender.sender_name,
+        sender_email=sender.sender_email,
+        reply_to=reply_to,
+        to=row.to_addrs,
+        cc=row.cc_addrs,
+        subject=row.subject,
+        text=row.body_text,
+        html=row.body_html,
+        attachments=tuple(
+            Attachment(a.filename, a.content_type, a.content) for a in row.attachments
+        ),
+    )
+
+
 def split_addresses(addresses: list[str]) -> tuple[list[str], list[str]]:
     """The addresses a mail server can take, and the ones it cannot (no @, spaces, no
     domain); checked by syntax only, never by asking the network."""
@@ -236,22 +254,8 @@ def _deliver_one(
     """Hand one claimed message over and record the outcome (in its own commit when
     ``commit``; a failure always); False when it failed for now (it is pending again, for
     the next run)."""
-    envelope = Envelope(
-        message_id=row.message_id,
-        sender_name=sender.sender_name,
-        sender_email=sender.sender_email,
-        reply_to=reply_to_of(sender, row.reference),
-        to=row.to_addrs,
-        cc=row.cc_addrs,
-        subject=row.subject,
-        text=row.body_text,
-        html=row.body_html,
-        attachments=tuple(
-            Attachment(a.filename, a.content_type, a.content) for a in row.attachments
-        ),
-    )
     try:
-        transport.send(build_message(envelope))
+        transport.send(build_message(envelope_of(row, sender, reply_to_of(sender, row.reference))))
     except Exception as exc:  # keep it pending with the reason, or set it aside for good
         permanent = is_permanent(exc)
         row.status, row.last_error, row.claimed_at = (
