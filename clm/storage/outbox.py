@@ -227,11 +227,15 @@ def _claim(uow_factory: Callable[[], UnitOfWork], limit: int, skip: set[int]) ->
             OutboxMessage.status == PENDING,
             (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_at < now - STALE_CLAIM),
         )
+        # PostgreSQL: rows another worker is claiming right now are skipped, not waited for
+        # (after the wait they would no longer qualify, and this claim would come back
+        # empty while messages are left); SQLite runs one writer at a time anyway.
         candidates = (
             select(OutboxMessage.id)
             .where(claimable, OutboxMessage.id.not_in(skip))
             .order_by(OutboxMessage.id)
             .limit(limit)
+            .with_for_update(skip_locked=True)
         )
         claimed = uow.session.scalars(
             update(OutboxMessage)

@@ -20,7 +20,7 @@ from clm.services.classification import (
 )
 from clm.services.meetings import prepare_month
 from clm.storage.db import UnitOfWork
-from clm.storage.mail import SmtpTransport
+from clm.storage.mail import FileTransport, SmtpTransport
 from clm.storage.models import DossierEvent, Meeting, OutboxMessage
 from clm.storage.outbox import deliver_pending
 from tests.conftest import AS_OF
@@ -80,6 +80,38 @@ def test_two_workers_deliver_each_message_once(
     ids = Counter(str(m["Message-ID"]) for m in handler.accepted)
     assert len(ids) == 300 and set(ids.values()) == {1}
     assert _count(OutboxMessage, OutboxMessage.status == "sent") == 300
+
+
+def test_a_worker_passes_over_what_another_is_claiming(
+    pg_db: str, cfg: RegionConfig, tmp_path: Path
+) -> None:
+    """While one worker's claim of the first messages is not yet committed, a second worker
+    delivers the others at once, instead of waiting for those rows and then finding them
+    taken (which ended its run with messages left)."""
+    enqueue_many(cfg, 80, "claiming")
+    other = UnitOfWork()
+    with other:
+        first = other.session.scalars(
+            select(OutboxMessage.id).order_by(OutboxMessage.id).limit(50).with_for_update()
+        ).all()
+        done: list[object] = []
+        second = threading.Thread(
+            target=lambda: done.append(
+                deliver_pending(UnitOfWork, FileTransport(tmp_path / "mail"), cfg.mail)
+            )
+        )
+        second.start()
+        second.join(timeout=30)
+        waited = second.is_alive()
+        other.session.rollback()  # the first worker lets go
+    second.join(timeout=30)
+    assert not waited, "the second worker waited for the rows the first was claiming"
+    assert done[0].sent == 30
+    with UnitOfWork() as uow:
+        sent = set(
+            uow.session.scalars(select(OutboxMessage.id).where(OutboxMessage.status == "sent"))
+        )
+    assert sent.isdisjoint(first) and len(sent) == 30
 
 
 def test_two_imports_of_one_month_at_once_leave_one_file(
