@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from clm.rules.calendar import working_days_before
 from clm.rules.config import CalendarConfig
@@ -59,6 +60,7 @@ STEP_TERMS = (
 )
 
 
+@lru_cache(maxsize=4096)  # a sweep asks this for the same few due dates thousands of times
 def reminder_day(due: date, working_days: int, cal: CalendarConfig) -> date:
     """The day a reminder ``working_days`` before ``due`` is due (0: the day itself)."""
     return working_days_before(due, working_days, cal) if working_days else due

@@ -25,7 +25,6 @@ from clm.rules.deadlines import (
     DeadlineKind,
     Subject,
     has_lapsed,
-    reminder_day,
     reminders_due,
 )
 from clm.storage.db import UnitOfWork
@@ -260,22 +259,14 @@ def sweep(
             for kind, rule in rules.items()
         ]
         candidates = session.execute(union_all(*per_kind)).all()
-        days: dict[tuple[date, int], date] = {}  # reminder days, computed once per due date
 
         def needs_work(c: Any) -> bool:
             rule = rules[DeadlineKind(c.kind)]
             if rule.last_chance and c.reminded_on and c.due_on <= c.reminded_on:
                 return True  # moved below
-            if has_lapsed(c.due_on, as_of):
-                return True
-            sent = set(c.reminded)
-            for n in set(c.remind_before) - sent:
-                day = days.get((c.due_on, n))
-                if day is None:
-                    day = days[(c.due_on, n)] = reminder_day(c.due_on, n, cfg.calendar)
-                if as_of >= day:
-                    return True
-            return False
+            return has_lapsed(c.due_on, as_of) or bool(
+                reminders_due(c.due_on, c.remind_before, c.reminded, as_of, cfg.calendar)
+            )
 
         wanted = sorted(c.id for c in candidates if needs_work(c))
         rows = sorted(
