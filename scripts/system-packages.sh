@@ -14,6 +14,12 @@ need=(
 if [ "${1:-run}" = "test" ]; then
   need+=("chromium:/usr/bin/chromium")              # the browser test (Playwright)
   need+=("dovecot-imapd:/usr/lib/dovecot/imap")         # the mailbox tests: a real IMAP server
+  # the document checks: a provider's office suite opens what we send (LibreOffice to PDF,
+  # Poppler reads the text back); Carlito has Calibri's widths, the font Word and Excel use
+  need+=("libreoffice-writer-nogui:/usr/lib/libreoffice/program/libswlo.so")
+  need+=("libreoffice-calc-nogui:/usr/lib/libreoffice/program/libsclo.so")
+  need+=("poppler-utils:/usr/bin/pdftotext")
+  need+=("fonts-crosextra-carlito:/usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf")
 fi
 missing=()
 for item in "${need[@]}"; do

@@ -9,7 +9,10 @@ from typing import Any
 
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.shared import Pt
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.table import Table
 
 from clm.clock import dutch_date
 from clm.documents.ooxml import PackageBase
@@ -17,6 +20,10 @@ from clm.rules.agenda import AgendaItem
 
 _DOCUMENT_PART = "word/document.xml"
 _local = threading.local()
+# A4 with 2 cm margins leaves 17 cm; the first column holds the agenda's longest words
+# ("Contractmanagement", "Wachtlijsten/wachttijden") whole, the report column room to write.
+_META_WIDTHS = (Cm(4.5), Cm(12.5))
+_AGENDA_WIDTHS = (Cm(6.6), Cm(5.6), Cm(2.7), Cm(2.1))
 
 
 class _AgendaWriter:
@@ -26,7 +33,14 @@ class _AgendaWriter:
 
     def __init__(self) -> None:
         self.doc = Document()
-        self.doc.styles["Normal"].font.size = Pt(10)
+        # python-docx's template is US Letter with the font left to the theme, which other
+        # programs than Word do not read: A4, and Calibri named outright
+        section = self.doc.sections[0]
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Cm(2))
+        normal = self.doc.styles["Normal"].font
+        normal.size, normal.name = Pt(10), "Calibri"
         out = io.BytesIO()
         self.doc.save(out)
         self.base = PackageBase(out.getvalue(), {_DOCUMENT_PART})
@@ -74,9 +88,11 @@ def agenda_docx(context: dict[str, Any]) -> bytes:
     ):
         cells = meta.add_row().cells
         cells[0].text, cells[1].text = label, value
+    _fix_widths(meta, _META_WIDTHS)
     doc.add_paragraph()
     table = doc.add_table(rows=1, cols=4)
     table.style = "Table Grid"
+    _repeat_as_header(table)
     for cell, title in zip(
         table.rows[0].cells,
         ("Gespreksonderwerp", "Verslag en actiepunten", "Actiehouder", "Deadline"),
@@ -92,7 +108,27 @@ def agenda_docx(context: dict[str, Any]) -> bytes:
             cell.add_paragraph(f"{letter}. {sub}")
         for note in _notes(item, context):
             cell.add_paragraph(note)
+    _fix_widths(table, _AGENDA_WIDTHS)
     return writer.package()
+
+
+def _fix_widths(table: Table, widths: tuple[Cm, ...]) -> None:
+    """Fixed column widths, written where each program reads them: Word the cells' own
+    width, LibreOffice the table grid (left to itself it splits the page evenly)."""
+    table.autofit = False
+    for col, width in zip(table.columns, widths, strict=True):
+        col.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
+def _repeat_as_header(table: Table) -> None:
+    """The first row comes back at the top of each page the table runs onto."""
+    row_pr = table.rows[0]._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    row_pr.append(header)
 
 
 def _notes(item: AgendaItem, context: dict[str, Any]) -> list[str]:

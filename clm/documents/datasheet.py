@@ -11,11 +11,19 @@ from functools import lru_cache
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from clm.documents.ooxml import PackageBase, xml_text
-from clm.documents.tabular import cell_text, open_workbook, sheet_rows, write_cell
+from clm.documents.tabular import (
+    cell_text,
+    fit_row_heights,
+    open_workbook,
+    print_setup,
+    protect_except,
+    sheet_rows,
+    write_cell,
+)
 from clm.errors import InputProblem, InvalidInput
 from clm.rules.config import Kpi
 from clm.rules.inputs import parse_decimal
@@ -70,7 +78,8 @@ def _sheet_base(
     book = Workbook()
     ws = book.active
     ws.title = SHEET
-    bold = Font(bold=True)
+    bold = Font(name="Calibri", bold=True)  # named: without it LibreOffice takes a serif
+    wrap = Alignment(wrap_text=True, vertical="top")
     for row, (label, value) in enumerate(
         [("AGB-code", _CODE), ("Aanbieder", _NAME), ("Kwartaal", quarter)], 1
     ):
@@ -80,18 +89,26 @@ def _sheet_base(
         write_cell(ws, HEADER_ROW, col, title).font = bold
     fill = PatternFill("solid", fgColor="FFF2CC")
     for row, (code, label, unit, norm) in enumerate(rows, HEADER_ROW + 1):
-        write_cell(ws, row, 1, code)
-        write_cell(ws, row, 2, label)
-        write_cell(ws, row, 3, unit)
-        write_cell(ws, row, 4, norm)
-        ws.cell(row, 5).fill = fill
+        write_cell(ws, row, 1, code).alignment = wrap
+        write_cell(ws, row, 2, label).alignment = wrap
+        write_cell(ws, row, 3, unit).alignment = wrap
+        write_cell(ws, row, 4, norm).alignment = Alignment(vertical="top")
+        for col in (5, 6):  # the provider's cells: value and remark
+            cell = ws.cell(row, col)
+            cell.fill, cell.alignment = fill, wrap
+            cell.protection = Protection(locked=False)
     check = DataValidation(
         type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True
     )
     check.add(f"E{HEADER_ROW + 1}:E{HEADER_ROW + len(rows)}")
     ws.add_data_validation(check)
-    for col, width in zip("ABCDEF", (22, 60, 12, 8, 12, 50), strict=True):
+    # the code column as wide as its longest code ('kpi@AGB' of a subcontractor included)
+    code_width = max([12, *(len(code) + 2 for code, *_ in rows)])
+    for col, width in zip("ABCDEF", (code_width, 50, 12, 8, 12, 45), strict=True):
         ws.column_dimensions[col].width = width
+    fit_row_heights(ws, range(HEADER_ROW + 1, HEADER_ROW + len(rows) + 1))
+    print_setup(ws, header_row=HEADER_ROW, footer=f"Gegevensblad {quarter}")
+    protect_except(ws)
     out = io.BytesIO()
     book.save(out)
     base = PackageBase(out.getvalue(), {_SHEET_PART})

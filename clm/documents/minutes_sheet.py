@@ -8,9 +8,15 @@ from datetime import date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 
-from clm.documents.tabular import open_workbook, sheet_rows, write_cell
+from clm.documents.tabular import (
+    fit_row_heights,
+    open_workbook,
+    print_setup,
+    sheet_rows,
+    write_cell,
+)
 from clm.errors import InputProblem, InvalidInput
 from clm.rules.agenda import AGENDA, AgendaItem
 from clm.rules.inputs import check_date
@@ -32,7 +38,8 @@ def minutes_template(
     book = Workbook()
     ws = book.active
     ws.title = MINUTES
-    bold = Font(bold=True)
+    bold = Font(name="Calibri", bold=True)  # named: without it LibreOffice takes a serif
+    wrap = Alignment(wrap_text=True, vertical="top")
     for row, (label, value) in enumerate(
         [
             ("AGB-code", provider_code),
@@ -48,18 +55,26 @@ def minutes_template(
         write_cell(ws, 6, col, title).font = bold
     row = 7
     for item in agenda:
-        write_cell(ws, row, 1, item.number)
-        write_cell(ws, row, 2, item.title)
+        write_cell(ws, row, 1, item.number).alignment = wrap
+        write_cell(ws, row, 2, item.title).alignment = wrap
         row += 1
         for letter, sub in zip("abcdefgh", item.subitems, strict=False):
-            write_cell(ws, row, 1, f"{item.number}{letter}")
-            write_cell(ws, row, 2, sub)
+            write_cell(ws, row, 1, f"{item.number}{letter}").alignment = wrap
+            write_cell(ws, row, 2, sub).alignment = wrap
             row += 1
+    for r in range(7, row):  # what the support officer writes wraps in its cell
+        ws.cell(r, 3).alignment = ws.cell(r, 4).alignment = wrap
+    # column A holds the labels above the table ('Gespreksmaand' in bold) as well
+    for col, width in zip("ABCD", (16, 45, 55, 40), strict=True):
+        ws.column_dimensions[col].width = width
+    fit_row_heights(ws, range(7, row))
+    print_setup(ws, header_row=6, footer=f"Verslag {provider_code} {month}")
     actions = book.create_sheet(ACTIONS)
     for col, title in enumerate(ACTION_HEADER, 1):
         write_cell(actions, 1, col, title).font = bold
-    for col, width in zip("ABCD", (12, 45, 60, 40), strict=True):
-        ws.column_dimensions[col].width = width
+    for col, width in zip("ABCDE", (12, 50, 22, 30, 12), strict=True):
+        actions.column_dimensions[col].width = width
+    print_setup(actions, header_row=1, footer=f"Actiepunten {provider_code} {month}")
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
