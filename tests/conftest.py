@@ -123,6 +123,13 @@ def _use_postgres(
 ) -> None:
     """Point the settings at the session's PostgreSQL database, made afresh: a copy of the
     migrated template, or empty."""
+    monkeypatch.setenv("CLM_DATABASE_URL", fresh_postgres(request, migrated))
+    get_settings.cache_clear()
+
+
+def fresh_postgres(request: pytest.FixtureRequest, migrated: bool = True) -> str:
+    """The session's PostgreSQL database made afresh (a copy of the migrated template, or
+    empty); its URL."""
     url = request.getfixturevalue("pg_database")
     name = url.rsplit("/", 1)[-1]
     from clm.storage.db import get_engine
@@ -134,8 +141,7 @@ def _use_postgres(
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"{template}'))
     admin.dispose()
-    monkeypatch.setenv("CLM_DATABASE_URL", url)
-    get_settings.cache_clear()
+    return url
 
 
 def _copy_sqlite(request: pytest.FixtureRequest, env: Path) -> None:

@@ -3,10 +3,20 @@ earlier invite and a cancellation removes it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import (
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+    vRecur,
+    vText,
+)
 
+from clm.clock import REGION_TZ
 from clm.rules.config import RegionConfig
 
 
@@ -26,7 +36,8 @@ def meeting_invite(
 ) -> bytes:
     """An iTIP message (METHOD REQUEST, or CANCEL) for one meeting.
 
-    ``attendees`` are (name, email, required); optional ones get ROLE=OPT-PARTICIPANT.
+    ``attendees`` are (name, email, required); optional ones get ROLE=OPT-PARTICIPANT, and
+    each is asked to answer (RSVP). Start and end are in Europe/Amsterdam with its VTIMEZONE.
     """
     cal = Calendar()
     cal.add("prodid", "-//clm contractmanagement//NL")
@@ -36,8 +47,10 @@ def meeting_invite(
     event.add("uid", uid)
     event.add("sequence", sequence)
     event.add("dtstamp", (stamp or datetime.now(UTC)).astimezone(UTC))
-    event.add("dtstart", starts_at.astimezone(UTC))
-    event.add("dtend", ends_at.astimezone(UTC))
+    # in the region's time zone, described in the file: a calendar shows the meeting at
+    # the hour agreed, also across a change to or from summer time
+    event.add("dtstart", starts_at.astimezone(REGION_TZ))
+    event.add("dtend", ends_at.astimezone(REGION_TZ))
     event.add("summary", summary)
     event.add("description", description)
     event.add("location", location)
@@ -49,9 +62,34 @@ def meeting_invite(
         who = vCalAddress(f"mailto:{email}")
         who.params["cn"] = vText(name)
         who.params["role"] = vText("REQ-PARTICIPANT" if required else "OPT-PARTICIPANT")
+        who.params["partstat"] = vText("NEEDS-ACTION")
+        who.params["rsvp"] = vText("TRUE")
         event.add("attendee", who, encode=0)
+    cal.add_component(_region_timezone())
     cal.add_component(event)
     return cal.to_ical()
+
+
+def _region_timezone() -> Timezone:
+    """Europe/Amsterdam as calendars write it: the EU's summer-time rule (last Sunday of
+    March to last Sunday of October) rather than a list of dates that ends in some year."""
+    tz = Timezone()
+    tz.add("tzid", REGION_TZ.key)
+    for part, name, offsets, start, month in (
+        (TimezoneDaylight(), "CEST", ("+0100", "+0200"), datetime(1970, 3, 29, 2), 3),
+        (TimezoneStandard(), "CET", ("+0200", "+0100"), datetime(1970, 10, 25, 3), 10),
+    ):
+        part.add("tzname", name)
+        part.add("tzoffsetfrom", _offset(offsets[0]))
+        part.add("tzoffsetto", _offset(offsets[1]))
+        part.add("dtstart", start)
+        part.add("rrule", vRecur(freq="YEARLY", bymonth=month, byday="-1SU"))
+        tz.add_component(part)
+    return tz
+
+
+def _offset(text: str) -> timedelta:
+    return timedelta(hours=int(text[:3]), minutes=int(text[0] + text[3:]))
 
 
 def meeting_uid(provider_code: str, meeting_month: str, cfg: RegionConfig) -> str:

@@ -311,7 +311,7 @@ def test_move_and_cancel_replace_the_invite(classified: RegionConfig) -> None:
     )
     moved = _ics(f"%{provider.code}:moved:s1")
     assert f"UID:{meeting.uid}" in moved and "SEQUENCE:1" in moved
-    assert "DTSTART:20270421T080000Z" in moved
+    assert "DTSTART;TZID=Europe/Amsterdam:20270421T100000" in moved  # 08:00 UTC
     # the same contract manager elsewhere at that time: refused, nothing written
     other = next(m for m, _ in meetings[1:] if m.contract_manager == meeting.contract_manager)
     local = as_utc(other.starts_at).astimezone(REGION_TZ)

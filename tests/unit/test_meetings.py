@@ -128,7 +128,7 @@ def test_invite_update_and_cancel_keep_the_uid() -> None:
     assert "METHOD:REQUEST" in first and "SEQUENCE:0" in first
     assert "SEQUENCE:1" in moved
     assert "METHOD:CANCEL" in cancelled and "STATUS:CANCELLED" in cancelled
-    assert "ROLE=OPT-PARTICIPANT:mailto:d@regio.example.org" in first.replace("\r\n ", "")
+    assert "ROLE=OPT-PARTICIPANT;RSVP=TRUE:mailto:d@regio.example.org" in first.replace("\r\n ", "")
 
 
 def test_agenda_contains_every_seed_002_item() -> None:
