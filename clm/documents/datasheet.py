@@ -16,12 +16,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from clm.documents.ooxml import PackageBase, xml_text
 from clm.documents.tabular import (
+    LINE_POINTS,
     cell_text,
     fit_row_heights,
     open_workbook,
     print_setup,
     protect_except,
     sheet_rows,
+    wrapped_lines,
     write_cell,
 )
 from clm.errors import InputProblem, InvalidInput
@@ -35,6 +37,8 @@ _QUARTER = re.compile(r"^[0-9]{4}-Q[1-4]$")
 VALUE_PLACES, VALUE_DIGITS = 4, 10  # the column: Numeric(14, 4)
 _SHEET_PART = "xl/worksheets/sheet1.xml"
 _CODE, _NAME = "@@AGB-CODE@@", "@@AANBIEDER@@"  # stand-ins in the shared sheet
+_NAME_HEIGHT = 15.0123  # stand-in for the height of the provider's row, set per provider
+_NAME_WIDTH = 50 + 12 + 8 + 12 + 45  # the name spans columns B to F
 ORGANISATION_MARK = "@"  # 'ervaringsdeskundigen@12345678': a subcontractor's own figure
 
 
@@ -66,6 +70,8 @@ def data_sheet_template(
         sheet = sheet.replace(
             f"<t>{placeholder}</t>", f'<t xml:space="preserve">{xml_text(value)}</t>', 1
         )
+    height = wrapped_lines(provider_name, _NAME_WIDTH) * LINE_POINTS
+    sheet = sheet.replace(f'ht="{_NAME_HEIGHT}"', f'ht="{height:g}"', 1)
     return base.complete({_SHEET_PART: sheet.encode("utf-8")})
 
 
@@ -84,7 +90,9 @@ def _sheet_base(
         [("AGB-code", _CODE), ("Aanbieder", _NAME), ("Kwartaal", quarter)], 1
     ):
         write_cell(ws, row, 1, label).font = bold
-        write_cell(ws, row, 2, value)
+        write_cell(ws, row, 2, value).alignment = wrap
+    ws.merge_cells("B2:F2")  # a long name wraps over the width of the table
+    ws.row_dimensions[2].height = _NAME_HEIGHT
     for col, title in enumerate(COLUMNS, 1):
         write_cell(ws, HEADER_ROW, col, title).font = bold
     fill = PatternFill("solid", fgColor="FFF2CC")

@@ -50,7 +50,7 @@ def minutes_template(
         1,
     ):
         write_cell(ws, row, 1, label).font = bold
-        write_cell(ws, row, 2, value)
+        write_cell(ws, row, 2, value).alignment = wrap
     for col, title in enumerate(ITEM_HEADER, 1):
         write_cell(ws, 6, col, title).font = bold
     row = 7
@@ -67,7 +67,7 @@ def minutes_template(
     # column A holds the labels above the table ('Gespreksmaand' in bold) as well
     for col, width in zip("ABCD", (16, 45, 55, 40), strict=True):
         ws.column_dimensions[col].width = width
-    fit_row_heights(ws, range(7, row))
+    fit_row_heights(ws, range(1, row))
     print_setup(ws, header_row=6, footer=f"Verslag {provider_code} {month}")
     actions = book.create_sheet(ACTIONS)
     for col, title in enumerate(ACTION_HEADER, 1):

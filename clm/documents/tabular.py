@@ -80,7 +80,7 @@ def print_setup(ws: Worksheet, *, header_row: int, footer: str) -> None:
 
 # Calibri 11, the default font of the sheets: a column of width w holds about 1.1·w
 # characters of ordinary text, and a line is 15 points high.
-_CHARS_PER_WIDTH, _LINE_POINTS = 1.1, 15.0
+_CHARS_PER_WIDTH, LINE_POINTS = 1.1, 15.0
 
 
 def wrapped_lines(text: str, width: float) -> int:
@@ -112,7 +112,7 @@ def fit_row_heights(ws: Worksheet, rows: range) -> None:
             default=1,
         )
         if lines > 1:
-            ws.row_dimensions[row].height = lines * _LINE_POINTS
+            ws.row_dimensions[row].height = lines * LINE_POINTS
 
 
 def protect_except(ws: Worksheet) -> None:

@@ -258,3 +258,60 @@ def test_invites_read_by_a_second_calendar_library(printed: Printed) -> None:
     group = _invite(printed, "groep-uitnodiging").vevent
     _check_event(group)
     assert group.uid.value != first.uid.value
+
+
+LONG_NAME = (
+    "Stichting Regionale Jeugdhulp en Gezinsbegeleiding voor Kinderen, Jongeren en Ouders "
+    "in de Gemeenten Almere, Lelystad, Dronten, Zeewolde, Urk en Noordoostpolder (Flevoland)"
+)[:200]
+LONG_PLACE = (
+    "Stadhuis Almere, Stadhuisplein 1, vergaderzaal De Flevolandzaal op de derde verdieping, "
+    "ingang aan de achterzijde naast de fietsenstalling; meld u bij de receptie beneden"
+)
+
+
+def test_the_longest_values_stay_whole(cfg: RegionConfig, tmp_path: Path) -> None:
+    """Names and places as long as the database holds them wrap within their cells."""
+    reason = office.missing()
+    if reason:
+        pytest.skip(reason)
+    from datetime import datetime, timedelta
+    from types import SimpleNamespace
+
+    from clm.documents.agenda_docx import agenda_docx
+    from clm.documents.minutes_sheet import minutes_template
+
+    start = datetime(2027, 4, 5, 9, 30)
+    attendees = [f"Medewerker nummer {i} (contractbeheer, beleid en verslag)" for i in range(8)]
+    context = {
+        "provider": SimpleNamespace(name=LONG_NAME, code="12345678", contact_name=LONG_NAME),
+        "meeting": SimpleNamespace(location=LONG_PLACE, location_url="", quarter="2027-Q1"),
+        "starts_local": start,
+        "ends_local": start + timedelta(minutes=75),
+        "region_attendees": attendees,
+        "agenda": cfg.agenda_items,
+        "final": False,
+        "previous": None,
+        "open_actions": [],
+        "points": [LONG_PLACE],
+        "signals": [],
+    }
+    files = {
+        "agenda": tmp_path / "agenda.docx",
+        "sheet": tmp_path / "gegevens.xlsx",
+        "minutes": tmp_path / "verslag.xlsx",
+    }
+    files["agenda"].write_bytes(agenda_docx(context))
+    files["sheet"].write_bytes(
+        data_sheet_template("12345678", LONG_NAME, "2027-Q1", cfg.sheet_kpis)
+    )
+    files["minutes"].write_bytes(
+        minutes_template("12345678", LONG_NAME, "2027-04", cfg.agenda_items)
+    )
+    printed = office.convert(list(files.values()), tmp_path / "afdruk")
+    for kind, path in files.items():
+        pages = office.pages(printed[path])
+        texts = [LONG_NAME] + ([LONG_PLACE, *attendees] if kind == "agenda" else [])
+        assert office.broken_or_missing(pages, texts) == [], kind
+        assert office.outside(pages) == [], kind
+    assert len(office.pages(printed[files["sheet"]])) == 1
