@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: up down test lint constraints bench
+.PHONY: up down test lint constraints bench pictures
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,8 @@ constraints: $(STAMP)
 
 bench: $(STAMP)
 	PREFECT_SERVER_ANALYTICS_ENABLED=false $(VENV)/bin/python bench/run_all.py
+
+# Pictures of one document of each kind for docs/documenten.md (LibreOffice and Poppler).
+pictures: $(STAMP)
+	bash scripts/system-packages.sh test
+	$(VENV)/bin/python -m admin.pictures
