@@ -3,9 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: up down test lint constraints bench pictures
+.PHONY: up down test lint constraints bench pictures check-fresh
 
 $(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+		|| { echo "Python 3.11 of nieuwer nodig als '$(PYTHON)' (of: make PYTHON=python3.12 …)" >&2; exit 1; }
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null \
+		|| { echo "venv ontbreekt: installeer het met: apt-get install python3-venv" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip 2>/dev/null || true
 	$(VENV)/bin/python -m pip install --quiet -c constraints.txt -e '.[test]'
@@ -46,3 +50,8 @@ bench: $(STAMP)
 pictures: $(STAMP)
 	bash scripts/system-packages.sh test
 	$(VENV)/bin/python -m admin.pictures
+
+# The README's two commands on a bare Debian root (debootstrap, chroot; root only; about an
+# hour). Not part of make test. Report: test-output/check-fresh.txt.
+check-fresh:
+	bash scripts/check-fresh.sh
