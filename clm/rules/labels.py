@@ -3,6 +3,8 @@ the read models keep English column names and these words replace them when publ
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 CLASSIFICATION = {
     "code": "AGB-code",
     "name": "Aanbieder",
@@ -149,3 +151,25 @@ DEPLOYMENTS = {
 def deployment(flow: str) -> str:
     """'verslag-vastleggen/record-minutes' is how the UI lists it; staff read the first."""
     return DEPLOYMENTS[flow]
+
+
+# The system's own steps that are not a flow, as people call them.
+SYSTEM_ACTORS = {
+    "intake": "gegevensinname",
+    "minutes": "verslaglegging",
+    "escalation": "escalatieladder",
+    "notify-administrator": "melding aan beheer",
+    "postvak": "postvak",
+}
+
+
+def actor_label(actor: str, staff: Mapping[str, str]) -> str:
+    """Who did something, for a reader: a staff member by name (and key), the system by the
+    task's Dutch name (a flow's deployment); anything else as recorded."""
+    if actor in staff:
+        return f"{staff[actor]} ({actor})"
+    if actor in DEPLOYMENTS:
+        return f"systeem: {DEPLOYMENTS[actor]}"
+    if actor in SYSTEM_ACTORS:
+        return f"systeem: {SYSTEM_ACTORS[actor]}"
+    return actor

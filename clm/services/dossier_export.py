@@ -15,6 +15,7 @@ from clm.documents.pdf import html_to_pdf
 from clm.documents.rendering import render
 from clm.errors import InvalidInput
 from clm.rules.config import RegionConfig
+from clm.rules.labels import actor_label
 from clm.services.common import provider_by_code
 from clm.storage.db import UnitOfWork
 from clm.storage.mail import build_message
@@ -81,6 +82,10 @@ def export_dossier(
             start=start,
             end=end,
             events=events,
+            actors={
+                e.actor: actor_label(e.actor, {k: m.name for k, m in cfg.staff_by_key.items()})
+                for e in events
+            },
             messages=messages,
             documents=documents,
         )

@@ -198,7 +198,8 @@ PDF_KINDS = {
     "tredebrief": (2, ["Wachttijden twee kwartalen op rij ruim boven de norm"]),
     "groep-verslag": (3, ["Wachtlijstcijfers delen", "Artikel 8: normen voor wachttijd"]),
     "analysepagina": (2, ["Regioanalyse 2026-Q3", "Mediaan perceel"]),
-    "dossier": (20, []),
+    # the system's steps by their Dutch task names, staff by name
+    "dossier": (20, ["systeem: jaarlijkse-classificatie", "systeem: kwartaalvoorbereiding"]),
 }
 
 
@@ -212,6 +213,10 @@ def test_pdfs_are_whole_on_a4(printed: Printed, cfg: RegionConfig, kind: str) ->
     assert all(abs(p.width - A4[0]) < 1 and abs(p.height - A4[1]) < 1 for p in pages)
     own = [printed.samples.provider_name] if kind != "groep-verslag" else []
     _check_whole(pages, own + texts)
+    words = {w.text for p in pages for w in p.words}
+    assert not words & {"yearly-classification", "quarterly-preparation", "intake"}
+    if kind == "agenda":  # the labels of the heading each on one line
+        assert _same_line(pages[0], ["Datum", "gesprek", "tijd"])
 
 
 def test_regional_analysis_is_whole_on_a4(printed: Printed, cfg: RegionConfig) -> None:

@@ -31,3 +31,14 @@ def test_deployment_names_are_dutch_words_and_unique() -> None:
     assert len(set(names)) == len(names)
     assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", n) for n in names), names
     assert "clm" not in names
+
+
+def test_who_did_it_reads_in_dutch() -> None:
+    """The dossier's 'Door': staff by name, the system by its task's Dutch name."""
+    from clm.rules.labels import actor_label
+
+    staff = {"cm-jansen": "Marieke Jansen"}
+    assert actor_label("cm-jansen", staff) == "Marieke Jansen (cm-jansen)"
+    assert actor_label("yearly-classification", staff) == "systeem: jaarlijkse-classificatie"
+    assert actor_label("intake", staff) == "systeem: gegevensinname"
+    assert actor_label("12345678", staff) == "12345678"  # as recorded
