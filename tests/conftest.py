@@ -127,15 +127,18 @@ def _use_postgres(
     get_settings.cache_clear()
 
 
-def fresh_postgres(request: pytest.FixtureRequest, migrated: bool = True) -> str:
-    """The session's PostgreSQL database made afresh (a copy of the migrated template, or
-    empty); its URL."""
+def fresh_postgres(
+    request: pytest.FixtureRequest, migrated: bool = True, template: str | None = None
+) -> str:
+    """The session's PostgreSQL database made afresh (a copy of ``template``, by default the
+    migrated one, or empty); its URL."""
     url = request.getfixturevalue("pg_database")
     name = url.rsplit("/", 1)[-1]
     from clm.storage.db import get_engine
 
     get_engine.cache_clear()  # its connections are ended by the DROP … WITH (FORCE)
-    template = f' TEMPLATE "{request.getfixturevalue("pg_template")}"' if migrated else ""
+    template = template or (request.getfixturevalue("pg_template") if migrated else None)
+    template = f' TEMPLATE "{template}"' if template else ""
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -170,6 +173,124 @@ def sqlite_db(request: pytest.FixtureRequest, env: Path) -> str:
     """A migrated, empty SQLite database in the temp folder."""
     _copy_sqlite(request, env)
     return get_settings().db_url
+
+
+class Snapshots:
+    """States of the demo region made once per session and database kind, copied into each
+    test that starts from them (making one takes seconds; a copy a fraction of one):
+    'demo' is the demo region loaded, 'april' also classified for next year with its April
+    meetings planned on 1 March (tests.helpers.april_planned)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.made: dict[tuple[str, str], tuple[str, Path, object]] = {}
+        self.databases: list[str] = []
+
+    def get(self, request: pytest.FixtureRequest, kind: str, name: str) -> tuple[str, Path, object]:
+        """(the SQLite file or PostgreSQL template database, its intake folder, what the
+        making returned), made on first use."""
+        if (kind, name) not in self.made:
+            self.made[kind, name] = self._make(request, kind, name)
+        return self.made[kind, name]
+
+    def _make(
+        self, request: pytest.FixtureRequest, kind: str, name: str
+    ) -> tuple[str, Path, object]:
+        from clm.storage.db import get_engine
+
+        var = self.folder / f"{kind}-{name}"
+        (var / "intake").mkdir(parents=True)
+        if kind == "postgresql":
+            template = request.getfixturevalue("pg_template")
+            database = f"{template}_{name}"
+            admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{database}" TEMPLATE "{template}"'))
+            admin.dispose()
+            self.databases.append(database)
+            url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{database}"
+            where = database
+        else:
+            shutil.copyfile(request.getfixturevalue("sqlite_template"), var / "clm.db")
+            url = where = f"sqlite:///{var / 'clm.db'}"
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("CLM_VAR_DIR", str(var))
+            patch.setenv("CLM_DATABASE_URL", url)
+            patch.setenv("CLM_MAIL_TRANSPORT", "file")
+            get_settings.cache_clear()
+            try:
+                made = _SNAPSHOTS[name](load_config(PROJECT_DIR / "config" / "region.yaml"), var)
+            finally:
+                get_settings.cache_clear()
+        get_engine(url).dispose()  # a template has no connections; a copy, nothing in a WAL
+        get_engine.cache_clear()
+        if kind == "sqlite":
+            with sqlite3.connect(var / "clm.db") as conn:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            where = str(var / "clm.db")
+        return where, var / "intake", made
+
+    def drop(self) -> None:
+        if not self.databases:
+            return
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for database in self.databases:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _demo_loaded(cfg: RegionConfig, var: Path) -> None:
+    from admin.demo import load_demo
+
+    load_demo(UnitOfWork, cfg, AS_OF, var / "intake")
+
+
+def _april_planned(cfg: RegionConfig, var: Path) -> tuple[str, date]:
+    from tests.helpers import april_planned
+
+    return april_planned(cfg, var / "intake")
+
+
+_SNAPSHOTS = {"demo": _demo_loaded, "april": _april_planned}
+
+
+@pytest.fixture(scope="session")
+def snapshots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snapshots]:
+    made = Snapshots(tmp_path_factory.mktemp("snapshots"))
+    yield made
+    made.drop()
+
+
+def _restore(
+    request: pytest.FixtureRequest, env: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> object:
+    """This test's database and intake folder as the snapshot ``name`` left them."""
+    kind = request.param
+    where, intake, made = request.getfixturevalue("snapshots").get(request, kind, name)
+    if kind == "postgresql":
+        monkeypatch.setenv("CLM_DATABASE_URL", fresh_postgres(request, template=where))
+    else:
+        shutil.copyfile(where, env / "clm.db")
+    shutil.copytree(intake, env / "intake", dirs_exist_ok=True)
+    get_settings.cache_clear()
+    return made
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def demo_db(request: pytest.FixtureRequest, env: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The demo region loaded (admin.demo.load_demo as of AS_OF), on SQLite and PostgreSQL."""
+    _restore(request, env, monkeypatch, "demo")
+    return get_settings().db_url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def april_db(
+    request: pytest.FixtureRequest, env: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[str, date]:
+    """The demo region classified and its April meetings planned on 1 March, on SQLite and
+    PostgreSQL: (the code of the provider meeting first, its meeting day)."""
+    return _restore(request, env, monkeypatch, "april")  # type: ignore[return-value]
 
 
 def count(model: type, url: str | None = None) -> int:

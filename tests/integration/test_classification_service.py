@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from admin.demo import load_demo
 from clm.errors import InvalidInput, MissingJudgedScores
 from clm.rules.config import RegionConfig
 from clm.services.classification import (
@@ -27,8 +25,7 @@ PERIOD = ReferencePeriod.calendar_year(AS_OF.year - 1)
 
 
 @pytest.fixture
-def demo(db: str, cfg: RegionConfig, env: Path) -> RegionConfig:
-    load_demo(UnitOfWork, cfg, AS_OF, env / "intake")
+def demo(demo_db: str, cfg: RegionConfig) -> RegionConfig:
     return cfg
 
 

@@ -4,7 +4,6 @@ schemes' state over (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from alembic import command
@@ -16,17 +15,17 @@ from clm.rules.minutes import ActionDraft, ItemDraft, MinutesDraft
 from clm.services import escalation as esc
 from clm.services import minutes as minutes_svc
 from clm.services.deadline_sweep import sweep_deadlines
+from clm.settings import get_settings
 from clm.storage.db import UnitOfWork, alembic_config, get_engine, migrate
 from clm.storage.models import Deadline
-from tests.helpers import april_planned
 
 APRIL = date(2027, 4, 1)
 
 
 @pytest.fixture
-def world(db: str, cfg: RegionConfig, env: Path) -> tuple[str, date]:
+def world(april_db: tuple[str, date]) -> tuple[str, date]:
     """The demo region classified and its April meetings planned: (a provider, its day)."""
-    return april_planned(cfg, env / "intake")
+    return april_db
 
 
 def _deadlines() -> list[Deadline]:
@@ -129,9 +128,10 @@ def _snapshot() -> set[tuple]:
 
 
 def test_migration_0008_carries_the_open_deadlines_down_and_up(
-    db: str, cfg: RegionConfig, world: tuple[str, date]
+    cfg: RegionConfig, world: tuple[str, date]
 ) -> None:
     code, day = world
+    db = get_settings().db_url
     draft = MinutesDraft(
         ["Eva de Vries"],
         [ItemDraft("4b", "Wachtlijst")],

@@ -10,7 +10,6 @@ import pytest
 from alembic import command
 from sqlalchemy import select, text
 
-from admin.demo import load_demo
 from clm.errors import InvalidInput
 from clm.rules.config import RegionConfig
 from clm.rules.escalation import EvidenceItem, EvidenceKind
@@ -36,8 +35,7 @@ REASON = "Wachttijden ruim boven de norm, twee kwartalen op rij"
 
 
 @pytest.fixture
-def code(db: str, cfg: RegionConfig, env: Path) -> str:
-    load_demo(UnitOfWork, cfg, AS_OF, env / "intake")
+def code(demo_db: str) -> str:
     with UnitOfWork() as uow:
         return uow.session.scalars(select(Provider.code).order_by(Provider.code)).first()
 
@@ -514,7 +512,7 @@ def test_the_director_level_talk_is_a_term_the_manager_is_reminded_of(
 
 
 def test_migration_0010_carries_codes_and_the_talk_s_term_down_and_up(
-    db: str, cfg: RegionConfig, code: str
+    demo_db: str, cfg: RegionConfig, code: str
 ) -> None:
     """Down: the dossier's Dutch codes and the objection's column as before; up: English
     codes, the talk's term a deadline again, its state (closed or open) kept."""
@@ -526,7 +524,7 @@ def test_migration_0010_carries_codes_and_the_talk_s_term_down_and_up(
     )
 
     def snapshot() -> tuple[list, list]:
-        engine = get_engine(db)
+        engine = get_engine(demo_db)
         engine.dispose()  # the schema changed under the pool's connections
         with engine.connect() as conn:
             kinds = conn.execute(text("SELECT kind FROM dossier_events ORDER BY id")).scalars()
@@ -541,16 +539,16 @@ def test_migration_0010_carries_codes_and_the_talk_s_term_down_and_up(
     before = snapshot()
     assert {"step_taken", "objection", "director_talk_planned"} <= set(before[0])
     assert len(before[1]) == 1
-    command.downgrade(alembic_config(db), "0009")
+    command.downgrade(alembic_config(demo_db), "0009")
     kinds, talks = snapshot()
     assert {"trede-genomen", "bezwaar", "directiegesprek-gepland"} <= set(kinds)
     assert talks == []
-    with get_engine(db).connect() as conn:
+    with get_engine(demo_db).connect() as conn:
         assert conn.execute(text("SELECT director_talk_due FROM objections")).scalar() in (
             date(2027, 5, 18),
             "2027-05-18",
         )
-    migrate(db)
+    migrate(demo_db)
     assert snapshot() == before
 
 

@@ -39,7 +39,6 @@ from clm.storage.models import (
     WorkItem,
 )
 from tests.conftest import table_counts
-from tests.helpers import april_planned
 from tests.mailreplies import released_minutes, reply_to
 
 APRIL = date(2027, 4, 1)
@@ -47,9 +46,9 @@ MARCH_5 = date(2027, 3, 5)
 
 
 @pytest.fixture
-def meeting(db: str, cfg: RegionConfig, env: Path) -> tuple[str, date]:
+def meeting(april_db: tuple[str, date]) -> tuple[str, date]:
     """A planned April meeting whose data request is in the outbox: (code, meeting day)."""
-    return april_planned(cfg, env / "intake")
+    return april_db
 
 
 def _post(env: Path) -> Path:

@@ -10,7 +10,6 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from admin.demo import load_demo
 from clm.clock import REGION_TZ
 from clm.documents.datasheet import data_sheet_template
 from clm.errors import InvalidInput
@@ -37,8 +36,7 @@ APRIL, JULY = date(2027, 4, 1), date(2027, 7, 1)
 
 
 @pytest.fixture
-def classified(db: str, cfg: RegionConfig, env: Path) -> RegionConfig:
-    load_demo(UnitOfWork, cfg, AS_OF, env / "intake")
+def classified(demo_db: str, cfg: RegionConfig) -> RegionConfig:
     period = ReferencePeriod.calendar_year(AS_OF.year - 1)
     result = compute_classification(UnitOfWork(), cfg, AS_OF.year + 1, period)
     store_classification(UnitOfWork(), cfg, AS_OF.year + 1, period, result, AS_OF)

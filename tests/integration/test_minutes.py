@@ -29,15 +29,15 @@ from clm.storage.models import (
     Signal,
 )
 from tests.conftest import AS_OF, count, table_counts
-from tests.helpers import april_planned, filled_minutes_sheet
+from tests.helpers import filled_minutes_sheet
 
 APRIL = date(2027, 4, 1)
 
 
 @pytest.fixture
-def meeting(db: str, cfg: RegionConfig, env: Path) -> tuple[str, date]:
+def meeting(april_db: tuple[str, date]) -> tuple[str, date]:
     """A planned April meeting: (provider code, meeting day)."""
-    return april_planned(cfg, env / "intake")
+    return april_db
 
 
 def note_manager(code: str) -> str:
