@@ -5,7 +5,7 @@ office suite, and the README's pictures of them are rendered from the same set.
 The steps run a part of the demo year on a database of their own: the demo loaded and
 classified, the April meetings prepared, one provider's data taken in, its final agenda,
 its minutes (sheet, draft and final), a first escalation step, a group meeting, the
-regional analysis, a dossier export and a meeting moved.
+regional analysis, a dossier export, a meeting moved and then cancelled.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from clm.services.data_intake import take_in_data_sheet
 from clm.services.dossier_export import export_dossier
 from clm.services.escalation import request_step
 from clm.services.followup import send_due_final_agendas
-from clm.services.meeting_changes import move_meeting
+from clm.services.meeting_changes import cancel_meeting, move_meeting
 from clm.services.meetings import as_utc, prepare_month
 from clm.storage.db import UnitOfWork
 from clm.storage.models import Meeting, OutboxAttachment, OutboxMessage, Provider
@@ -51,6 +51,7 @@ KINDS = {
     "verslag-concept": "verslag-concept.pdf",
     "verslag-definitief": "verslag-definitief.pdf",
     "verplaatst": "uitnodiging-verplaatst.ics",
+    "geannuleerd": "uitnodiging-geannuleerd.ics",
     "tredebrief": "tredebrief.pdf",
     "groep-uitnodiging": "groepsoverleg-uitnodiging.ics",
     "groep-verslag": "groepsoverleg-verslag.pdf",
@@ -198,6 +199,9 @@ def make_samples(url: str, cfg: RegionConfig, folder: Path) -> Samples:
     move_meeting(uow(), cfg, code, APRIL, moved, None, "cm-jansen", date(2027, 3, 5))
     out.moved_start = moved.replace(tzinfo=REGION_TZ)
     save("verplaatst", attachment(f"%{code}:moved:%", "uitnodiging.ics"))
+    # and then cancelled: the cancellation replaces it
+    cancel_meeting(uow(), cfg, code, APRIL, "ziekte", "cm-jansen", date(2027, 3, 6))
+    save("geannuleerd", attachment(f"%{code}:cancelled:%", "uitnodiging.ics"))
     return out
 
 

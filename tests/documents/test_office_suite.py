@@ -226,9 +226,9 @@ def test_regional_analysis_is_whole_on_a4(printed: Printed, cfg: RegionConfig) -
     _check_whole(pages, ["Regioanalyse contractmanagement 2026-Q3"])
 
 
-def _invite(printed: Printed, kind: str) -> vobject.base.Component:
+def _invite(printed: Printed, kind: str, method: str = "REQUEST") -> vobject.base.Component:
     cal = vobject.readOne(printed.samples.files[kind].read_text(encoding="utf-8"))
-    assert cal.method.value == "REQUEST"
+    assert cal.method.value == method
     return cal
 
 
@@ -259,6 +259,11 @@ def test_invites_read_by_a_second_calendar_library(printed: Printed) -> None:
     assert moved.uid.value == first.uid.value  # replaces the first in the calendar
     assert int(moved.sequence.value) > int(first.sequence.value)
     assert moved.dtstart.value.astimezone(REGION_TZ) == samples.moved_start
+
+    cancelled = _invite(printed, "geannuleerd", method="CANCEL").vevent
+    _check_event(cancelled)
+    assert cancelled.uid.value == first.uid.value and cancelled.status.value == "CANCELLED"
+    assert int(cancelled.sequence.value) > int(moved.sequence.value)
 
     group = _invite(printed, "groep-uitnodiging").vevent
     _check_event(group)
