@@ -64,6 +64,10 @@ CAPTIONS = {
         "Gewijzigde uitnodiging (.ics)",
         "When the meeting moves: same UID, next number.",
     ),
+    "geannuleerd": (
+        "Annulering (.ics)",
+        "When the meeting is cancelled: it leaves every calendar (METHOD:CANCEL, same UID).",
+    ),
 }
 
 
