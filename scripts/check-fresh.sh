@@ -26,14 +26,15 @@ say() { echo "$*" | tee -a "$report"; }
 
 # step NAME COMMAND…: runs the command with its output in logs/NAME.log; reports the time
 step() {
-  local name=$1 start status
+  local name=$1 start status log
   shift
+  log="$logs/$(printf '%s' "$name" | tr -c 'A-Za-z0-9' '-').log"
   [ "$failed" -eq 0 ] || { say "$(printf '%-34s %8s  %s' "$name" "-" "overgeslagen")"; return 1; }
   start=$(date +%s)
-  if "$@" >"$logs/$name.log" 2>&1; then status=ok; else status="MISLUKT (log: $logs/$name.log)"; failed=1; fi
+  if "$@" >"$log" 2>&1; then status=ok; else status="MISLUKT (log: $log)"; failed=1; fi
   local took=$(( $(date +%s) - start ))
   say "$(printf '%-34s %5d:%02d  %s' "$name" $((took / 60)) $((took % 60)) "$status")"
-  [ "$failed" -eq 0 ] || tail -n 30 "$logs/$name.log" | sed 's/^/    /' | tee -a "$report"
+  [ "$failed" -eq 0 ] || tail -n 30 "$log" | sed 's/^/    /' | tee -a "$report"
 }
 
 # in_root COMMAND: a login-less root shell in the chroot, with a clean environment
@@ -133,9 +134,9 @@ step "UI gezond (/api/health)" wait_for_health
 step "één deployment (classificatie)" one_deployment
 step "make down" in_root "cd /srv/clm && make down"
 step "make test" in_root "cd /srv/clm && make test PYTEST_ARGS=-rs"
-if [ -f "$logs/make test.log" ]; then
-  grep -E "^SKIPPED" "$logs/make test.log" | sed 's/^/    /' | tee -a "$report"
-  grep -E " (passed|failed)|^make test:" "$logs/make test.log" | tail -n 2 | sed 's/^/    /' | tee -a "$report"
+if [ -f "$logs/make-test.log" ]; then
+  grep -E "^SKIPPED" "$logs/make-test.log" | sed 's/^/    /' | tee -a "$report"
+  grep -E " (passed|failed)|^make test:" "$logs/make-test.log" | tail -n 2 | sed 's/^/    /' | tee -a "$report"
 fi
 say "logs: $logs"
 exit "$failed"
