@@ -14,6 +14,7 @@ run=(
 need=("${run[@]}")
 if [ "${1:-run}" = "test" ]; then
   need+=("chromium:/usr/bin/chromium")              # the browser test (Playwright)
+  need+=("libatomic1:/usr/lib/*/libatomic.so.1")     # Playwright's own node program needs it
   need+=("dovecot-imapd:/usr/lib/dovecot/imap")         # the mailbox tests: a real IMAP server
   # the document checks: a provider's office suite opens what we send (LibreOffice to PDF,
   # Poppler reads the text back); Carlito has Calibri's widths, the font Word and Excel use
