@@ -108,6 +108,12 @@ copy_clean_clone() {
   return 0
 }
 
+# the README's optional package: the recovery test's own PostgreSQL instance (the programs
+# only; the root starts no service, and the machine's server keeps its port)
+optional_postgresql() {
+  in_root "DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql"
+}
+
 wait_for_health() {
   for _ in $(seq 1 120); do
     python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:4200/api/health', timeout=2)" \
@@ -133,6 +139,7 @@ step "make up" in_root "cd /srv/clm && make up"
 step "UI gezond (/api/health)" wait_for_health
 step "één deployment (classificatie)" one_deployment
 step "make down" in_root "cd /srv/clm && make down"
+step "postgresql (optioneel, README)" optional_postgresql
 step "make test" in_root "cd /srv/clm && make test PYTEST_ARGS=-rs"
 if [ -f "$logs/make-test.log" ]; then
   grep -E "^SKIPPED" "$logs/make-test.log" | sed 's/^/    /' | tee -a "$report"

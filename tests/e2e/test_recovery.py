@@ -99,7 +99,10 @@ def _unavailable(reason: str) -> str | None:
 
 @pytest.fixture(scope="module")
 def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    reason = _unavailable("een eigen PostgreSQL-instantie vraagt root en de PostgreSQL-programma's")
+    reason = _unavailable(
+        "een eigen PostgreSQL-instantie vraagt root en de PostgreSQL-programma's "
+        "(apt-get install postgresql; de server hoeft niet te draaien)"
+    )
     if reason:
         pytest.skip(reason)
     folder = tmp_path_factory.mktemp("herstel")
