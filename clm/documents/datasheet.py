@@ -38,7 +38,7 @@ VALUE_PLACES, VALUE_DIGITS = 4, 10  # the column: Numeric(14, 4)
 _SHEET_PART = "xl/worksheets/sheet1.xml"
 _CODE, _NAME = "@@AGB-CODE@@", "@@AANBIEDER@@"  # stand-ins in the shared sheet
 _NAME_HEIGHT = 15.0123  # stand-in for the height of the provider's row, set per provider
-_NAME_WIDTH = 50 + 12 + 8 + 12 + 45  # the name spans columns B to F
+_WIDTHS = (50, 12, 8, 12, 45)  # columns B to F; A is as wide as its longest code
 ORGANISATION_MARK = "@"  # 'ervaringsdeskundigen@12345678': a subcontractor's own figure
 
 
@@ -70,7 +70,7 @@ def data_sheet_template(
         sheet = sheet.replace(
             f"<t>{placeholder}</t>", f'<t xml:space="preserve">{xml_text(value)}</t>', 1
         )
-    height = wrapped_lines(provider_name, _NAME_WIDTH) * LINE_POINTS
+    height = wrapped_lines(provider_name, sum(_WIDTHS)) * LINE_POINTS  # the name spans B–F
     sheet = sheet.replace(f'ht="{_NAME_HEIGHT}"', f'ht="{height:g}"', 1)
     return base.complete({_SHEET_PART: sheet.encode("utf-8")})
 
@@ -112,7 +112,7 @@ def _sheet_base(
     ws.add_data_validation(check)
     # the code column as wide as its longest code ('kpi@AGB' of a subcontractor included)
     code_width = max([12, *(len(code) + 2 for code, *_ in rows)])
-    for col, width in zip("ABCDEF", (code_width, 50, 12, 8, 12, 45), strict=True):
+    for col, width in zip("ABCDEF", (code_width, *_WIDTHS), strict=True):
         ws.column_dimensions[col].width = width
     fit_row_heights(ws, range(HEADER_ROW + 1, HEADER_ROW + len(rows) + 1))
     print_setup(ws, header_row=HEADER_ROW, footer=f"Gegevensblad {quarter}")

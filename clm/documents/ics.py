@@ -75,21 +75,18 @@ def _region_timezone() -> Timezone:
     March to last Sunday of October) rather than a list of dates that ends in some year."""
     tz = Timezone()
     tz.add("tzid", REGION_TZ.key)
-    for part, name, offsets, start, month in (
-        (TimezoneDaylight(), "CEST", ("+0100", "+0200"), datetime(1970, 3, 29, 2), 3),
-        (TimezoneStandard(), "CET", ("+0200", "+0100"), datetime(1970, 10, 25, 3), 10),
+    hour = timedelta(hours=1)
+    for part, name, before, after, start, month in (
+        (TimezoneDaylight(), "CEST", hour, 2 * hour, datetime(1970, 3, 29, 2), 3),
+        (TimezoneStandard(), "CET", 2 * hour, hour, datetime(1970, 10, 25, 3), 10),
     ):
         part.add("tzname", name)
-        part.add("tzoffsetfrom", _offset(offsets[0]))
-        part.add("tzoffsetto", _offset(offsets[1]))
+        part.add("tzoffsetfrom", before)
+        part.add("tzoffsetto", after)
         part.add("dtstart", start)
         part.add("rrule", vRecur(freq="YEARLY", bymonth=month, byday="-1SU"))
         tz.add_component(part)
     return tz
-
-
-def _offset(text: str) -> timedelta:
-    return timedelta(hours=int(text[:3]), minutes=int(text[0] + text[3:]))
 
 
 def meeting_uid(provider_code: str, meeting_month: str, cfg: RegionConfig) -> str:

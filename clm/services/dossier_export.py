@@ -75,6 +75,7 @@ def export_dossier(
         ]
         folder.mkdir(parents=True, exist_ok=True)
         stem = folder / f"dossier-{provider.code}-{start:%Y%m%d}-{end:%Y%m%d}"
+        staff = {key: member.name for key, member in cfg.staff_by_key.items()}
         html = render(
             "dossier/export.html.j2",
             provider=provider,
@@ -82,10 +83,7 @@ def export_dossier(
             start=start,
             end=end,
             events=events,
-            actors={
-                e.actor: actor_label(e.actor, {k: m.name for k, m in cfg.staff_by_key.items()})
-                for e in events
-            },
+            actors={e.actor: actor_label(e.actor, staff) for e in events},
             messages=messages,
             documents=documents,
         )
