@@ -102,7 +102,7 @@ def main(folder: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         os.environ["CLM_VAR_DIR"] = str(work / "var")
-        from admin.samples import KINDS, make_samples
+        from admin.samples import KINDS, make_samples, print_with_libreoffice
         from clm.rules.config import load_config
         from clm.storage.db import migrate
 
@@ -110,11 +110,7 @@ def main(folder: Path) -> None:
         migrate(url)
         samples = make_samples(url, load_config(PROJECT_DIR / "config" / "region.yaml"), work)
         office = [p for p in samples.files.values() if p.suffix in (".docx", ".xlsx")]
-        subprocess.run(
-            ["soffice", f"-env:UserInstallation={(work / 'profiel').as_uri()}", "--headless",
-             "--convert-to", "pdf", "--outdir", str(work / "afdruk"), *map(str, office)],
-            check=True, capture_output=True, timeout=300,
-        )  # fmt: skip
+        print_with_libreoffice(office, work / "afdruk")
         folder.mkdir(parents=True, exist_ok=True)
         lines = [
             "# What providers receive",

@@ -10,6 +10,7 @@ regional analysis, a dossier export, a meeting moved and then cancelled.
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -134,7 +135,7 @@ def make_samples(url: str, cfg: RegionConfig, folder: Path) -> Samples:
     # the minutes: the blank sheet, filled in, the draft sent, agreed and final
     blank = minutes.write_template(uow(), cfg, code, APRIL, work / "verslagen")
     save("verslagblad", blank.read_bytes())
-    _fill_minutes(blank, day)
+    fill_minutes_sheet(blank, day)
     minutes.record_minutes_sheet(uow(), cfg, blank, "os-mulder", day)
     sent_on = add_working_days(day, 3, cfg.calendar)
     minutes.release_minutes(uow(), cfg, code, APRIL, "os-mulder", sent_on)
@@ -205,15 +206,31 @@ def make_samples(url: str, cfg: RegionConfig, folder: Path) -> Samples:
     return out
 
 
-def _fill_minutes(path: Path, day: date) -> None:
-    """The minutes sheet as the support officer fills it in."""
+def fill_minutes_sheet(path: Path, day: date) -> None:
+    """The minutes sheet of a meeting on ``day`` as the support officer fills it in:
+    attendees, item 4b discussed and decided, one action for each side."""
     book = load_workbook(path)
     ws, actions = book["Verslag"], book["Actiepunten"]
     ws["B4"] = "Eva de Vries, Marieke Jansen"
-    for r in range(7, ws.max_row + 1):
-        if ws.cell(r, 1).value == "4b":
-            ws.cell(r, 3, "Wachtlijst besproken; de aanbieder werkt aan een plan van aanpak")
-            ws.cell(r, 4, "Plan van aanpak voor 1 mei")
-    actions.append(["4b", "Plan van aanpak", "aanbieder", "Eva de Vries", day + timedelta(20)])
+    row = next(r for r in range(7, ws.max_row + 1) if ws.cell(r, 1).value == "4b")
+    ws.cell(row, 3, "Wachtlijst besproken")
+    ws.cell(row, 4, "Plan van aanpak voor 1 mei")
+    actions.append(["4b", "Plan van aanpak", "aanbieder", "Eva de Vries", day + timedelta(days=20)])
     actions.append(["5", "Benchmark delen", "regio", "cm-jansen", day + timedelta(days=10)])
     book.save(path)
+
+
+def print_with_libreoffice(files: list[Path], folder: Path, to: str = "pdf") -> dict[Path, Path]:
+    """Open each file in LibreOffice (headless, a profile of its own, one run for all) and
+    save it as ``to`` in ``folder``, as a provider's program would: source → converted file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={(folder / 'profiel').as_uri()}", "--headless",
+         "--norestore", "--convert-to", to, "--outdir", str(folder), *map(str, files)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    out = {f: folder / f"{f.stem}.{to}" for f in files}
+    unopened = [str(f) for f, o in out.items() if not o.exists()]
+    if unopened:
+        raise RuntimeError(f"LibreOffice opende niet: {unopened}")
+    return out

@@ -179,7 +179,8 @@ class Snapshots:
     """States of the demo region made once per session and database kind, copied into each
     test that starts from them (making one takes seconds; a copy a fraction of one):
     'demo' is the demo region loaded, 'april' also classified for next year with its April
-    meetings planned on 1 March (tests.helpers.april_planned)."""
+    meetings planned on 1 March (tests.helpers.april_planned), 'samples' one document of each
+    kind (admin.samples)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -252,7 +253,13 @@ def _april_planned(cfg: RegionConfig, var: Path) -> tuple[str, date]:
     return april_planned(cfg, var / "intake")
 
 
-_SNAPSHOTS = {"demo": _demo_loaded, "april": _april_planned}
+def _samples(cfg: RegionConfig, var: Path) -> object:
+    from admin.samples import make_samples
+
+    return make_samples(get_settings().db_url, cfg, var)
+
+
+_SNAPSHOTS = {"demo": _demo_loaded, "april": _april_planned, "samples": _samples}
 
 
 @pytest.fixture(scope="session")

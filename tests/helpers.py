@@ -45,28 +45,21 @@ def write_xlsx(
 
 
 def filled_minutes_sheet(folder: Path, code: str, month: date, day: date, edit=None) -> Path:  # noqa: ANN001
-    """The minutes template of a provider's meeting, filled in as the support officer would:
-    attendees, item 4b discussed and decided, one action for each side."""
-    from datetime import timedelta
-
+    """The minutes template of a provider's meeting, filled in as the support officer would
+    (admin.samples.fill_minutes_sheet), then changed by ``edit`` (an openpyxl book)."""
     from openpyxl import load_workbook
 
+    from admin.samples import fill_minutes_sheet
     from clm.services.common import region_config
     from clm.services.minutes import write_template
     from clm.storage.db import UnitOfWork
 
     path = write_template(UnitOfWork(), region_config(), code, month, folder)
-    book = load_workbook(path)
-    ws, actions = book["Verslag"], book["Actiepunten"]
-    ws["B4"] = "Eva de Vries, Marieke Jansen"
-    row = next(r for r in range(7, 40) if ws.cell(r, 1).value == "4b")
-    ws.cell(row, 3, "Wachtlijst besproken")
-    ws.cell(row, 4, "Plan van aanpak voor 1 mei")
-    actions.append(["4b", "Plan van aanpak", "aanbieder", "Eva de Vries", day + timedelta(days=20)])
-    actions.append(["5", "Benchmark delen", "regio", "cm-jansen", day + timedelta(days=10)])
+    fill_minutes_sheet(path, day)
     if edit:
+        book = load_workbook(path)
         edit(book)
-    book.save(path)
+        book.save(path)
     return path
 
 

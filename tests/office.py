@@ -10,6 +10,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from admin.samples import print_with_libreoffice
+
 PACKAGES = "libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-crosextra-carlito"
 _PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
 _WORD = re.compile(
@@ -28,31 +30,7 @@ def missing() -> str | None:
     return None
 
 
-def convert(files: list[Path], folder: Path, to: str = "pdf") -> dict[Path, Path]:
-    """Open each file in LibreOffice and save it as ``to`` in ``folder`` (one run for all,
-    with a profile of its own): source → converted file."""
-    folder.mkdir(parents=True, exist_ok=True)
-    profile = folder / "profiel"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            to,
-            "--outdir",
-            str(folder),
-            *map(str, files),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    out = {f: folder / f"{f.stem}.{to}" for f in files}
-    absent = [str(f) for f, o in out.items() if not o.exists()]
-    assert not absent, f"LibreOffice opende niet: {absent}"
-    return out
+convert = print_with_libreoffice  # LibreOffice prints as a provider's program does
 
 
 @dataclass(frozen=True)
