@@ -21,7 +21,7 @@ from clm.documents.tabular import (
     fit_row_heights,
     open_workbook,
     print_setup,
-    protect_except,
+    protect_layout,
     sheet_rows,
     wrapped_lines,
     write_cell,
@@ -116,7 +116,7 @@ def _sheet_base(
         ws.column_dimensions[col].width = width
     fit_row_heights(ws, range(HEADER_ROW + 1, HEADER_ROW + len(rows) + 1))
     print_setup(ws, header_row=HEADER_ROW, footer=f"Gegevensblad {quarter}")
-    protect_except(ws)
+    protect_layout(ws)
     out = io.BytesIO()
     book.save(out)
     base = PackageBase(out.getvalue(), {_SHEET_PART})

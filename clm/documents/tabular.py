@@ -115,7 +115,7 @@ def fit_row_heights(ws: Worksheet, rows: range) -> None:
             ws.row_dimensions[row].height = lines * LINE_POINTS
 
 
-def protect_except(ws: Worksheet) -> None:
+def protect_layout(ws: Worksheet) -> None:
     """Only the cells marked unlocked can be changed (no password: it guards the layout the
     intake reads against slips, not against intent); columns and rows may still be resized
     to read a long text."""
