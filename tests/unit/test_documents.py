@@ -95,6 +95,23 @@ def test_agendas_made_in_parallel_threads_keep_their_own_content() -> None:
         assert sum(f"{other} (AGB" in text for other in names) == 1
 
 
+@pytest.mark.parametrize(
+    "text", ["Zorg & <Co>", "  Spaties rondom  ", "Zorg ‘Ünïcode’ BV", "Tab\there", "Twee\nregels"]
+)
+def test_draft_agenda_keeps_what_was_written(text: str) -> None:
+    """The body is written as XML text: markup characters, spaces at either end, tabs and line
+    breaks come out as written, in a name and in a provider's discussion point alike."""
+    doc = Document(io.BytesIO(agenda_docx(_context(text, points=[text]))))
+    assert doc.tables[0].rows[0].cells[1].text == f"{text} (AGB 12345678)"
+    topics = [row.cells[0].text for row in doc.tables[1].rows]
+    assert any(topic.endswith(f"– {text}") for topic in topics)
+
+
+def test_draft_agenda_refuses_a_control_character() -> None:
+    with pytest.raises(ValueError, match="stuurteken"):
+        agenda_docx(_context("Zorg\x07 BV"))
+
+
 @pytest.mark.parametrize("name", ["Zorg & <Co>", "  Spaties rondom  ", "Zorg ‘Ünïcode’ BV"])
 def test_data_sheet_keeps_the_provider_as_written(cfg: RegionConfig, name: str) -> None:
     package = data_sheet_template("12345678", name, "2027-Q1", cfg.sheet_kpis)
