@@ -153,7 +153,8 @@ def is_permanent(exc: Exception) -> bool:
         return bool(exc.recipients) and all(code >= 500 for code, _ in exc.recipients.values())
     if isinstance(exc, smtplib.SMTPDataError):
         return exc.smtp_code >= 500
-    return False
+    # an address beyond ASCII to a server that does not take SMTPUTF8: no retry changes it
+    return isinstance(exc, smtplib.SMTPNotSupportedError)
 
 
 def existing_keys(session: Session, prefix: str) -> set[str]:
