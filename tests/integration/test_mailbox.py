@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import io
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -66,13 +67,13 @@ def _read(cfg: RegionConfig, env: Path, as_of: date = MARCH_5) -> list:
 
 
 def _sheet(cfg: RegionConfig, code: str, value: object = 4) -> bytes:
-    path = Path(f"/tmp/sheet-{code}.xlsx")
-    path.write_bytes(data_sheet_template(code, "x", "2027-Q1", cfg.sheet_kpis))
-    book = load_workbook(path)
+    # in memory: a file in /tmp would be shared by parallel test workers
+    book = load_workbook(io.BytesIO(data_sheet_template(code, "x", "2027-Q1", cfg.sheet_kpis)))
     for r, _ in enumerate(cfg.sheet_kpis, 6):
         book["Gegevens"].cell(r, 5, value)
-    book.save(path)
-    return path.read_bytes()
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def _request_key(code: str) -> str:
