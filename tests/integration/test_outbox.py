@@ -9,6 +9,7 @@ import email
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from clm.rules.config import RegionConfig
 from clm.storage.db import UnitOfWork
@@ -17,7 +18,7 @@ from clm.storage.models import OutboxMessage
 from clm.storage.outbox import deliver_pending, enqueue
 from tests.conftest import AS_OF, table_counts
 from tests.helpers import enqueue_many
-from tests.smtp import Recorder
+from tests.smtp import Recorder, free_port
 
 
 def _statuses() -> dict[str, int]:
@@ -115,6 +116,52 @@ def test_smtp_permanent_refusal_sets_the_message_aside_and_tells_the_administrat
     with UnitOfWork() as uow:
         alert = uow.session.query(OutboxMessage).filter(OutboxMessage.key.like("alert:%")).one()
     assert "aanbieder3@zorg.example.org" in alert.body_text and "550" in alert.body_text
+
+
+def _enqueue_to(cfg: RegionConfig, key: str, to: str) -> None:
+    with UnitOfWork() as uow:
+        enqueue(
+            uow.session,
+            key=key,
+            sender=cfg.mail,
+            to=[to],
+            subject="Één bericht",
+            text="Beste,",
+            html="<p>Beste,</p>",
+        )
+        uow.commit()
+
+
+def test_addresses_beyond_ascii_over_smtp(
+    db: str, cfg: RegionConfig, smtp_server: tuple[Recorder, int]
+) -> None:
+    """A domain beyond ASCII goes in its IDNA form; a mailbox part beyond ASCII goes as it
+    is, with SMTPUTF8, to a server that takes it; a server that does not gets the message
+    set aside with the reason (no retry changes that), and the rest goes on."""
+    handler, port = smtp_server
+    _enqueue_to(cfg, "idn", "info@zorg-één.example.org")
+    _enqueue_to(cfg, "utf8", "jöran@zorg.example.org")
+    report = deliver_pending(UnitOfWork, SmtpTransport("127.0.0.1", port, None, None), cfg.mail)
+    assert (report.sent, report.failed, report.refused) == (2, 0, 0)
+    received = [m.as_bytes() for m in handler.accepted]
+    assert any(b"\nTo: info@xn--zorg-n-fvaa.example.org\n" in raw for raw in received)
+    assert any("\nTo: jöran@zorg.example.org\n".encode() in raw for raw in received)
+
+    plain = Recorder()
+    other = Controller(plain, hostname="127.0.0.1", port=free_port(), enable_SMTPUTF8=False)
+    other.start()
+    try:
+        _enqueue_to(cfg, "utf8-again", "jöran@zorg.example.org")
+        _enqueue_to(cfg, "ascii", "info@zorg.example.org")
+        transport = SmtpTransport("127.0.0.1", other.port, None, None)
+        report = deliver_pending(UnitOfWork, transport, cfg.mail)
+    finally:
+        other.stop()
+    assert (report.sent, report.failed, report.refused) == (1, 0, 1)
+    assert [str(m["To"]) for m in plain.accepted] == ["info@zorg.example.org"]
+    with UnitOfWork() as uow:
+        refused = uow.session.query(OutboxMessage).filter_by(status="refused").one()
+    assert refused.key == "utf8-again" and "SMTPUTF8" in refused.last_error
 
 
 @pytest.mark.parametrize("to", [[], ["geen-adres"], ["a b@zorg.example.org", "@x.nl"]])
