@@ -120,7 +120,9 @@ def demo_providers(cfg: RegionConfig, count: int = 40, seed: int = 2026) -> list
     rng = np.random.default_rng(seed)
     managers = [s.key for s in cfg.staff_with_role(Role.CONTRACT_MANAGER)]
     care_types = [c.code for c in cfg.care_types]
-    codes = rng.choice(np.arange(10_000_000, 99_999_999), size=count, replace=False)
+    # drawn as offsets: the same codes as choosing from the whole range, without making an
+    # array of its 90 million numbers first (0.09 s for every call)
+    codes = rng.choice(99_999_999 - 10_000_000, size=count, replace=False) + 10_000_000
     providers = []
     for i in range(count):
         first, second = _FIRST[i % len(_FIRST)], _SECOND[(i * 3 + i // len(_FIRST)) % len(_SECOND)]
