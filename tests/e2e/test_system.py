@@ -24,7 +24,9 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     var = tmp_path_factory.mktemp("system") / "var"
-    env = system_env(var)
+    # a failed run's rerun waits for nothing to come back here (test_recovery takes the
+    # product's own reasons for the delay); two minutes of waiting would be all it adds
+    env = system_env(var, CLM_RERUN_DELAY_SECONDS="10")
     port = env["CLM_PORT"]
     up = subprocess.run(
         ["bash", "scripts/up.sh"],

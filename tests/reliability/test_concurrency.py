@@ -71,9 +71,23 @@ def test_two_workers_deliver_each_message_once(
 ) -> None:
     handler, port = smtp_server
     enqueue_many(cfg, 300, "concurrent")
+    # Both workers hold a message of their own at the same moment before either goes on:
+    # they really overlap, however the threads happen to be scheduled (one could otherwise
+    # deliver all 300 before the other had logged in); a worker that found nothing to claim
+    # would leave the other waiting here, and the run would fail.
+    together = threading.Barrier(2, timeout=60)
+
+    class Rendezvous(SmtpTransport):
+        first = True
+
+        def send(self, msg: object) -> None:
+            super().send(msg)
+            if self.first:
+                self.first = False
+                together.wait()
 
     outcomes = _at_once(
-        lambda: deliver_pending(UnitOfWork, SmtpTransport("127.0.0.1", port, None, None), cfg.mail)
+        lambda: deliver_pending(UnitOfWork, Rendezvous("127.0.0.1", port, None, None), cfg.mail)
     )
     assert sum(o.sent for o in outcomes) == 300, outcomes
     assert all(o.sent > 0 for o in outcomes)  # both workers really took part
