@@ -22,13 +22,17 @@ up: $(STAMP)
 down:
 	bash scripts/down.sh
 
-# The checks in order; the run ends with how long they took (pass or fail).
+# The checks in order; the run ends with how long they took (pass or fail). The tests run on
+# TEST_WORKERS parallel processes, a file to a worker (pytest-xdist): the end-to-end files,
+# which mostly wait for a system they started, go first (not reordered by size) and run beside
+# the rest.
+TEST_WORKERS ?= 4
 test: $(STAMP)
 	@start=$$(date +%s); status=0; \
 	bash scripts/system-packages.sh test && \
 	$(VENV)/bin/ruff check . && \
 	$(VENV)/bin/lint-imports --no-cache && \
-	PREFECT_SERVER_ANALYTICS_ENABLED=false $(VENV)/bin/python -m pytest $(PYTEST_ARGS) \
+	PREFECT_SERVER_ANALYTICS_ENABLED=false $(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS) \
 	|| status=$$?; \
 	elapsed=$$(( $$(date +%s) - start )); \
 	echo "make test: $$(( elapsed / 60 )) min $$(( elapsed % 60 )) s (exit $$status)"; \

@@ -35,6 +35,12 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The end-to-end tests first: they are the longest files and mostly wait for a system, so
+    # with parallel workers (make test: -n, by file) they start while the rest runs beside them.
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is None)
+
+
 @pytest.fixture
 def cfg() -> RegionConfig:
     return load_config(PROJECT_DIR / "config" / "region.yaml")
