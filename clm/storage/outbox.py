@@ -230,17 +230,21 @@ def _claim(uow_factory: Callable[[], UnitOfWork], limit: int, skip: set[int]) ->
         )
         # PostgreSQL: rows another worker is claiming right now are skipped, not waited for
         # (after the wait they would no longer qualify, and this claim would come back
-        # empty while messages are left); SQLite runs one writer at a time anyway.
+        # empty while messages are left); SQLite runs one writer at a time anyway. The
+        # candidates are a CTE, which PostgreSQL runs once: as a subquery of the UPDATE it
+        # could run again for each row it met, every time passing over the rows just
+        # locked, so that one claim took hundreds of messages instead of ``limit``.
         candidates = (
             select(OutboxMessage.id)
             .where(claimable, OutboxMessage.id.not_in(skip))
             .order_by(OutboxMessage.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
+            .cte("candidates")
         )
         claimed = uow.session.scalars(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_(candidates.scalar_subquery()), claimable)
+            .where(OutboxMessage.id.in_(select(candidates.c.id)), claimable)
             .values(status=SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
             .returning(OutboxMessage.id)
         ).all()

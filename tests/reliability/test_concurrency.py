@@ -128,6 +128,32 @@ def test_a_worker_passes_over_what_another_is_claiming(
     assert sent.isdisjoint(first) and len(sent) == 30
 
 
+def test_a_claim_takes_one_batch_while_another_worker_holds_rows(
+    pg_db: str, cfg: RegionConfig, tmp_path: Path
+) -> None:
+    """A worker claims one batch (50), also while another worker holds some rows: the claim's
+    candidates ran again for each row the UPDATE met, each time passing over the rows just
+    locked, and one claim took 290 of 300 messages (so a second worker found nothing)."""
+    enqueue_many(cfg, 300, "batch")
+    in_hand: list[int] = []
+
+    class Counting(FileTransport):
+        def send(self, msg: object) -> None:
+            if not in_hand:  # what this worker holds when it hands over its first message
+                in_hand.append(_count(OutboxMessage, OutboxMessage.status == "sending"))
+            super().send(msg)
+
+    other = UnitOfWork()
+    with other:
+        other.session.scalars(
+            select(OutboxMessage.id).order_by(OutboxMessage.id).limit(10).with_for_update()
+        ).all()
+        report = deliver_pending(UnitOfWork, Counting(tmp_path / "mail"), cfg.mail)
+        other.session.rollback()
+    assert in_hand == [50]
+    assert report.sent == 290
+
+
 def test_two_imports_of_one_month_at_once_leave_one_file(
     db: str, cfg: RegionConfig, tmp_path: Path
 ) -> None:
