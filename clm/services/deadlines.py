@@ -27,7 +27,7 @@ from clm.rules.deadlines import (
     has_lapsed,
     reminders_due,
 )
-from clm.storage.db import UnitOfWork
+from clm.storage.db import UnitOfWork, bulk_rows
 from clm.storage.models import (
     ActionItem,
     Admission,
@@ -298,9 +298,10 @@ def sweep(
             session.info[SESSION_KNOWN_KEYS] = KnownKeys.load_many(session, prefixes)
         # One flush at the commit: without this every look-up (a subject, an idempotency
         # key) first flushed the mails written so far, one by one (3x slower at 100,000).
-        # Keys are unique per deadline, so no look-up needs a row written in this sweep.
+        # Keys are unique per deadline, so no look-up needs a row written in this sweep;
+        # the mails, events and references it writes go in together at the end (bulk_rows).
         try:
-            with session.no_autoflush:
+            with session.no_autoflush, bulk_rows(session):
                 for row, kind, rule, lapsed, due in todo:
                     subject = rule.load(session, row)
                     if subject is None:

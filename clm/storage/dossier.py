@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from clm.rules.inputs import visible
 from clm.rules.vocabulary import EventKind
-from clm.storage.db import claim_key, keys_with_prefix
+from clm.storage.db import add_row, claim_key, keys_with_prefix
 from clm.storage.models import DossierEvent
 
 
@@ -31,16 +31,19 @@ def record_event(
     """
     if not claim_key(session, DossierEvent.key, key, known_keys):
         return False
-    session.add(
-        DossierEvent(
-            key=key,
-            provider_id=provider_id,
-            kind=kind,
-            summary=visible(summary),  # composed from stored data: a stray NUL shows, not stops
-            actor=actor,
-            as_of=as_of,
-            data=data or {},
-        )
+    add_row(
+        session,
+        DossierEvent,
+        {
+            "key": key,
+            "provider_id": provider_id,
+            "kind": kind,
+            # composed from stored data: a stray NUL shows, not stops
+            "summary": visible(summary),
+            "actor": actor,
+            "as_of": as_of,
+            "data": data or {},
+        },
     )
     return True
 

@@ -13,6 +13,7 @@ from clm.rules.config import RegionConfig
 from clm.rules.replies import ReplyKind, reference_label, reference_token, subject_with_reference
 from clm.rules.vocabulary import EventKind
 from clm.storage import dossier, outbox
+from clm.storage.db import add_row
 from clm.storage.dossier import record_event
 from clm.storage.mail import Attachment
 from clm.storage.models import MailReference
@@ -138,16 +139,18 @@ def mail_with_event(
         reference=token,
     )
     if added and token is not None and reply is not None and provider_id is not None:
-        session.add(
-            MailReference(
-                token=token,
-                kind=reply.kind,
-                subject_id=reply.subject_id,
-                version=reply.version,
-                provider_id=provider_id,
-                outbox_key=key,
-                created_on=as_of,
-            )
+        add_row(
+            session,
+            MailReference,
+            {
+                "token": token,
+                "kind": reply.kind,
+                "subject_id": reply.subject_id,
+                "version": reply.version,
+                "provider_id": provider_id,
+                "outbox_key": key,
+                "created_on": as_of,
+            },
         )
     if added and provider_id is not None:
         record_event(

@@ -19,7 +19,7 @@ from clm.rules.config import Mail
 from clm.rules.escalation import ONE_TIME_CODE
 from clm.rules.inputs import visible
 from clm.rules.replies import reply_address
-from clm.storage.db import UnitOfWork, claim_key, keys_with_prefix
+from clm.storage.db import UnitOfWork, add_row, claim_key, keys_with_prefix
 from clm.storage.mail import Attachment, Envelope, Transport, build_message, check_header_value
 from clm.storage.models import OutboxAttachment, OutboxMessage
 
@@ -75,7 +75,7 @@ def enqueue(
     to_ok, to_bad = split_addresses(to)
     cc_ok, cc_bad = split_addresses(cc or [])
     bad = to_bad + cc_bad
-    message = OutboxMessage(
+    values = dict(
         key=key,
         message_id=message_id_for(key, sender.sender_email),
         provider_id=provider_id,
@@ -90,12 +90,15 @@ def enqueue(
         + ", ".join(f"'{a}'" for a in bad or ["(geen adres)"])
         if bad or not to_ok
         else None,
-        attachments=[
-            OutboxAttachment(filename=a.filename, content_type=a.content_type, content=a.content)
-            for a in attachments or []
-        ],
     )
-    session.add(message)
+    if attachments:  # rows of their own that need the message's id: the ORM writes them
+        files = [
+            OutboxAttachment(filename=a.filename, content_type=a.content_type, content=a.content)
+            for a in attachments
+        ]
+        session.add(OutboxMessage(**values, attachments=files))
+    else:
+        add_row(session, OutboxMessage, values)
     return True
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy import select
 
 from clm.rules.config import RegionConfig
 from clm.storage.db import UnitOfWork
@@ -183,3 +184,106 @@ def test_one_run_empties_the_outbox_in_batches(db: str, cfg: RegionConfig, env: 
     report = deliver_pending(UnitOfWork, FileTransport(env / "outbox"), cfg.mail, batch=2)
     assert report.sent == 7
     assert _statuses() == {"sent": 7}
+
+
+def test_rows_written_in_bulk_go_in_at_the_end_as_the_orm_writes_them(
+    db: str, cfg: RegionConfig
+) -> None:
+    """A batch (the deadline sweep) writes its mails, events and references through
+    bulk_rows: inserted at the end, one statement per table, with the columns' defaults, the
+    same as row by row; a message with attachments still goes through the ORM."""
+    from admin.demo import demo_providers, upsert_providers
+    from clm.rules.vocabulary import EventKind
+    from clm.storage.db import bulk_rows
+    from clm.storage.dossier import record_event
+    from clm.storage.mail import Attachment
+    from clm.storage.models import DossierEvent, Provider
+
+    upsert_providers(UnitOfWork(), demo_providers(cfg, count=1))
+    with UnitOfWork() as uow:
+        provider_id = uow.session.scalar(select(Provider.id))
+        with bulk_rows(uow.session):
+            for i in range(3):
+                enqueue(
+                    uow.session,
+                    key=f"bulk:{i}",
+                    sender=cfg.mail,
+                    to=["a@zorg.example.org"],
+                    subject=f"Herinnering {i}",
+                    text="t",
+                    html="h",
+                    provider_id=provider_id,
+                )
+                record_event(
+                    uow.session,
+                    key=f"bulk:{i}",
+                    provider_id=provider_id,
+                    kind=EventKind.ACTION_REMINDER,
+                    summary=f"Herinnering {i}",
+                    actor="systeem",
+                    as_of=AS_OF,
+                )
+            enqueue(
+                uow.session,
+                key="bulk:file",
+                sender=cfg.mail,
+                to=["a@zorg.example.org"],
+                subject="Met bijlage",
+                text="t",
+                html="h",
+                attachments=[Attachment("a.pdf", "application/pdf", b"%PDF")],
+            )
+        uow.commit()
+    with UnitOfWork() as uow:
+        messages = uow.session.scalars(select(OutboxMessage).order_by(OutboxMessage.key)).all()
+        events = uow.session.scalars(select(DossierEvent)).all()
+        assert [(m.key, m.status, m.attempts, m.cc_addrs) for m in messages] == [
+            ("bulk:0", "pending", 0, []),
+            ("bulk:1", "pending", 0, []),
+            ("bulk:2", "pending", 0, []),
+            ("bulk:file", "pending", 0, []),
+        ]
+        assert all(m.created_at is not None for m in messages)
+        assert [len(m.attachments) for m in messages] == [0, 0, 0, 1]
+        assert sorted(e.key for e in events) == ["bulk:0", "bulk:1", "bulk:2"]
+        assert all(e.occurred_at is not None and e.data == {} for e in events)
+
+
+def test_a_value_too_long_in_bulk_is_refused_and_nothing_written(
+    db: str, cfg: RegionConfig
+) -> None:
+    """The schema's limits hold for rows written in bulk as for every flush: PostgreSQL
+    would refuse the row raw, SQLite store it; both refuse it by table and column."""
+    from admin.demo import demo_providers, upsert_providers
+    from clm.errors import InvalidInput
+    from clm.rules.vocabulary import EventKind
+    from clm.storage.db import bulk_rows
+    from clm.storage.dossier import record_event
+    from clm.storage.models import Provider
+
+    upsert_providers(UnitOfWork(), demo_providers(cfg, count=1))
+    before = table_counts()
+    with UnitOfWork() as uow:
+        provider_id = uow.session.scalar(select(Provider.id))
+        with pytest.raises(InvalidInput) as refused, bulk_rows(uow.session):
+            enqueue(
+                uow.session,
+                key="bulk:ok",
+                sender=cfg.mail,
+                to=["a@zorg.example.org"],
+                subject="Herinnering",
+                text="t",
+                html="h",
+                provider_id=provider_id,
+            )
+            record_event(
+                uow.session,
+                key="bulk:long",
+                provider_id=provider_id,
+                kind=EventKind.ACTION_REMINDER,
+                summary="Herinnering",
+                actor="x" * 101,
+                as_of=AS_OF,
+            )
+    assert "dossier_events.actor" in str(refused.value) and "hoogstens 100" in str(refused.value)
+    assert table_counts() == before
