@@ -11,11 +11,16 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from admin.demo import demo_providers, upsert_providers
+from clm.errors import InvalidInput
 from clm.rules.config import RegionConfig
-from clm.storage.db import UnitOfWork
-from clm.storage.mail import FileTransport, HeaderInjection, SmtpTransport
-from clm.storage.models import OutboxMessage
+from clm.rules.vocabulary import EventKind
+from clm.storage.db import UnitOfWork, bulk_rows
+from clm.storage.dossier import record_event
+from clm.storage.mail import Attachment, FileTransport, HeaderInjection, SmtpTransport
+from clm.storage.models import DossierEvent, OutboxMessage, Provider
 from clm.storage.outbox import deliver_pending, enqueue
 from tests.conftest import AS_OF, table_counts
 from tests.helpers import enqueue_many
@@ -186,43 +191,41 @@ def test_one_run_empties_the_outbox_in_batches(db: str, cfg: RegionConfig, env: 
     assert _statuses() == {"sent": 7}
 
 
+def _reminder(session: Session, cfg: RegionConfig, key: str, provider_id: int, actor: str) -> None:
+    """A reminder as the sweep writes one: a mail and its dossier event."""
+    enqueue(
+        session,
+        key=key,
+        sender=cfg.mail,
+        to=["a@zorg.example.org"],
+        subject=f"Herinnering {key}",
+        text="t",
+        html="h",
+        provider_id=provider_id,
+    )
+    record_event(
+        session,
+        key=key,
+        provider_id=provider_id,
+        kind=EventKind.ACTION_REMINDER,
+        summary=f"Herinnering {key}",
+        actor=actor,
+        as_of=AS_OF,
+    )
+
+
 def test_rows_written_in_bulk_go_in_at_the_end_as_the_orm_writes_them(
     db: str, cfg: RegionConfig
 ) -> None:
     """A batch (the deadline sweep) writes its mails, events and references through
     bulk_rows: inserted at the end, one statement per table, with the columns' defaults, the
     same as row by row; a message with attachments still goes through the ORM."""
-    from admin.demo import demo_providers, upsert_providers
-    from clm.rules.vocabulary import EventKind
-    from clm.storage.db import bulk_rows
-    from clm.storage.dossier import record_event
-    from clm.storage.mail import Attachment
-    from clm.storage.models import DossierEvent, Provider
-
     upsert_providers(UnitOfWork(), demo_providers(cfg, count=1))
     with UnitOfWork() as uow:
         provider_id = uow.session.scalar(select(Provider.id))
         with bulk_rows(uow.session):
             for i in range(3):
-                enqueue(
-                    uow.session,
-                    key=f"bulk:{i}",
-                    sender=cfg.mail,
-                    to=["a@zorg.example.org"],
-                    subject=f"Herinnering {i}",
-                    text="t",
-                    html="h",
-                    provider_id=provider_id,
-                )
-                record_event(
-                    uow.session,
-                    key=f"bulk:{i}",
-                    provider_id=provider_id,
-                    kind=EventKind.ACTION_REMINDER,
-                    summary=f"Herinnering {i}",
-                    actor="systeem",
-                    as_of=AS_OF,
-                )
+                _reminder(uow.session, cfg, f"bulk:{i}", provider_id, "systeem")
             enqueue(
                 uow.session,
                 key="bulk:file",
@@ -254,36 +257,12 @@ def test_a_value_too_long_in_bulk_is_refused_and_nothing_written(
 ) -> None:
     """The schema's limits hold for rows written in bulk as for every flush: PostgreSQL
     would refuse the row raw, SQLite store it; both refuse it by table and column."""
-    from admin.demo import demo_providers, upsert_providers
-    from clm.errors import InvalidInput
-    from clm.rules.vocabulary import EventKind
-    from clm.storage.db import bulk_rows
-    from clm.storage.dossier import record_event
-    from clm.storage.models import Provider
-
     upsert_providers(UnitOfWork(), demo_providers(cfg, count=1))
     before = table_counts()
     with UnitOfWork() as uow:
         provider_id = uow.session.scalar(select(Provider.id))
         with pytest.raises(InvalidInput) as refused, bulk_rows(uow.session):
-            enqueue(
-                uow.session,
-                key="bulk:ok",
-                sender=cfg.mail,
-                to=["a@zorg.example.org"],
-                subject="Herinnering",
-                text="t",
-                html="h",
-                provider_id=provider_id,
-            )
-            record_event(
-                uow.session,
-                key="bulk:long",
-                provider_id=provider_id,
-                kind=EventKind.ACTION_REMINDER,
-                summary="Herinnering",
-                actor="x" * 101,
-                as_of=AS_OF,
-            )
+            _reminder(uow.session, cfg, "bulk:ok", provider_id, "systeem")
+            _reminder(uow.session, cfg, "bulk:long", provider_id, "x" * 101)
     assert "dossier_events.actor" in str(refused.value) and "hoogstens 100" in str(refused.value)
     assert table_counts() == before
