@@ -7,7 +7,7 @@ know which database to use.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from functools import lru_cache
@@ -56,9 +56,16 @@ def _within_schema_limits(session: Session, _context: object, _instances: object
     its column, a NUL byte, a number beyond its column's precision. PostgreSQL refuses
     these with a raw DataError and SQLite stores them; both now refuse them alike, naming
     the table and column. (Readers check their own limits first, naming file and row.)"""
-    problems: list[InputProblem] = []
-    for obj in [*session.new, *session.dirty]:
-        problems += _limit_problems(obj.__table__, lambda key, obj=obj: getattr(obj, key, None))
+    _refuse_beyond_limits(
+        (obj.__table__, lambda key, obj=obj: getattr(obj, key, None))
+        for obj in [*session.new, *session.dirty]
+    )
+
+
+def _refuse_beyond_limits(rows: Iterable[tuple[Table, Callable[[str], object]]]) -> None:
+    """Raise :class:`InvalidInput` naming every value of ``rows`` (each its table and how to
+    read a column's value) that its column cannot hold."""
+    problems = [problem for table, value_of in rows for problem in _limit_problems(table, value_of)]
     if problems:
         raise InvalidInput(problems, "Waarde past niet in de database, er is niets opgeslagen")
 
@@ -125,14 +132,9 @@ def bulk_rows(session: Session) -> Iterator[None]:
     session.info[_BULK_ROWS] = pending = {}
     try:
         yield
-        problems = [
-            problem
-            for model, rows in pending.items()
-            for row in rows
-            for problem in _limit_problems(model.__table__, row.get)
-        ]
-        if problems:
-            raise InvalidInput(problems, "Waarde past niet in de database, er is niets opgeslagen")
+        _refuse_beyond_limits(
+            (model.__table__, row.get) for model, rows in pending.items() for row in rows
+        )
         for model, rows in pending.items():
             session.execute(insert(model), rows)
     finally:

@@ -95,9 +95,10 @@ def build_message(env: Envelope) -> Message:
     for name, values in (("From", [env.sender_email]), ("To", env.to), ("Cc", env.cc)):
         for value in values:
             check_header_value(name, value)
-    headers = [f"From: {_sender(env.sender_name, env.sender_email)}", _addresses("To", env.to)]
-    if env.cc:
-        headers.append(_addresses("Cc", env.cc))
+    to, cc = [_address(a) for a in env.to], [_address(a) for a in env.cc]
+    headers = [f"From: {_sender(env.sender_name, env.sender_email)}", _addresses("To", to)]
+    if cc:
+        headers.append(_addresses("Cc", cc))
     if env.reply_to:
         headers.append(f"Reply-To: {_address(check_header_value('Reply-To', env.reply_to))}")
     headers += [
@@ -112,8 +113,7 @@ def build_message(env: Envelope) -> Message:
     else:
         body = alternative
     data = ("\n".join(headers) + "\n").encode("utf-8") + body
-    recipients = tuple(map(_address, (*env.to, *env.cc)))
-    return Message(env.message_id, _address(env.sender_email), recipients, data)
+    return Message(env.message_id, _address(env.sender_email), (*to, *cc), data)
 
 
 @lru_cache(maxsize=64)
@@ -135,8 +135,8 @@ def _address(address: str) -> str:
         return address
 
 
-def _addresses(name: str, addresses: list[str]) -> str:
-    written = [_address(a) for a in addresses]
+def _addresses(name: str, written: list[str]) -> str:
+    """``name: a, b, …`` of addresses as written (:func:`_address`), folded where long."""
     pieces = [piece for a in written[:-1] for piece in (a + ",", " ")] + written[-1:]
     return _fold(f"{name}: ", pieces)
 
@@ -282,7 +282,7 @@ class FileTransport:
         target = self.directory / _file_name(msg.message_id)
         fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            fh.write(msg.as_bytes())
+            fh.write(msg.data)
         os.replace(tmp, target)  # atomic: a reader never sees half a message
 
     def close(self) -> None:
