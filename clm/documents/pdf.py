@@ -2,7 +2,9 @@
 
 Large documents (the regional analysis: a page per provider) are laid out in parts, in
 parallel processes when there are enough pages to pay for starting them, then joined into
-one PDF; a provider's own page is cut from it (pypdf), never laid out a second time.
+one PDF; a provider's own page is cut from it (pypdf), never laid out a second time. A part
+is anything with ``sections`` and ``lay_out()``: HTML here (:class:`Part`), or pages drawn
+directly (:mod:`clm.documents.provider_pages`).
 """
 
 from __future__ import annotations
@@ -14,15 +16,15 @@ import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from pypdf import PageObject
     from weasyprint import Document
 
-# A part holds at most this many sections (provider pages): WeasyPrint keeps a document's
-# whole layout in memory (about 3 MB a page). Below twice this, the parts are laid out in
-# this process, as starting a worker (it imports WeasyPrint) would cost more than it saves.
+# A part holds at most this many sections (provider pages): a part is held whole in memory
+# while it is laid out. Below twice this, the parts are laid out in this process, as
+# starting a worker would cost more than it saves.
 SECTIONS_PER_PART = 50
 
 
@@ -44,17 +46,6 @@ def html_to_pdf(html: str) -> bytes:
 
 
 @dataclass(frozen=True)
-class Part:
-    """One part of a large document: its HTML, the ids of its sections in order (a section
-    starts on a new page and runs to the next one), and the sections wanted as PDFs of
-    their own."""
-
-    html: str
-    sections: tuple[str, ...] = ()
-    cut: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
 class LaidOut:
     """A part as a PDF, and the sections asked for as PDFs of their own (by id)."""
 
@@ -62,27 +53,54 @@ class LaidOut:
     sections: dict[str, bytes]
 
 
-def _lay_out(part: Part) -> LaidOut:
-    document = html_document(part.html)
-    first_page: dict[str, int] = {}
-    for number, page in enumerate(document.pages):
-        for name in page.anchors:
-            first_page.setdefault(name, number)
-    pdf = document.write_pdf()
-    firsts = [first_page[s] for s in part.sections]
-    ends = [*firsts[1:], len(document.pages)][: len(firsts)]
-    ranges = dict(zip(part.sections, zip(firsts, ends, strict=True), strict=True))
-    wanted = [s for s in part.sections if s in part.cut]
-    return LaidOut(pdf, dict(zip(wanted, cut_pdf(pdf, [ranges[s] for s in wanted]), strict=True)))
+class Layable(Protocol):
+    """A part of a large document: the ids of its sections in order (a section starts on a
+    new page and runs to the next one), laid out as a PDF with the sections it was asked
+    for as PDFs of their own."""
+
+    @property
+    def sections(self) -> tuple[str, ...]: ...
+
+    def lay_out(self) -> LaidOut: ...
 
 
-def lay_out_parts(parts: list[Part]) -> list[LaidOut]:
+@dataclass(frozen=True)
+class Part:
+    """A part written as HTML: a section is an element with that id; ``cut`` the sections
+    wanted as PDFs of their own."""
+
+    html: str
+    sections: tuple[str, ...] = ()
+    cut: frozenset[str] = frozenset()
+
+    def lay_out(self) -> LaidOut:
+        """The part laid out by WeasyPrint, and its sections asked for cut from it."""
+        document = html_document(self.html)
+        first_page: dict[str, int] = {}
+        for number, page in enumerate(document.pages):
+            for name in page.anchors:
+                first_page.setdefault(name, number)
+        pdf = document.write_pdf()
+        firsts = [first_page[s] for s in self.sections]
+        ends = [*firsts[1:], len(document.pages)][: len(firsts)]
+        ranges = dict(zip(self.sections, zip(firsts, ends, strict=True), strict=True))
+        wanted = [s for s in self.sections if s in self.cut]
+        cuts = cut_pdf(pdf, [ranges[s] for s in wanted])
+        return LaidOut(pdf, dict(zip(wanted, cuts, strict=True)))
+
+
+def _lay_out(part: Layable) -> LaidOut:
+    # a function of the module, not a method: what a worker process is sent must be pickled
+    return part.lay_out()
+
+
+def lay_out_parts(parts: list[Layable]) -> list[LaidOut]:
     """Each part laid out as its own PDF (and its sections cut from it), in order: by a
     worker process per core when the parts hold sections enough, else here."""
     sections = sum(len(p.sections) for p in parts)
     workers = min(os.cpu_count() or 1, len(parts))
     if workers <= 1 or sections < 2 * SECTIONS_PER_PART:
-        return [_lay_out(part) for part in parts]
+        return [part.lay_out() for part in parts]
     # spawn: a fresh interpreter, never a fork of a process that runs threads (Prefect)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:

@@ -311,7 +311,8 @@ class Kpi(Strict):
     """
 
     code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
-    label: str
+    # a table cell on the analysis page, a plot's row, an agenda line: a name, not a text
+    label: Annotated[str, Field(min_length=1, max_length=200)]
     unit: Literal["percentage", "aantal", "weken", "cijfer", "dagen", "maanden", "euro"]
     direction: Literal["higher", "lower"]
     norm: float | None = None

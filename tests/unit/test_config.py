@@ -72,6 +72,7 @@ def _set(path: list, value):  # noqa: ANN001, ANN202
             "cyclus",
         ),
         (_set(["staff", 0, "email"], "geen-adres"), "staff.0.email", "email"),
+        (_set(["kpis", 0, "label"], "woord " * 40), "kpis.0.label", "at most 200"),
         (_set(["mail", "sender_emial"], "x@example.org"), "mail.sender_emial", "Extra inputs"),
         (
             _set(

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from clm.documents import pdf
 from clm.documents.pdf import SECTIONS_PER_PART, Part, join_pdfs, lay_out_parts
 from clm.documents.plots import distribution
+from clm.documents.provider_pages import KpiLine, ProviderPage, ProviderPages
 from clm.rules.config import Kpi
 
 
@@ -111,16 +112,28 @@ def test_a_large_region_is_laid_out_by_worker_processes_in_order(
     count = 2 * SECTIONS_PER_PART + 10
     names = [f"s{n}" for n in range(count)]
     html = _sections(count)
+    line = KpiLine("Uitval", "percentage", "1,0", "2,0", "ja", "1,0", "1,0", "1,0", "1")
+    drawn = ProviderPages(
+        heading="Regioanalyse 2027-Q1",
+        note="Regio.",
+        kpi_heading="Indicatoren",
+        pages=tuple(
+            ProviderPage(f"d{n}", f"Getekend {n}", (), (line,), "geen plaatje") for n in range(2)
+        ),
+        cut=frozenset({"d1"}),
+    )  # pages drawn directly go to the workers as well (sent pickled)
     parts = [Part("<p>Samenvatting</p>")] + [
         Part(html, tuple(names), frozenset(names[:2])),
         Part(_sections(3), ("s0", "s1", "s2"), frozenset({"s2"})),
+        drawn,
     ]
     laid_out = lay_out_parts(parts)
-    assert [len(p.sections) for p in laid_out] == [0, 2, 1]
+    assert [len(p.sections) for p in laid_out] == [0, 2, 1, 1]
     joined = PdfReader(io.BytesIO(join_pdfs([p.pdf for p in laid_out])))
-    assert len(joined.pages) == 1 + count + 3
+    assert len(joined.pages) == 1 + count + 3 + 2
     assert "Samenvatting" in joined.pages[0].extract_text()
     assert "Aanbieder 0" in joined.pages[1].extract_text()
-    assert "Aanbieder 2" in joined.pages[-1].extract_text()
+    assert "Aanbieder 2" in joined.pages[-3].extract_text()
+    assert "Getekend 1" in PdfReader(io.BytesIO(laid_out[3].sections["d1"])).pages[0].extract_text()
     cores = os.cpu_count() or 1
-    assert pools == ([min(cores, 3)] if cores > 1 else [])  # one pool, a worker per core
+    assert pools == ([min(cores, 4)] if cores > 1 else [])  # one pool, a worker per core

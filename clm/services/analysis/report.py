@@ -11,8 +11,10 @@ from typing import Any
 
 import pandas as pd
 
+from clm.clock import dutch_date
 from clm.documents.pdf import SECTIONS_PER_PART, Part, join_pdfs, lay_out_parts
 from clm.documents.plots import Distribution, distribution, escalations_over_time, kpi_trends
+from clm.documents.provider_pages import KpiLine, ProviderPage, ProviderPages
 from clm.documents.rendering import format_euro, format_number, format_value, render
 from clm.rules.config import RegionConfig
 from clm.rules.contracts import outlook_end
@@ -138,7 +140,7 @@ def _provider_context(
     cfg: RegionConfig,
     provider: Any,
     bench: dict[tuple[str, str], dict[str, Any]],
-    plot: str | None,
+    plot: bytes | None,
     markers: list[tuple[float, float]],
 ) -> dict[str, Any]:
     """What a provider's page shows; ``bench`` its rows of the benchmark by (care type, KPI)."""
@@ -180,6 +182,45 @@ def _provider_context(
         "anchor": f"p{pid}",
         "quarter": data.quarter,
     }
+
+
+_FIGURES = ("unit", "value", "norm", "met", "previous", "mean_4q", "median", "quartile")
+
+
+def _provider_page(context: dict[str, Any]) -> ProviderPage:
+    """The page of :func:`_provider_context`, written out as it reads."""
+    provider, facts, quarter = context["provider"], context["facts"], context["quarter"]
+    category = context["category"]
+    lots = provider.care_types or "—"
+    if context["primary"]:
+        lots += f" (vergeleken binnen {context['primary']})"
+    manager = context["manager"]
+    meetings = facts.get("meetings")
+    step = facts.get("step")
+    return ProviderPage(
+        anchor=context["anchor"],
+        title=f"{provider.name} (AGB {provider.code})",
+        facts=(
+            ("Categorie", "niet geclassificeerd" if category is None else str(category)),
+            ("Percelen", lots),
+            ("Contractmanager", manager.name if manager else str(provider.contract_manager)),
+            (f"Gesprekken {quarter}", ", ".join(meetings) if meetings else "geen"),
+            ("Open signalen", str(facts.get("signals", 0))),
+            ("Escalatie", f"trede {step}" if step else "geen open escalatie"),
+        ),
+        rows=tuple(
+            KpiLine(
+                label=r["kpi"],
+                **{k: str(r[k]) for k in _FIGURES},
+                missed=r["missed"],
+                obligation=r["obligation"],
+            )
+            for r in context["rows"]
+        ),
+        no_picture=f"Geen gegevens over {quarter}: geen vergelijking met de andere aanbieders.",
+        picture=context["plot"],
+        markers=tuple(context["markers"]),
+    )
 
 
 def _page_digest(context: dict[str, Any]) -> str:
@@ -242,7 +283,6 @@ def render_report(
     summary = _summary_context(data, cfg)
     current = data.values[data.values["quarter"] == data.quarter].dropna(subset=["value"])
     pictures = _distributions(data, cfg, current)
-    uris = {lot: _data_uri(d.png) for lot, d in pictures.items()}
     # per provider, looked up in a dict rather than filtered out of a table 1,000 times
     bench = {
         int(pid): {(r["care_type"], r["kpi_code"]): r for r in part.to_dict("records")}
@@ -256,7 +296,7 @@ def render_report(
         lot = _primary(provider.care_types)
         plot, markers = None, []
         if lot in pictures and own is not None:
-            plot = uris[lot]
+            plot = pictures[lot].png
             spots = zip(own["kpi_code"], own["value"], strict=True)
             markers = [m for c, v in spots if (m := pictures[lot].marker(c, v)) is not None]
         pages.append(_provider_context(data, cfg, provider, bench.get(pid, {}), plot, markers))
@@ -267,10 +307,13 @@ def render_report(
     laid_out = lay_out_parts(
         [Part(front)]
         + [
-            Part(
-                render("reports/provider_pages.html.j2", pages=chunk, **summary),
-                tuple(p["anchor"] for p in chunk),
-                frozenset(p["anchor"] for p in chunk if p["digest"][:16] not in skip),
+            ProviderPages(
+                heading=f"Regioanalyse {data.quarter}",
+                note=f"{cfg.region.organisation}. Peildatum {dutch_date(data.as_of)}.",
+                kpi_heading=f"Indicatoren {data.quarter}",
+                pages=tuple(_provider_page(p) for p in chunk),
+                cut=frozenset(p["anchor"] for p in chunk if p["digest"][:16] not in skip),
+                title=f"Regioanalyse {data.quarter}: pagina's per aanbieder",
             )
             for chunk in chunks
         ],
