@@ -284,10 +284,9 @@ def render_report(
     current = data.values[data.values["quarter"] == data.quarter].dropna(subset=["value"])
     pictures = _distributions(data, cfg, current)
     # per provider, looked up in a dict rather than filtered out of a table 1,000 times
-    bench = {
-        int(pid): {(r["care_type"], r["kpi_code"]): r for r in part.to_dict("records")}
-        for pid, part in data.bench.groupby("provider_id")
-    }
+    bench: dict[int, dict[tuple[str, str], dict[str, Any]]] = {}
+    for r in data.bench.to_dict("records"):  # once: a table per provider costs 2.5 ms each
+        bench.setdefault(int(r["provider_id"]), {})[(r["care_type"], r["kpi_code"])] = r
     values = {int(pid): part for pid, part in current.groupby("provider_id")}
     pages = []
     for provider in data.providers.itertuples():
