@@ -10,6 +10,7 @@ each is taken: noise only ever makes a run slower.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import random
@@ -61,11 +62,22 @@ def measure() -> dict[str, float]:
     }
 
 
+def reset_peak() -> None:
+    """Start this process's peak resident memory afresh (Linux: /proc/self/clear_refs), so
+    that a benchmark's own set-up (data it generates to feed the product) is not counted."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
 def peak_mib() -> float:
-    """The largest resident memory of this process and of the children it waited for."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    """The largest resident memory of this process since :func:`reset_peak` (or its start)
+    and of the children it waited for."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    with contextlib.suppress(OSError, StopIteration, ValueError):
+        status = Path("/proc/self/status").read_text().splitlines()
+        own = int(next(line for line in status if line.startswith("VmHWM:")).split()[1])
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return round(max(own, children) / 1024, 1)  # Linux reports KiB
+    return round(max(own, children) / 1024, 1)
 
 
 def write(name: str, figures: dict, calibration: dict[str, float]) -> None:
