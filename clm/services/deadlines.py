@@ -10,12 +10,13 @@ sends is its :class:`KindRules`, kept by the capability it belongs to and handed
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, union_all
+from sqlalchemy import String, or_, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
 from clm.rules.calendar import add_working_days
@@ -233,12 +234,14 @@ def sweep(
         session = uow.session
         # Read the few columns that decide first, as plain rows: most open deadlines within
         # reach need nothing today, and only those that do are loaded as objects.
+        # the two lists as the text stored (a few distinct ones, decoded once each: decoding
+        # every row's JSON was most of a quiet day's sweep); PostgreSQL's driver sends lists
         columns = (
             Deadline.id,
             Deadline.kind,
             Deadline.due_on,
-            Deadline.remind_before,
-            Deadline.reminded,
+            type_coerce(Deadline.remind_before, String).label("remind_before"),
+            type_coerce(Deadline.reminded, String).label("reminded"),
             Deadline.reminded_on,
         )
         # one range of ix_deadlines_sweep per kind: only as far ahead as the kind's earliest
@@ -259,13 +262,23 @@ def sweep(
             for kind, rule in rules.items()
         ]
         candidates = session.execute(union_all(*per_kind)).all()
+        decoded: dict[str, list[int]] = {}
+
+        def offsets(value: str | list[int] | None) -> list[int]:
+            if not isinstance(value, str):
+                return value or []
+            if value not in decoded:
+                decoded[value] = json.loads(value) or []
+            return decoded[value]
 
         def needs_work(c: Any) -> bool:
             rule = rules[DeadlineKind(c.kind)]
             if rule.last_chance and c.reminded_on and c.due_on <= c.reminded_on:
                 return True  # moved below
             return has_lapsed(c.due_on, as_of) or bool(
-                reminders_due(c.due_on, c.remind_before, c.reminded, as_of, cfg.calendar)
+                reminders_due(
+                    c.due_on, offsets(c.remind_before), offsets(c.reminded), as_of, cfg.calendar
+                )
             )
 
         wanted = sorted(c.id for c in candidates if needs_work(c))
