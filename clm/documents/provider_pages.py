@@ -299,6 +299,18 @@ def _start(anchor: str, title: str, starts: _Starts) -> Any:
     return Start()
 
 
+def _cells_top(*, left: float, right: float, top: float, bottom: float) -> list[tuple]:
+    """Table style commands: every cell's text at its top, with these paddings (points)."""
+    every = ((0, 0), (-1, -1))
+    return [
+        ("VALIGN", *every, "TOP"),
+        ("LEFTPADDING", *every, left),
+        ("RIGHTPADDING", *every, right),
+        ("TOPPADDING", *every, top),
+        ("BOTTOMPADDING", *every, bottom),
+    ]
+
+
 def _kpi_table(page: ProviderPage, width: float) -> Any:
     from reportlab.lib.colors import HexColor
     from reportlab.platypus import Paragraph, Table, TableStyle
@@ -327,11 +339,7 @@ def _kpi_table(page: ProviderPage, width: float) -> Any:
             [
                 ("GRID", (0, 0), (-1, -1), 0.75, HexColor(LINES)),
                 ("BACKGROUND", (0, 0), (-1, 0), HexColor(HEAD_FILL)),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+                *_cells_top(left=2.5, right=2.5, top=2, bottom=2.5),
             ]
         )
     )
@@ -350,11 +358,7 @@ def _facts_table(page: ProviderPage, width: float) -> Any:
     table.setStyle(
         TableStyle(
             [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-                ("TOPPADDING", (0, 0), (-1, -1), 0.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
+                *_cells_top(left=0, right=6, top=0.5, bottom=0.5),
             ]
         )
     )
