@@ -82,11 +82,19 @@ class Part:
                 first_page.setdefault(name, number)
         pdf = document.write_pdf()
         firsts = [first_page[s] for s in self.sections]
-        ends = [*firsts[1:], len(document.pages)][: len(firsts)]
-        ranges = dict(zip(self.sections, zip(firsts, ends, strict=True), strict=True))
-        wanted = [s for s in self.sections if s in self.cut]
-        cuts = cut_pdf(pdf, [ranges[s] for s in wanted])
-        return LaidOut(pdf, dict(zip(wanted, cuts, strict=True)))
+        return cut_sections(pdf, self.sections, firsts, len(document.pages), self.cut)
+
+
+def cut_sections(
+    pdf: bytes, sections: tuple[str, ...], firsts: list[int], pages: int, cut: frozenset[str]
+) -> LaidOut:
+    """``pdf`` of ``pages`` pages, with the sections in ``cut`` as PDFs of their own: a
+    section runs from its first page (``firsts``, from 0, in the order of ``sections``) to
+    the next one's."""
+    ends = [*firsts[1:], pages][: len(firsts)]  # none for a part without sections
+    ranges = dict(zip(sections, zip(firsts, ends, strict=True), strict=True))
+    wanted = [s for s in sections if s in cut]
+    return LaidOut(pdf, dict(zip(wanted, cut_pdf(pdf, [ranges[s] for s in wanted]), strict=True)))
 
 
 def _lay_out(part: Layable) -> LaidOut:

@@ -14,14 +14,15 @@ import io
 import re
 import struct
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from clm.documents.pdf import LaidOut, cut_pdf
+from clm.documents.pdf import LaidOut, cut_sections
+from clm.rules.inputs import CONTROL
 
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 GREY, RED, HEAD_FILL, LINES = "#555555", "#aa0000", "#e8eef5", "#999999"
@@ -42,12 +43,13 @@ OBLIGATION_NOTE = (
     "* resultaatverplichting: de norm niet halen is een signaal voor de escalatieladder. "
     '"geen gegevens": niet aangeleverd, niet als nul geteld.'
 )
-# C0/C1 control characters have no glyph and would end a PDF string early: shown as a space
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # a run of right-to-left text: from a strong right-to-left letter to the last one before a
 # left-to-right letter (over spaces, punctuation and numbers), in a string of bidi classes
 _RTL_RUN = re.compile(r"R[^L]*R|R")
 _MIRRORED = str.maketrans("()[]{}<>", ")(][}{><")
+# Unicode bidi classes as _visual reads them: R(ight to left), L(eft to right), D(igits);
+# anything else is neutral (N)
+_BIDI = {"R": "R", "AL": "R", "L": "L", "EN": "D", "AN": "D"}
 
 
 @dataclass(frozen=True)
@@ -102,20 +104,16 @@ class ProviderPages:
 
     def lay_out(self) -> LaidOut:
         """The part's PDF and the PDFs of the pages asked for."""
-        pdf, firsts, total = _draw(self)
-        ends = [*firsts[1:], total]
-        ranges = {p.anchor: (f, e) for p, f, e in zip(self.pages, firsts, ends, strict=True)}
-        wanted = [a for a in self.sections if a in self.cut]
-        return LaidOut(
-            pdf, dict(zip(wanted, cut_pdf(pdf, [ranges[a] for a in wanted]), strict=True))
-        )
+        pdf, firsts, pages = _draw(self)
+        return cut_sections(pdf, self.sections, firsts, pages, self.cut)
 
 
 def _text(value: Any) -> str:
-    """``value`` as Paragraph markup: escaped, in NFC, control characters as spaces, a
-    character DejaVu Sans cannot draw as U+FFFD (seen, not silently left out) and
-    right-to-left runs in the order they are read (:func:`_visual`)."""
-    text = unicodedata.normalize("NFC", _CONTROL.sub(" ", str(value)))
+    """``value`` as Paragraph markup: escaped, in NFC, control characters as spaces (no
+    glyph; one would end a PDF string early), a character DejaVu Sans cannot draw as U+FFFD
+    (seen, not silently left out) and right-to-left runs in the order they are read
+    (:func:`_visual`)."""
+    text = unicodedata.normalize("NFC", CONTROL.sub(" ", str(value)))
     glyphs = _glyphs()
     if not all(ord(c) in glyphs for c in text):
         text = "".join(c if ord(c) in glyphs else "\ufffd" for c in text)
@@ -126,16 +124,7 @@ def _visual(text: str) -> str:
     """``text`` with each right-to-left run (Hebrew, Arabic) turned round, numbers in it
     kept as written and brackets mirrored: PDF text is drawn left to right, and ReportLab
     has no bidi algorithm here. Arabic letters keep their plain forms (no joining)."""
-    classes = "".join(
-        "R"
-        if (b := unicodedata.bidirectional(c)) in ("R", "AL")
-        else "L"
-        if b == "L"
-        else "D"
-        if b in ("EN", "AN")
-        else "N"
-        for c in text
-    )
+    classes = "".join(_BIDI.get(unicodedata.bidirectional(c), "N") for c in text)
     if "R" not in classes:
         return text
     out, last = [], 0
@@ -190,6 +179,7 @@ def _styles() -> dict[str, Any]:
     _fonts()
     body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=12.5)
     cell = ParagraphStyle("cell", fontName=FONT, fontSize=8, leading=9.8)
+    note = ParagraphStyle("note", fontName=FONT, fontSize=9, leading=11.5, textColor=HexColor(GREY))
     return {
         "h1": ParagraphStyle("h1", fontName=BOLD, fontSize=15, leading=18, spaceAfter=6),
         "h2": ParagraphStyle(
@@ -198,18 +188,8 @@ def _styles() -> dict[str, Any]:
         "h3": ParagraphStyle(
             "h3", fontName=BOLD, fontSize=10.5, leading=13, spaceBefore=8, spaceAfter=3
         ),
-        "note": ParagraphStyle(
-            "note", fontName=FONT, fontSize=9, leading=11.5, textColor=HexColor(GREY)
-        ),
-        "after_table": ParagraphStyle(
-            "after_table",
-            fontName=FONT,
-            fontSize=9,
-            leading=11.5,
-            textColor=HexColor(GREY),
-            spaceBefore=5,
-            spaceAfter=5,
-        ),
+        "note": note,
+        "after_table": ParagraphStyle("after_table", parent=note, spaceBefore=5, spaceAfter=5),
         "body": body,
         "cell": cell,
         # column titles a little smaller: 'kwartalen' fits a figure's column unbroken
@@ -275,16 +255,9 @@ _MARGIN_X, _MARGIN_Y = 15 / 25.4 * 72, 18 / 25.4 * 72
 _FRAME_HEIGHT = _PAGE_H - 2 * _MARGIN_Y
 
 
-@dataclass
-class _Starts:
-    """The page each provider's pages start on (from 0), noted as they are drawn."""
-
-    firsts: dict[str, int] = field(default_factory=dict)
-
-
-def _start(anchor: str, title: str, starts: _Starts) -> Any:
-    """A flowable of no size where a provider's pages begin: notes the page and puts the
-    provider in the PDF's outline (bookmarks)."""
+def _start(anchor: str, title: str, starts: dict[str, int]) -> Any:
+    """A flowable of no size where a provider's pages begin: notes the page (from 0) in
+    ``starts`` as it is drawn and puts the provider in the PDF's outline (bookmarks)."""
     from reportlab.platypus import Flowable
 
     class Start(Flowable):
@@ -292,7 +265,7 @@ def _start(anchor: str, title: str, starts: _Starts) -> Any:
             return 0, 0
 
         def draw(self) -> None:
-            starts.firsts[anchor] = self.canv.getPageNumber() - 1
+            starts[anchor] = self.canv.getPageNumber() - 1
             self.canv.bookmarkPage(anchor)
             self.canv.addOutlineEntry(title, anchor, level=0)
 
@@ -355,13 +328,7 @@ def _facts_table(page: ProviderPage, width: float) -> Any:
         for label, value in page.facts
     ]
     table = Table(rows, colWidths=[width * 0.3, width * 0.7])
-    table.setStyle(
-        TableStyle(
-            [
-                *_cells_top(left=0, right=6, top=0.5, bottom=0.5),
-            ]
-        )
-    )
+    table.setStyle(TableStyle(_cells_top(left=0, right=6, top=0.5, bottom=0.5)))
     return table
 
 
@@ -382,24 +349,27 @@ def _draw(part: ProviderPages) -> tuple[bytes, list[int], int]:
         lang="nl",
         initialFontName=FONT,
     )
-    starts = _Starts()
+    starts: dict[str, int] = {}
+    # the texts every page of the part shares, written out once
+    heading, note, kpi_heading = (_text(t) for t in (part.heading, part.note, part.kpi_heading))
+    obligation = _text(OBLIGATION_NOTE)
     story: list[Any] = []
     for number, page in enumerate(part.pages):
         if number:
             story.append(PageBreak())
         story += [
             _start(page.anchor, page.title, starts),
-            Paragraph(_text(part.heading), s["h1"]),
-            Paragraph(_text(part.note), s["note"]),
+            Paragraph(heading, s["h1"]),
+            Paragraph(note, s["note"]),
             Paragraph(_text(page.title), s["h2"]),
             *([_facts_table(page, width)] if page.facts else []),
-            Paragraph(_text(part.kpi_heading), s["h3"]),
+            Paragraph(kpi_heading, s["h3"]),
             _kpi_table(page, width),
-            Paragraph(_text(OBLIGATION_NOTE), s["after_table"]),
+            Paragraph(obligation, s["after_table"]),
         ]
         if page.picture:
             story.append(_picture(page.picture, page.markers))
         else:
             story.append(Paragraph(_text(page.no_picture), s["after_table"]))
     document.build(story)
-    return out.getvalue(), [starts.firsts[p.anchor] for p in part.pages], document.page
+    return out.getvalue(), [starts[p.anchor] for p in part.pages], document.page
