@@ -90,17 +90,21 @@ def meeting_invite(
     return b"".join(_folded(line) for line in lines)
 
 
+def _plain(value: str) -> str:
+    """``value`` with every line break as LF and other control characters as spaces."""
+    return _CONTROL.sub(" ", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def _text(value: str) -> str:
     """A TEXT value: backslash, semicolon, comma and line breaks escaped."""
-    value = _CONTROL.sub(" ", value.replace("\r\n", "\n").replace("\r", "\n"))
+    value = _plain(value)
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def _parameter(value: str) -> str:
     """A parameter value (a name): RFC 6868 carets for ^, line breaks and double quotes,
     in quotes unless it is letters, digits and hyphens only."""
-    value = _CONTROL.sub(" ", value.replace("\r\n", "\n").replace("\r", "\n"))
-    value = value.replace("^", "^^").replace("\n", "^n").replace('"', "^'")
+    value = _plain(value).replace("^", "^^").replace("\n", "^n").replace('"', "^'")
     return value if _PLAIN_PARAMETER.fullmatch(value) and value else f'"{value}"'
 
 
