@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 REGION_TZ = ZoneInfo("Europe/Amsterdam")
@@ -43,3 +43,21 @@ def dutch_date(d: date, weekday: bool = False) -> str:
 def dutch_month(month: int) -> str:
     """The Dutch name of a month number."""
     return MONTHS_NL[month - 1]
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored moment as an aware UTC datetime (SQLite hands them back without zone)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def answered_at(sent_at: datetime | None, received_on: date) -> datetime:
+    """When an answer was given: the mail's sending moment, or for an answer that staff
+    register with a date only, the end of that day (what they know then is the newest)."""
+    if sent_at is not None:
+        return as_utc(sent_at)
+    return datetime.combine(received_on, time(23, 59, 59), REGION_TZ).astimezone(UTC)
+
+
+def stamp(moment: datetime) -> str:
+    """A moment as staff read it in the dossier: '12-03-2027 09:15'."""
+    return f"{as_utc(moment).astimezone(REGION_TZ):%d-%m-%Y %H:%M}"

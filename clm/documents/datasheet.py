@@ -262,6 +262,19 @@ def parse_data_sheet(
         problems.append(
             InputProblem(source, "indicatoren ontbreken: " + ", ".join(missing), column="Code")
         )
+    filled = [v for v in (*values.values(), *organisation_values.values()) if v is not None]
+    if not problems and not filled and not any(remarks.values()):
+        # the sheet as it was sent: nothing delivered, so the request stays open
+        first, last = HEADER_ROW + 1, max(HEADER_ROW + 1, len(rows))
+        problems.append(
+            InputProblem(
+                source,
+                f"geen enkel cijfer ingevuld (kolom Waarde, regels {first}–{last}): vul de "
+                "cijfers in, of zet bij een cijfer dat u niet heeft in de kolom Toelichting "
+                "waarom; de uitvraag blijft openstaan",
+                column="Waarde",
+            )
+        )
     if problems:
         raise InvalidInput(problems, "Gegevensblad afgekeurd, er is niets opgeslagen")
     return DataSheet(code, quarter, values, remarks, organisation_values)

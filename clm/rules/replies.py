@@ -181,3 +181,47 @@ def agenda_points(answer: str, with_sheet: bool) -> list[str]:
     listed = [m.group(1) for m in map(_POINT.match, answer.splitlines()) if m]
     points = listed or ([answer.strip()] if answer.strip() and not with_sheet else [])
     return [p[:MAX_POINT_CHARS] for p in points[:MAX_POINTS]]
+
+
+# What a provider writes to say that it objects, and the greetings around it: none of it
+# says why. Whatever else an objection holds are its grounds.
+# fmt: off
+_OBJECTION_PHRASE = frozenset({
+    "bezwaar", "bezwaren", "bezwaarschrift", "maak", "maken", "maakt", "hebben", "heb",
+    "heeft", "hebt", "wij", "we", "ik", "hierbij", "hiertegen", "daartegen", "tegen", "aan",
+    "dit", "deze", "de", "het", "een", "trede", "stap", "tekent", "teken", "tekenen", "graag",
+    "bij", "uw", "besluit", "voorstel", "wijzigingsvoorstel", "wijziging", "maatregel",
+    "brief", "is", "zijn", "niet", "akkoord", "oneens", "eens", "gaan", "mee", "met", "er",
+    "ons", "onze", "hier", "formeel", "officieel", "en", "ook", "dus", "zoals", "gezegd",
+    "hiermee", "alvast", "ingebrekestelling",
+})
+# fmt: on
+_GREETING = re.compile(r"^\s*(beste|geachte|hallo|hoi|dag|goede(?:morgen|middag)|l\.s\.)\b", re.I)
+_CLOSING = re.compile(
+    r"^\s*(met\s+)?(vriendelijke\s+)?(groet(en)?|mvg|m\.vr\.gr\.?|hartelijke groet)\b", re.I
+)
+_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
+MIN_GROUND_WORDS = 1
+
+
+def grounds(answer: str) -> list[str]:
+    """The words of an objection that say why: the answer without its greeting, its
+    closing (and the name under it) and the words that only state the objection. 'Wij
+    maken bezwaar.' has none; 'Bezwaar: de termijn is te kort' has 'termijn te kort'."""
+    kept: list[str] = []
+    for line in answer.splitlines():
+        if _CLOSING.match(line):
+            break
+        if _GREETING.match(line):
+            continue
+        kept += [w for w in _WORD.findall(line) if w.lower() not in _OBJECTION_PHRASE]
+    return kept
+
+
+def has_grounds(answer: str) -> bool:
+    """Whether an objection says why (at least :data:`MIN_GROUND_WORDS` words of its own)."""
+    return len(grounds(answer)) >= MIN_GROUND_WORDS
+
+
+# attachments that can carry a reaction's text; an image alone is mostly a signature's logo
+CONTENT_KINDS = frozenset({".pdf", ".docx", ".doc", ".odt", ".txt", ".rtf", ".xlsx", ".ods"})

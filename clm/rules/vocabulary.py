@@ -102,6 +102,7 @@ class SignalStatus(StrEnum):
 class IntakeStatus(StrEnum):
     ACCEPTED = "accepted"
     REFUSED = "refused"
+    SUPERSEDED = "superseded"  # sent before the sheet that stands: kept, changes nothing
 
 
 class GroupMeetingStatus(StrEnum):

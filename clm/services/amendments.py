@@ -8,12 +8,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from clm.clock import dutch_date
+from clm.clock import answered_at, as_utc, dutch_date, stamp
 from clm.errors import InputProblem, InvalidInput
 from clm.rules.amendments import (
     AmendmentStatus,
@@ -295,10 +295,13 @@ def register_reaction(
     registered_by: str,
     as_of: date,
     via: str = "staff",
+    sent_at: datetime | None = None,
 ) -> str:
     """A provider's answer to the consultation: agreement, or a statement that it, its
-    clients or a municipality are disadvantaged (with the reason). A later answer of the same
-    provider replaces the earlier one while the term runs. Returns the outcome in words."""
+    clients or a municipality are disadvantaged (with the reason). The answer sent last
+    within the term stands, whatever the order answers are registered in: ``sent_at`` is
+    when a mail was sent (a form's answer: the end of ``received_on``). An earlier answer
+    read later is kept in the dossier and changes nothing. Returns the outcome in words."""
     if response == PartyResponse.OBJECTS and not reason.strip():
         raise InvalidInput.one("parameters", "geef de reden van het nadeel", column="reason",
                                title="Reactie geweigerd")  # fmt: skip
@@ -341,11 +344,31 @@ def register_reaction(
         )
         if same:
             return f"Reactie was al geregistreerd ({words})"
+        moment = answered_at(sent_at, received_on)
+        provider = session.get(Provider, party.provider_id)
+        answer = f"{response}{who}{reason.strip()}{moment.isoformat()}"
+        digest = hashlib.sha256(answer.encode()).hexdigest()[:10]
+        standing = as_utc(party.answered_at) if party.answered_at else None
+        heard = f"Reactie op wijzigingsvoorstel '{amendment.title}', verzonden {stamp(moment)}"
+        if standing is not None and moment < standing:
+            record_event(
+                session,
+                key=f"amendment:{amendment.id}:reaction:{provider.code}:{digest}",
+                provider_id=provider.id,
+                kind=EventKind.AMENDMENT,
+                actor=registered_by,
+                as_of=as_of,
+                summary=f"{heard}: {words}. Eerder verzonden dan de reactie van "
+                f"{stamp(standing)}; die blijft staan",
+            )
+            uow.commit()
+            return (
+                f"Reactie niet in de plaats van de staande gezet: eerder verzonden "
+                f"({stamp(moment)}) dan de reactie van {stamp(standing)}, die blijft staan"
+            )
         party.response, party.disadvantaged = response, [str(d) for d in who]
         party.reason, party.via, party.received_on = reason.strip(), via, received_on
-        party.registered_by = registered_by
-        provider = session.get(Provider, party.provider_id)
-        digest = hashlib.sha256(f"{response}{who}{reason.strip()}".encode()).hexdigest()[:10]
+        party.registered_by, party.answered_at = registered_by, moment
         record_event(
             session,
             key=f"amendment:{amendment.id}:reaction:{provider.code}:{digest}",
@@ -353,8 +376,8 @@ def register_reaction(
             kind=EventKind.AMENDMENT,
             actor=registered_by,
             as_of=as_of,
-            summary=f"Reactie op wijzigingsvoorstel '{amendment.title}', ontvangen "
-            f"{received_on:%d-%m-%Y}: {words}",
+            summary=f"{heard}, ontvangen {received_on:%d-%m-%Y}: {words}. Deze reactie staat"
+            + (f" (in de plaats van die van {stamp(standing)})" if standing else ""),
         )
         uow.commit()
         return f"Reactie geregistreerd: {words}"

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
+from clm.clock import as_utc, stamp, utcnow
 from clm.documents.datasheet import parse_data_sheet
 from clm.documents.rendering import format_value
 from clm.errors import InvalidInput
@@ -24,6 +26,7 @@ from clm.services.kpi_signals import raise_kpi_signals
 from clm.services.meetings import meeting_day
 from clm.services.subcontracting import subcontractor_codes
 from clm.storage.db import UnitOfWork
+from clm.storage.dossier import record_event
 from clm.storage.models import IntakeFile, KpiValue, Meeting, Provider
 from clm.storage.notify import ReplyTo, mail_with_event
 
@@ -32,11 +35,29 @@ DATA_FOLDER = "gegevens"  # subfolder of the intake folder that the daily sweep 
 
 @dataclass(frozen=True)
 class IntakeResult:
-    status: str  # accepted, unchanged
+    status: str  # accepted, unchanged, superseded
     file_name: str
     provider_code: str
     quarter: str
     values: int
+    standing: str = ""  # superseded: the sheet that stands, and when it was sent
+    standing_sent: datetime | None = None
+
+
+def _standing_sheet(session: Session, provider_id: int, quarter: str) -> IntakeFile | None:
+    """The sheet whose figures stand for the provider's quarter: the one sent last."""
+    taken = session.scalars(
+        select(IntakeFile).where(
+            IntakeFile.provider_id == provider_id,
+            IntakeFile.quarter == quarter,
+            IntakeFile.status == IntakeStatus.ACCEPTED,
+        )
+    ).all()
+    return max(taken, key=_sent, default=None)
+
+
+def _sent(intake: IntakeFile) -> datetime:
+    return as_utc(intake.sent_at or intake.received_at)
 
 
 def file_hash(path: Path) -> str:
@@ -50,12 +71,16 @@ def take_in_data_sheet(
     as_of: date,
     source: str | None = None,
     from_provider: str | None = None,
+    sent_at: datetime | None = None,
 ) -> IntakeResult:
     """Validate a data sheet and store its figures per provider, quarter and KPI.
 
     A sheet for a quarter replaces that provider's earlier figures for the quarter; the same
     file again changes nothing. Invalid sheets raise :class:`InvalidInput`, nothing written.
     ``from_provider``: the sheet came from this provider (a reply by mail) and must be its own.
+    ``sent_at``: when the mail that carried it was sent (a sheet from the folder or the form:
+    now). The sheet sent last stands: one sent before the sheet already taken in for the
+    quarter is kept as 'superseded' and changes no figure, whatever the order of reading.
     """
     source = source or path.name
     digest = file_hash(path)
@@ -78,11 +103,32 @@ def take_in_data_sheet(
                 "unchanged", source, sheet.provider_code, sheet.quarter, len(sheet.values)
             )
         provider_id = ids[sheet.provider_code]
+        moment = as_utc(sent_at) if sent_at else utcnow()
+        standing = _standing_sheet(session, provider_id, sheet.quarter)
         # a file refused earlier (say, before a KPI was added to the config) is accepted now
         intake = seen or IntakeFile(content_hash=digest)
-        intake.file_name, intake.status, intake.errors = source, "accepted", []
+        intake.file_name, intake.errors, intake.sent_at = source, [], moment
         intake.provider_id, intake.quarter, intake.as_of = provider_id, sheet.quarter, as_of
         session.add(intake)
+        if standing is not None and moment < (when := _sent(standing)):
+            intake.status = IntakeStatus.SUPERSEDED
+            record_event(
+                session,
+                key=f"data:{sheet.provider_code}:{sheet.quarter}:{digest[:16]}",
+                provider_id=provider_id,
+                kind=EventKind.DATA_RECEIVED,
+                actor="intake-provider-data",
+                as_of=as_of,
+                summary=f"Gegevensblad {source} ({sheet.quarter}), verzonden {stamp(moment)}: "
+                f"eerder verzonden dan het ingenomen blad {standing.file_name} van "
+                f"{stamp(when)}; dat blijft staan, er is niets veranderd",
+            )
+            uow.commit()
+            return IntakeResult(
+                "superseded", source, sheet.provider_code, sheet.quarter, len(sheet.values),
+                standing.file_name, when,
+            )  # fmt: skip
+        intake.status = IntakeStatus.ACCEPTED
         session.flush()
         session.execute(
             delete(KpiValue).where(

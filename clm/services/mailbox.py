@@ -21,7 +21,7 @@ import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 from pathlib import Path, PurePath
@@ -30,17 +30,20 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from clm.clock import REGION_TZ, utcnow
+from clm.clock import REGION_TZ, stamp, utcnow
 from clm.errors import InvalidInput
 from clm.rules.amendments import PartyResponse, read_reaction
+from clm.rules.calendar import add_working_days
 from clm.rules.config import RegionConfig, Role
 from clm.rules.escalation import STEPS
 from clm.rules.inputs import visible
 from clm.rules.replies import (
+    CONTENT_KINDS,
     ReplyKind,
     agenda_points,
     answer_text,
     asks_for_copy,
+    has_grounds,
     is_agreement,
     names_objection,
     tokens_in,
@@ -208,6 +211,7 @@ def _claim(
             from_addr=sender[:254],
             subject=subject,
             received_at=fetched.received_at,
+            sent_at=fetched.sent_at,
             size=fetched.size,
             status=InboundStatus.PROCESSING,
             outcome="",
@@ -497,6 +501,7 @@ def _act(
         ReplyKind.AMENDMENT: _amendment_reply,
     }[kind]
     reply = _Reply(
+        kind,
         provider,
         subject_id,
         version,
@@ -506,12 +511,14 @@ def _act(
         inbound_id,
         received,
         as_of,
+        fetched.sent_at or fetched.received_at or utcnow(),
     )
     return act(uow_factory, cfg, reply), provider
 
 
 @dataclass(frozen=True)
 class _Reply:
+    kind: ReplyKind
     provider: Provider
     subject_id: int
     version: int | None
@@ -519,8 +526,9 @@ class _Reply:
     attachments: list[tuple[str, str, bytes]]
     original: Attachment
     inbound_id: int
-    received: date
+    received: date  # the day it reached the region: what a term is checked against
     as_of: date
+    sent_at: datetime  # when the provider sent it: what decides which answer stands
 
     @property
     def by(self) -> str:
@@ -559,28 +567,39 @@ def _data_reply(uow_factory: Callable[[], UnitOfWork], cfg: RegionConfig, reply:
     sheets = [a for a in reply.attachments if PurePath(a[0]).suffix.lower() == ".xlsx"]
     done: list[str] = []
     work: list[tuple] = []
-    for n, (name, _, content) in enumerate(sheets, start=1):
-        source = name
+    refused: list[tuple[str, InvalidInput]] = []
+    for name, _, content in sheets:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "gegevensblad.xlsx"
             path.write_bytes(content)
             try:
                 result = take_in_data_sheet(
-                    uow_factory(), cfg, path, reply.as_of, source, from_provider=provider.code
+                    uow_factory(),
+                    cfg,
+                    path,
+                    reply.as_of,
+                    name,
+                    from_provider=provider.code,
+                    sent_at=reply.sent_at,
                 )
             except InvalidInput as error:
                 record_refusal(uow_factory(), path, error, reply.as_of)
-                _send_refusal(uow_factory, cfg, reply, meeting.id, day, name, error, n)
-                done.append(
-                    f"gegevensblad {name} afgekeurd ({error.total} fout(en)); de "
-                    "aanbieder kreeg de fouten per mail"
-                )
+                refused.append((name, error))
+                done.append(f"gegevensblad {name} afgekeurd ({error.total} fout(en))")
                 continue
         done.append(
-            f"gegevensblad {name} ingenomen ({result.quarter})"
-            if result.status == "accepted"
-            else f"gegevensblad {name} was al ingenomen"
+            {
+                "accepted": f"gegevensblad {name} ingenomen ({result.quarter})",
+                "unchanged": f"gegevensblad {name} was al ingenomen",
+                "superseded": f"gegevensblad {name} ({result.quarter}) eerder verzonden dan "
+                f"het ingenomen blad {result.standing} van "
+                f"{stamp(result.standing_sent or reply.sent_at)}; dat blijft staan",
+            }[result.status]
         )
+    if refused:
+        # one answer for the whole reply, however many sheets it carried
+        _send_refusal(uow_factory, cfg, reply, meeting.id, day, refused)
+        done.append("de aanbieder kreeg de fouten in één mail")
     points = agenda_points(reply.answer, with_sheet=bool(sheets))
     if points:
         _propose_points(uow_factory, meeting.id, points, reply)
@@ -596,7 +615,13 @@ def _data_reply(uow_factory: Callable[[], UnitOfWork], cfg: RegionConfig, reply:
     if not sheets and not points:
         work.append(_staff_post(officer, provider, "de uitvraag van gegevens", reply))
         done.append("geen gegevensblad (.xlsx) en geen bespreekpunt; op de werkvoorraad")
-    return _Action(InboundStatus.DONE, "; ".join(done).capitalize(), work)
+    return _Action(InboundStatus.DONE, sentence("; ".join(done)), work)
+
+
+def sentence(text: str) -> str:
+    """``text`` with a capital first letter and the rest as written: file names and
+    quarters keep their case ('2027-Q1', not '2027-q1')."""
+    return text[:1].upper() + text[1:]
 
 
 def _send_refusal(
@@ -605,35 +630,44 @@ def _send_refusal(
     reply: _Reply,
     meeting_id: int,
     day: date,
-    name: str,
-    error: InvalidInput,
-    n: int,
+    refused: list[tuple[str, InvalidInput]],
 ) -> None:
+    names = ", ".join(name for name, _ in refused)
+    errors = sum(error.total for _, error in refused)
     with uow_factory() as uow:
         provider = uow.session.get(Provider, reply.provider.id)
         mail_with_event(
             uow.session,
             cfg,
-            key=f"inbound:{reply.inbound_id}:refused:{n}",
+            key=f"inbound:{reply.inbound_id}:refused",
             template="data_refused",
             context={
                 "provider": provider,
                 "region": cfg.region,
-                "file": name,
                 "received": reply.received,
-                "title": error.title,
-                "problems": [str(p) for p in error.problems[:50]],
-                "more": max(0, error.total - 50),
+                "sheets": [
+                    {
+                        "file": name,
+                        "title": error.title,
+                        "problems": [str(p) for p in error.problems[:50]],
+                        "more": max(0, error.total - 50),
+                    }
+                    for name, error in refused
+                ],
                 "meeting_day": day,
             },
             to=[provider.contact_email],
-            subject=f"Niet ingenomen: uw gegevensblad {name}",
+            subject=(
+                f"Niet ingenomen: uw gegevensblad {names}"
+                if len(refused) == 1
+                else f"Niet ingenomen: uw {len(refused)} gegevensbladen ({names})"
+            )[:200],
             provider_id=provider.id,
             kind=EventKind.DATA_RECEIVED,
             actor=ACTOR,
             as_of=reply.as_of,
-            summary=f"Gegevensblad {name} per mail afgekeurd: {error.title} "
-            f"({error.total} fout(en)); de fouten zijn de aanbieder gemaild",
+            summary=f"Gegevensblad(en) {names} per mail afgekeurd ({errors} fout(en)); de "
+            "fouten zijn de aanbieder in één mail gemaild",
             reply=ReplyTo.data_request(meeting_id, day),
         )
         uow.commit()
@@ -659,6 +693,7 @@ def _propose_points(
                     submitted_by=reply.by[:200],
                     status=PointStatus.PROPOSED,
                     inbound_id=reply.inbound_id,
+                    sent_at=reply.sent_at,
                 )
             )
         uow.commit()
@@ -672,8 +707,23 @@ def _minutes_reply(
         minutes = uow.session.get(Minutes, reply.subject_id)
         meeting = uow.session.get(Meeting, minutes.meeting_id)
         month, officer = meeting.meeting_month, meeting.support_officer
+        minutes_due = minutes.reaction_due
     agreed = is_agreement(reply.answer)
-    text = reply.answer or f"(geen tekst; bijlagen: {reply.attachment_names})"
+    documents = [n for n, _, _ in reply.attachments if PurePath(n).suffix.lower() in CONTENT_KINDS]
+    if not reply.answer.strip() and not documents:
+        return _ask_again(
+            uow_factory,
+            cfg,
+            reply,
+            EventKind.MINUTES_REACTION,
+            f"het verslag van het gesprek van {meeting_day(meeting):%d-%m-%Y}",
+            "er stond geen tekst in en er zat geen document bij.",
+            "Akkoord met het verslag? Antwoord dan met het woord 'akkoord'. Hebt u "
+            "opmerkingen, schrijf ze dan in uw antwoord; de reactietermijn loopt door.",
+            officer,
+            minutes_due,
+        )
+    text = reply.answer or f"(geen tekst; bijlagen: {', '.join(documents)})"
     try:
         outcome = register_reaction(
             uow_factory(),
@@ -686,6 +736,7 @@ def _minutes_reply(
             reply.received,
             original=reply.original,
             version=reply.version,
+            sent_at=reply.sent_at,
         )
     except InvalidInput as error:
         return _Action(
@@ -698,6 +749,8 @@ def _minutes_reply(
         "final": "akkoord met het verslag: het verslag is definitief",
         "comments": "opmerkingen bij het verslag, doorgestuurd aan de ondersteuner",
         "unchanged": "deze reactie was al geregistreerd",
+        "superseded": "reactie eerder verzonden dan een reactie die al geregistreerd is; "
+        "die blijft staan (beide staan in het contractdossier)",
     }[outcome]
     return _Action(InboundStatus.DONE, said[0].upper() + said[1:])
 
@@ -745,6 +798,24 @@ def _step_reply(uow_factory: Callable[[], UnitOfWork], cfg: RegionConfig, reply:
         step = uow.session.get(EscalationStep, reply.subject_id)
         number = step.step
         objectionable = STEPS[number].objectionable
+        objection_due = (
+            add_working_days(step.taken_on, cfg.escalation.objection_working_days, cfg.calendar)
+            if step.taken_on
+            else None
+        )
+    if names_objection(reply.answer) and objectionable and not has_grounds(reply.answer):
+        return _ask_again(
+            uow_factory,
+            cfg,
+            reply,
+            EventKind.OBJECTION,
+            f"trede {number} van de escalatieladder",
+            "u schrijft dat u bezwaar maakt, maar niet waarom.",
+            "Stuur uw bezwaar opnieuw als antwoord op deze mail, met de gronden: wat is er "
+            "volgens u onjuist aan de maatregel, en waarom.",
+            manager,
+            objection_due,
+        )
     if names_objection(reply.answer) and objectionable:
         try:
             registered = register_objection(
@@ -784,7 +855,7 @@ def _amendment_reply(
     provider = reply.provider
     with uow_factory() as uow:
         amendment = uow.session.get(Amendment, reply.subject_id)
-        title, owner = amendment.title, amendment.proposed_by
+        title, owner, due = amendment.title, amendment.proposed_by, amendment.reaction_due
     reading = read_reaction(reply.answer)
     if reading is None:
         return _Action(
@@ -794,6 +865,19 @@ def _amendment_reply(
             [_staff_post(owner, provider, f"wijzigingsvoorstel '{title}'", reply)],
         )
     response, who = reading
+    if response == PartyResponse.OBJECTS and not has_grounds(reply.answer):
+        return _ask_again(
+            uow_factory,
+            cfg,
+            reply,
+            EventKind.AMENDMENT,
+            f"het wijzigingsvoorstel '{title}'",
+            "u schrijft dat u bezwaar hebt, maar niet welk nadeel de wijziging geeft en voor wie.",
+            "Schrijf in uw antwoord wie er last van heeft (uw organisatie, uw cliënten of een "
+            "gemeente) en waarom; zonder bezwaar antwoordt u met 'akkoord'.",
+            owner,
+            due,
+        )
     try:
         outcome = register_amendment_reaction(
             uow_factory(),
@@ -807,6 +891,7 @@ def _amendment_reply(
             reply.by[:50],
             reply.as_of,
             via="mail",
+            sent_at=reply.sent_at,
         )
     except InvalidInput as error:
         return _Action(
@@ -820,6 +905,56 @@ def _amendment_reply(
         InboundStatus.DONE,
         f"{outcome} (wijzigingsvoorstel '{title}')",
         work if response == PartyResponse.OBJECTS else [],
+    )
+
+
+def _ask_again(
+    uow_factory: Callable[[], UnitOfWork],
+    cfg: RegionConfig,
+    reply: _Reply,
+    kind: EventKind,
+    about: str,
+    missing: str,
+    how: str,
+    staff_key: str,
+    due: date | None,
+) -> _Action:
+    """An answer that says too little to register: the provider is told what is missing
+    (with the same reference, so the answer can be sent again as a reply), the term stays
+    as it is, and the mail waits on the work list of the staff member concerned."""
+    due = due if due is not None and due >= reply.as_of else None
+    with uow_factory() as uow:
+        provider = uow.session.get(Provider, reply.provider.id)
+        mail_with_event(
+            uow.session,
+            cfg,
+            key=f"inbound:{reply.inbound_id}:incomplete",
+            template="answer_incomplete",
+            context={
+                "provider": provider,
+                "region": cfg.region,
+                "received": reply.received,
+                "about": about,
+                "missing": missing,
+                "how": how,
+                "due": due,
+            },
+            to=[provider.contact_email],
+            subject=f"Niet geregistreerd: uw antwoord over {about}"[:200],
+            provider_id=provider.id,
+            kind=kind,
+            actor=ACTOR,
+            as_of=reply.as_of,
+            summary=f"Antwoord over {about} niet geregistreerd: {missing} De aanbieder is "
+            "gevraagd het aan te vullen",
+            reply=ReplyTo(reply.kind, reply.subject_id, reply.version, subject=about),
+        )
+        uow.commit()
+    return _Action(
+        InboundStatus.DONE,
+        f"Antwoord over {about} niet geregistreerd: {missing} De aanbieder is gevraagd het aan "
+        "te vullen; op de werkvoorraad",
+        [_staff_post(staff_key, reply.provider, about, reply)],
     )
 
 

@@ -363,6 +363,7 @@ def confirm_agenda_points(
                         submitted_by=proposed[0].submitted_by,
                         status=PointStatus.CONFIRMED,
                         inbound_id=item.inbound_id,
+                        sent_at=proposed[0].sent_at,
                     )
                 )
                 confirmed.append(text)

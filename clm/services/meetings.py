@@ -4,12 +4,12 @@ draft agenda and the invite; the rest of the cycle builds on the rows written he
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from clm.clock import REGION_TZ
+from clm.clock import REGION_TZ, as_utc
 from clm.documents.agenda_docx import agenda_docx
 from clm.documents.datasheet import data_sheet_template
 from clm.documents.ics import meeting_invite, meeting_uid
@@ -48,11 +48,6 @@ from clm.storage.notify import KnownKeys, ReplyTo, mail_with_event
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def as_utc(moment: datetime) -> datetime:
-    """A stored moment as an aware UTC datetime (SQLite hands them back without zone)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def meeting_day(meeting: Meeting | GroupMeeting) -> date:
@@ -234,7 +229,8 @@ def meeting_context(
     points = session.scalars(
         select(AgendaPoint.text)
         .where(AgendaPoint.meeting_id == meeting.id, AgendaPoint.status == PointStatus.CONFIRMED)
-        .order_by(AgendaPoint.id)
+        # in the order the provider sent them, not the order its mails were read in
+        .order_by(func.coalesce(AgendaPoint.sent_at, AgendaPoint.created_at), AgendaPoint.id)
     ).all()
     region_attendees = [
         f"{staff[k].name} ({label})"

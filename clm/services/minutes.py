@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+import hashlib
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from clm.clock import REGION_TZ
+from clm.clock import REGION_TZ, answered_at, stamp
 from clm.documents.minutes_sheet import minutes_template, parse_minutes_sheet
 from clm.documents.pdf import html_to_pdf
 from clm.documents.rendering import render
@@ -318,13 +319,17 @@ def register_reaction(
     as_of: date,
     original: Attachment | None = None,
     version: int | None = None,
+    sent_at: datetime | None = None,
 ) -> str:
     """The provider's reaction to the version sent: agreed (the minutes become final at
     once) or comments per agenda item (staff revise and release again).
 
-    A reaction by mail passes the ``original`` message (sent on to staff with the comments)
-    and the ``version`` it answers: a reaction to another version than the one open is
-    refused, so an old agreement never makes newer minutes final."""
+    A reaction by mail passes the ``original`` message (sent on to staff with the comments),
+    the ``version`` it answers and when it was ``sent``: a reaction to another version than
+    the one open is refused, so an old agreement never makes newer minutes final. The
+    reaction sent last stands: one sent before a reaction already registered for the version
+    is kept in the dossier and changes nothing ('superseded'), whatever the order the two
+    are read in. Returns 'final', 'comments', 'unchanged' or 'superseded'."""
     comments = {k.strip(): v.strip() for k, v in comments.items() if v.strip()}
     if not agreed and not comments:
         raise InvalidInput.one(
@@ -332,17 +337,47 @@ def register_reaction(
             "geef opmerkingen per agendapunt, of kies 'akkoord'",
             title="Reactie afgekeurd",
         )
+    moment = answered_at(sent_at, as_of)
     with uow:
         session = uow.session
         meeting, provider = find_meeting(session, provider_code, month)
         minutes = session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
-        key = f"reaction:{meeting.uid}:v{minutes.version if minutes else 0}"
-        # the reaction to this version is on record already (an agreement made the minutes
-        # final): the same registration again changes nothing
-        if minutes is not None and session.scalar(
-            select(MinutesReaction.id).where(MinutesReaction.key == key)
-        ):
+        base = f"reaction:{meeting.uid}:v{minutes.version if minutes else 0}"
+        earlier = (
+            []
+            if minutes is None
+            else list(
+                session.scalars(
+                    select(MinutesReaction).where(
+                        MinutesReaction.minutes_id == minutes.id,
+                        MinutesReaction.version == minutes.version,
+                    )
+                )
+            )
+        )
+        # the same reaction again (the same mail read twice, the form sent twice) changes
+        # nothing; an agreement made the minutes final, so this comes before the status
+        if any(r.agreed == agreed and r.comments == comments for r in earlier):
             return "unchanged"
+        standing = max((answered_at(r.sent_at, r.received_on) for r in earlier), default=None)
+        text = "akkoord" if agreed else "; ".join(f"{k}: {v}" for k, v in comments.items())
+        digest = hashlib.sha256(f"{agreed}{comments}{moment}".encode()).hexdigest()[:10]
+        key = f"{base}:{digest}" if earlier else base
+        if standing is not None and moment < standing:
+            record_event(
+                session,
+                key=key,
+                provider_id=provider.id,
+                kind=EventKind.MINUTES_REACTION,
+                actor=registered_by,
+                as_of=as_of,
+                summary=f"Reactie op verslag versie {minutes.version}, verzonden "
+                f"{stamp(moment)}: {text}. Eerder verzonden dan de reactie van "
+                f"{stamp(standing)}; die blijft staan",
+                data={"agreed": agreed, "comments": comments, "stands": False},
+            )
+            uow.commit()
+            return "superseded"
         if minutes is None or minutes.status != MinutesStatus.SENT:
             raise InvalidInput.one(
                 "parameters",
@@ -364,9 +399,9 @@ def register_reaction(
                 comments=comments,
                 received_on=as_of,
                 registered_by=registered_by,
+                sent_at=moment,
             )
         )
-        text = "akkoord" if agreed else "; ".join(f"{k}: {v}" for k, v in comments.items())
         record_event(
             session,
             key=key,
@@ -374,7 +409,12 @@ def register_reaction(
             kind=EventKind.MINUTES_REACTION,
             actor=registered_by,
             as_of=as_of,
-            summary=f"Reactie op verslag versie {minutes.version}: {text}",
+            summary=f"Reactie op verslag versie {minutes.version}: {text}"
+            + (
+                f" (verzonden {stamp(moment)}, na de reactie van {stamp(standing)}; deze staat)"
+                if standing
+                else ""
+            ),  # fmt: skip
             data={"agreed": agreed, "comments": comments},
         )
         if agreed:

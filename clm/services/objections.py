@@ -4,6 +4,7 @@ notice of default."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -51,6 +52,58 @@ def _registered(session: Session, objection: Objection) -> RegisteredObjection:
     return RegisteredObjection(objection.id, objection.in_time, objection.suspends, due)
 
 
+def _add_to(
+    session: Session,
+    cfg: RegionConfig,
+    step: EscalationStep,
+    objection: Objection,
+    received_on: date,
+    summary: str,
+    registered_by: str,
+    as_of: date,
+) -> None:
+    """A further objection to a step: its text is added (once); received before the one on
+    record, it is the first, so the term is judged again from its date."""
+    text = summary.strip()
+    if text in objection.summary:
+        return
+    first = received_on < objection.received_on
+    addition = f"Ook ontvangen op {received_on:%d-%m-%Y}: {text}"
+    objection.summary = (
+        f"{text}\n\nOok ontvangen op {objection.received_on:%d-%m-%Y}: {objection.summary}"
+        if first
+        else f"{objection.summary}\n\n{addition}"
+    )
+    judged = ""
+    if first:
+        outcome = judge_objection(
+            step.taken_on,
+            received_on,
+            safety_or_fraud=step.safety_or_fraud,
+            rules=cfg.escalation,
+            cal=cfg.calendar,
+        )
+        objection.received_on, objection.in_time = received_on, outcome.in_time
+        if outcome.suspends_measure and not objection.suspends:
+            objection.suspends, step.status = True, StepStatus.SUSPENDED
+        judged = (
+            f"; het bezwaar telt nu vanaf {received_on:%d-%m-%Y} "
+            f"({'binnen' if outcome.in_time else 'na'} de termijn)"
+        )
+    escalation = session.get(Escalation, step.escalation_id)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:10]
+    record_event(
+        session,
+        key=f"escalation-step:{step.id}:objection:{digest}",
+        provider_id=escalation.provider_id,
+        kind=EventKind.OBJECTION,
+        actor=registered_by,
+        as_of=as_of,
+        summary=f"Nog een bezwaar tegen trede {step.step} ontvangen op "
+        f"{received_on:%d-%m-%Y}, bij het bezwaar gevoegd{judged}",
+    )
+
+
 def register_objection(
     uow: UnitOfWork,
     cfg: RegionConfig,
@@ -61,7 +114,8 @@ def register_objection(
     as_of: date,
 ) -> RegisteredObjection:
     """The provider's written objection: in time or late, suspensive or not, with the
-    deadline of the director-level talk."""
+    deadline of the director-level talk. A second objection to the same step adds its
+    text; the one received first decides the term, whatever the order of registration."""
     with uow:
         session = uow.session
         step = session.get(EscalationStep, step_id)
@@ -79,7 +133,10 @@ def register_objection(
             )
         existing = session.scalar(select(Objection).where(Objection.step_id == step.id))
         if existing is not None:
-            return _registered(session, existing)
+            _add_to(session, cfg, step, existing, received_on, summary, registered_by, as_of)
+            registered = _registered(session, existing)
+            uow.commit()
+            return registered
         outcome = judge_objection(
             step.taken_on,
             received_on,

@@ -258,6 +258,7 @@ class AgendaPoint(Base):
     status: Mapped[str] = mapped_column(String(10), default="confirmed")  # proposed, rejected
     inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_mails.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # by mail
 
 
 class AttendeeRequest(Base):
@@ -289,6 +290,8 @@ class IntakeFile(Base):
     errors: Mapped[list[str]] = mapped_column(JSON, default=list)
     as_of: Mapped[date] = mapped_column(Date)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # when the provider sent it: an older sheet never replaces a newer one's figures
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class KpiValue(Base):
@@ -369,6 +372,7 @@ class MinutesReaction(Base):
     comments: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     received_on: Mapped[date] = mapped_column(Date)
     registered_by: Mapped[str] = mapped_column(String(50))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ActionItem(Base):
@@ -663,6 +667,7 @@ class InboundMail(Base):
     subject: Mapped[str] = mapped_column(String(300), default="")
     received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     size: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # Date, bounded
     # processing, done, unmatched, ignored, failed (clm.rules.vocabulary.InboundStatus)
     status: Mapped[str] = mapped_column(String(12), index=True)
     outcome: Mapped[str] = mapped_column(Text, default="")  # what was done, or why not
@@ -739,6 +744,8 @@ class AmendmentParty(Base):
     via: Mapped[str] = mapped_column(String(10), default="")  # staff, mail
     received_on: Mapped[date | None] = mapped_column(Date)
     registered_by: Mapped[str] = mapped_column(String(50), default="")
+    # when the standing answer was sent: a later answer replaces it, an earlier one does not
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ContractTerm(Base):
