@@ -48,7 +48,10 @@ def sent_time(date_header: object, received_at: datetime | None) -> datetime | N
 def _in_sent_order(items: list[Fetched]) -> list[Fetched]:
     # ties and unknown moments by handle, so that every run reads the same order
     floor = datetime.min.replace(tzinfo=UTC)
-    return sorted(items, key=lambda f: (f.sent_at or floor, f.handle))
+    return sorted(
+        items,
+        key=lambda f: (f.sent_at or floor, int(f.handle) if f.handle.isdigit() else -1, f.handle),
+    )
 
 
 class MailSource(Protocol):
