@@ -122,12 +122,23 @@ def _analysis(r: dict) -> Row:
     )
 
 
+def _hostile(r: dict) -> Row:
+    result, target, met = _scaled(r, r["worst_s"], 0.5)
+    return Row(
+        f"{r['files']} hostile .xlsx × {r['paths']} readers",
+        f"slowest refusal {result} ({r['worst']})",
+        target,
+        met,
+    )
+
+
 BENCHMARKS = {
     "classification": _classification,
     "preparation": _preparation,
     "sweep": _sweep,
     "delivery": _delivery,
     "analysis": _analysis,
+    "hostile": _hostile,
 }
 
 

@@ -16,6 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from clm.documents.ooxml import PackageBase, xml_text
 from clm.documents.tabular import (
+    DATA_SHEET,
     LINE_POINTS,
     cell_text,
     fit_row_heights,
@@ -145,14 +146,14 @@ def parse_data_sheet(
     """Read and validate a filled-in data sheet, or raise :class:`InvalidInput`.
     ``subcontractors``: per main contractor the AGB codes whose rows 'kpi@AGB' it may fill."""
     source = source or path.name
-    book = open_workbook(path, source, "Gegevensblad niet leesbaar")
+    book = open_workbook(path, source, "Gegevensblad niet leesbaar", DATA_SHEET)
     if SHEET not in book.sheetnames:
         found = ", ".join(f"'{n}'" for n in book.sheetnames)
         raise InvalidInput.one(
             source, f"tabblad '{SHEET}' ontbreekt (gevonden: {found})", title="Verkeerd tabblad"
         )
     try:
-        rows = sheet_rows(book, SHEET, source)
+        rows = sheet_rows(book, SHEET, source, DATA_SHEET)
     finally:
         book.close()
     problems: list[InputProblem] = []

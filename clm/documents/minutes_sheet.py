@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from clm.documents.tabular import (
+    MINUTES_SHEET,
     fit_row_heights,
     open_workbook,
     print_setup,
@@ -87,15 +88,15 @@ def _text(value: object) -> str:
 def parse_minutes_sheet(path: Path, source: str | None = None) -> tuple[str, str, MinutesDraft]:
     """Read a filled-in minutes sheet: (provider code, month 'YYYY-MM', draft)."""
     source = source or path.name
-    book = open_workbook(path, source, "Verslag niet leesbaar")
+    book = open_workbook(path, source, "Verslag niet leesbaar", MINUTES_SHEET)
     missing = [n for n in (MINUTES, ACTIONS) if n not in book.sheetnames]
     if missing:
         raise InvalidInput(
             [InputProblem(source, f"tabblad '{n}' ontbreekt") for n in missing], "Verkeerd bestand"
         )
     try:
-        rows = sheet_rows(book, MINUTES, source)
-        action_rows = sheet_rows(book, ACTIONS, f"{source} [{ACTIONS}]")[1:]
+        rows = sheet_rows(book, MINUTES, source, MINUTES_SHEET)
+        action_rows = sheet_rows(book, ACTIONS, f"{source} [{ACTIONS}]", MINUTES_SHEET)[1:]
     finally:
         book.close()
 

@@ -11,6 +11,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +31,42 @@ MAX_FILE_BYTES = 256 * 1024**2  # a year of a large region's declarations is abo
 MAX_UNPACKED_BYTES = 1024**3  # an .xlsx is a zip: what it unpacks to is bounded too
 MAX_ROWS = 1_048_576  # Excel's own limit
 MAX_COLUMNS = 64  # cells right of this are not read (a sheet has a dozen columns at most)
+_MB = 1024**2
+
+
+@dataclass(frozen=True)
+class SheetBounds:
+    """What one kind of sheet can legitimately hold, checked from the file's zip directory
+    before any of it is parsed: a workbook whose parts unpack to more (a few kB of shared
+    strings padded out to 100 MB) is refused in milliseconds instead of parsed for half a
+    minute. A zip member is never read past the size its directory states, so the stated
+    sizes bound the work."""
+
+    what: str  # in the refusal: "een gegevensblad"
+    file_bytes: int  # on disk (CSV: what is parsed)
+    xml_bytes: int  # what its XML parts (sheets, shared strings, styles) unpack to
+    rows: int  # rows of one tab
+    unpacked_bytes: int = MAX_UNPACKED_BYTES  # everything, pictures included
+
+    def limit(self, size: int, kind: str) -> str:
+        return (
+            f"{kind} {size / _MB:.1f} MB; {self.what} bevat hooguit {self.xml_bytes / _MB:.0f} MB"
+        )
+
+
+# One data sheet or minutes sheet is a few dozen rows and 25 kB of XML as the product writes
+# it (an Excel re-save with a logo and its styles: some hundreds of kB); a register or the
+# judged scores is a row per provider and lot, a region has hundreds; declarations are a
+# year of a large region.
+DATA_SHEET = SheetBounds("een gegevensblad", 16 * _MB, 2 * _MB, 1_000, 32 * _MB)
+MINUTES_SHEET = SheetBounds("een verslagblad", 16 * _MB, 2 * _MB, 2_000, 32 * _MB)
+JUDGED_SHEET = SheetBounds("een blad met beoordelingen", 16 * _MB, 8 * _MB, 20_000, 64 * _MB)
+REGISTER = SheetBounds("een contractregister", 32 * _MB, 16 * _MB, 50_000, 128 * _MB)
+# Spreadsheet XML packs to a fifth or a twentieth (cell references and values differ from
+# cell to cell); a part of over a megabyte packed a hundredfold tighter is padding.
+MAX_PACKING = 100
+_PACKING_FROM = _MB
+DECLARATIONS = SheetBounds("een declaratiebestand", MAX_FILE_BYTES, MAX_UNPACKED_BYTES, MAX_ROWS)
 
 
 def normalise_header(name: object) -> str:
@@ -123,15 +160,59 @@ def protect_layout(ws: Worksheet) -> None:
     ws.protection.formatColumns = ws.protection.formatRows = False
 
 
-def check_size(path: Path, source: str) -> None:
+def check_size(path: Path, source: str, bounds: SheetBounds = DECLARATIONS) -> None:
     """Refuse a file that is missing or larger than anyone sends, before reading it."""
     if not path.is_file():
         raise InvalidInput.one(source, "bestand niet gevonden", title="Bestand ontbreekt")
     size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
+    if size > bounds.file_bytes:
         raise InvalidInput.one(
             source,
-            f"het bestand is {size / 1024**2:.0f} MB; de grens is {MAX_FILE_BYTES // 1024**2} MB",
+            f"het bestand is {size / _MB:.0f} MB; de grens voor {bounds.what} is "
+            f"{bounds.file_bytes // _MB} MB",
+            title="Bestand te groot",
+        )
+
+
+_XML_PARTS = (".xml", ".rels", ".vml")
+
+
+def check_workbook(path: Path, source: str, bounds: SheetBounds) -> None:
+    """The .xlsx's zip directory against ``bounds``: what the whole file and its XML parts
+    unpack to, before a byte of it is parsed. Raises :class:`InvalidInput` (or
+    ``zipfile.BadZipFile`` for a file that is no zip)."""
+    with zipfile.ZipFile(path) as archive:
+        members = archive.infolist()
+    unpacked = sum(m.file_size for m in members)
+    xml = sum(m.file_size for m in members if m.filename.lower().endswith(_XML_PARTS))
+    if unpacked > bounds.unpacked_bytes:
+        raise InvalidInput.one(
+            source,
+            f"het bestand pakt uit tot {unpacked / _MB:.0f} MB; de grens voor {bounds.what} "
+            f"is {bounds.unpacked_bytes // _MB} MB",
+            title="Bestand te groot",
+        )
+    padded = [
+        m
+        for m in members
+        if m.file_size > _PACKING_FROM and m.file_size > MAX_PACKING * max(1, m.compress_size)
+    ]
+    if padded:
+        part = padded[0]
+        raise InvalidInput.one(
+            source,
+            f"het deel {part.filename[:80]} pakt uit van {part.compress_size / 1024:.0f} kB tot "
+            f"{part.file_size / _MB:.0f} MB: zo sterk laat een echt werkblad zich niet "
+            "inpakken; het bestand is niet gelezen",
+            title="Bestand niet leesbaar",
+        )
+    if xml > bounds.xml_bytes:
+        biggest = max(members, key=lambda m: m.file_size)
+        raise InvalidInput.one(
+            source,
+            bounds.limit(xml, "de inhoud van het bestand pakt uit tot")
+            + f" (het grootste deel, {biggest.filename[:80]}, is "
+            f"{biggest.file_size / _MB:.1f} MB); het blad is niet gelezen",
             title="Bestand te groot",
         )
 
@@ -172,22 +253,18 @@ def _read_csv(path: Path, source: str) -> list[list[str]]:
     return records
 
 
-def open_workbook(path: Path, source: str, title: str) -> Workbook:
-    """An uploaded .xlsx, opened read-only with values instead of formulas, after its size,
-    what it unpacks to and its sheets' dimensions were checked; a file that is no workbook
-    raises :class:`InvalidInput` naming ``source``, under ``title``."""
-    check_size(path, source)
+def open_workbook(
+    path: Path, source: str, title: str, bounds: SheetBounds = DECLARATIONS
+) -> Workbook:
+    """An uploaded .xlsx, opened read-only with values instead of formulas, after its size
+    and what it unpacks to were checked against what its kind can hold (``bounds``); a file
+    that is no workbook raises :class:`InvalidInput` naming ``source``, under ``title``."""
+    check_size(path, source, bounds)
     try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise InvalidInput.one(
-                source,
-                f"het bestand pakt uit tot {unpacked / 1024**2:.0f} MB; de grens is "
-                f"{MAX_UNPACKED_BYTES // 1024**2} MB",
-                title="Bestand te groot",
-            )
+        check_workbook(path, source, bounds)
         book = load_workbook(path, read_only=True, data_only=True)
+    except InvalidInput:
+        raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, KeyError, ValueError) as exc:
         raise InvalidInput.one(
             source, f"geen geldig Excel-bestand (.xlsx): {exc}", title=title
@@ -199,25 +276,30 @@ def open_workbook(path: Path, source: str, title: str) -> Workbook:
     return book
 
 
-def sheet_rows(book: Workbook, sheet: str, source: str) -> list[tuple[object, ...]]:
+def sheet_rows(
+    book: Workbook, sheet: str, source: str, bounds: SheetBounds = DECLARATIONS
+) -> list[tuple[object, ...]]:
     """The rows of ``sheet`` as value tuples, at most :data:`MAX_COLUMNS` wide and
-    :data:`MAX_ROWS` long, trailing empty cells dropped. A sheet that claims to be larger is
+    ``bounds.rows`` long, trailing empty cells dropped. A sheet that claims to be larger is
     refused before its rows are read; a cell too far right is not read at all."""
     ws = book[sheet]
+    most = bounds.rows
     claimed = getattr(ws, "max_row", None)  # from the sheet's dimension tag, when it has one
-    if isinstance(claimed, int) and claimed > MAX_ROWS:
+    if isinstance(claimed, int) and claimed > most:
         raise InvalidInput.one(
             source,
-            f"tabblad '{sheet}' heeft {claimed} regels; de grens is {MAX_ROWS}",
+            f"tabblad '{sheet}' heeft {claimed} regels; {bounds.what} heeft er hooguit {most}",
             title="Bestand te groot",
         )
     rows: list[tuple[object, ...]] = []
     problems: list[InputProblem] = []
     try:
         for values in ws.iter_rows(max_col=MAX_COLUMNS, values_only=True):
-            if len(rows) >= MAX_ROWS:
+            if len(rows) >= most:
                 raise InvalidInput.one(
-                    source, f"meer dan {MAX_ROWS} regels", title="Bestand te groot"
+                    source,
+                    f"meer dan {most} regels; {bounds.what} heeft er hooguit {most}",
+                    title="Bestand te groot",
                 )
             values = list(values)
             end = len(values)
@@ -248,10 +330,12 @@ def sheet_rows(book: Workbook, sheet: str, source: str) -> list[tuple[object, ..
     return rows
 
 
-def has_sheet(path: Path, sheet: str) -> bool:
+def has_sheet(path: Path, sheet: str, bounds: SheetBounds = DECLARATIONS) -> bool:
     """Whether the workbook at ``path`` has a tab named ``sheet`` (any case or spacing);
-    False for a file that is no workbook (its reader says why)."""
+    False for a file that is no workbook or beyond ``bounds`` (its reader says why)."""
     try:
+        check_size(path, path.name, bounds)
+        check_workbook(path, path.name, bounds)
         book = load_workbook(path, read_only=True)
     except Exception:  # noqa: BLE001 - the reader of the sheet reports an unreadable file
         return False
@@ -261,8 +345,8 @@ def has_sheet(path: Path, sheet: str) -> bool:
         book.close()
 
 
-def _read_excel(path: Path, source: str, sheet: str) -> list[list[str]]:
-    book = open_workbook(path, source, "Bestand niet leesbaar")
+def _read_excel(path: Path, source: str, sheet: str, bounds: SheetBounds) -> list[list[str]]:
+    book = open_workbook(path, source, "Bestand niet leesbaar", bounds)
     try:
         names = {normalise_header(n): n for n in book.sheetnames}
         if normalise_header(sheet) not in names:
@@ -270,7 +354,7 @@ def _read_excel(path: Path, source: str, sheet: str) -> list[list[str]]:
             raise InvalidInput.one(
                 source, f"tabblad '{sheet}' ontbreekt (gevonden: {found})", title="Verkeerd tabblad"
             )
-        rows = sheet_rows(book, names[normalise_header(sheet)], source)
+        rows = sheet_rows(book, names[normalise_header(sheet)], source, bounds)
     finally:
         book.close()  # a read-only workbook keeps its file open until closed
     return [[cell_text(v) for v in row] for row in rows]
@@ -306,6 +390,7 @@ def read_table(
     sheet: str,
     source: str | None = None,
     optional: tuple[str, ...] = (),
+    bounds: SheetBounds = DECLARATIONS,
 ) -> pd.DataFrame:
     """Read ``path`` (.csv or .xlsx) into the logical ``columns`` as stripped text.
 
@@ -317,11 +402,18 @@ def read_table(
     """
     source = source or path.name
     suffix = path.suffix.lower()
-    check_size(path, source)
+    check_size(path, source, bounds)
     if suffix == ".csv":
-        frame = _frame(_read_csv(path, source), source)
+        records = _read_csv(path, source)
+        if len(records) > bounds.rows + 1:
+            raise InvalidInput.one(
+                source,
+                f"{len(records) - 1} regels; {bounds.what} heeft er hooguit {bounds.rows}",
+                title="Bestand te groot",
+            )
+        frame = _frame(records, source)
     elif suffix in (".xlsx", ".xlsm"):
-        frame = _frame(_read_excel(path, source, sheet), source)
+        frame = _frame(_read_excel(path, source, sheet, bounds), source)
     else:
         raise InvalidInput.one(
             source,

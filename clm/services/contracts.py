@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clm.clock import dutch_date
-from clm.documents.tabular import ProblemCollector, has_sheet, read_table
+from clm.documents.tabular import REGISTER, ProblemCollector, has_sheet, read_table
 from clm.errors import InvalidInput
 from clm.rules.config import RegionConfig, Role
 from clm.rules.contracts import Term, default_decide_by, next_term_end, outlook_end, term_text
@@ -98,7 +98,9 @@ def parse_contract_sheet(
     """Read and check a register sheet (CSV, or .xlsx with sheet 'Contracten'); every
     problem is named with its row and column, and nothing is returned when there is one."""
     source = source or path.name
-    table = read_table(path, COLUMNS, sheet=SHEET, source=source, optional=("decide_by",))
+    table = read_table(
+        path, COLUMNS, sheet=SHEET, source=source, optional=("decide_by",), bounds=REGISTER
+    )
     problems = ProblemCollector(source, table.attrs["headers"])
     rows = table["_row"]
     code_ok = table["provider_code"].str.fullmatch(r"[0-9]{8}")
@@ -336,7 +338,7 @@ def import_contracts(
     if (
         subcontracts is None
         and path.suffix.lower() in (".xlsx", ".xlsm")
-        and has_sheet(path, SUBCONTRACT_SHEET)
+        and has_sheet(path, SUBCONTRACT_SHEET, REGISTER)
     ):
         subcontracts = path
     with uow:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import select
 
-from clm.documents.tabular import ProblemCollector, read_table
+from clm.documents.tabular import JUDGED_SHEET, ProblemCollector, read_table
 from clm.errors import InputProblem, InvalidInput
 from clm.rules.commands import JudgedInput
 from clm.rules.config import JUDGED, RegionConfig
@@ -105,7 +105,9 @@ def parse_judged_sheet(
 ) -> list[JudgedInput]:
     """Read and validate a sheet of judged scores (CSV, or .xlsx with sheet 'Beoordeling')."""
     source = source or path.name
-    table = read_table(path, COLUMNS, sheet=SHEET, source=source, optional=("remark",))
+    table = read_table(
+        path, COLUMNS, sheet=SHEET, source=source, optional=("remark",), bounds=JUDGED_SHEET
+    )
     problems = ProblemCollector(source, table.attrs["headers"])
     rows = table["_row"]
     code_ok = table["provider_code"].str.fullmatch(r"[0-9]{8}")

@@ -15,7 +15,7 @@ from sqlalchemy import Float, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from clm.documents.rendering import format_euro
-from clm.documents.tabular import ProblemCollector, read_table
+from clm.documents.tabular import REGISTER, ProblemCollector, read_table
 from clm.rules.config import RegionConfig
 from clm.rules.inputs import sheet_date
 from clm.rules.subcontracting import RELATION_COLUMNS, DeclarationsTo, assign_to_main
@@ -56,7 +56,12 @@ def parse_subcontract_sheet(
     subcontractor working for two main contractors on one lot at the same time."""
     source = source or path.name
     table = read_table(
-        path, COLUMNS, sheet=SHEET, source=source, optional=("end_on", "declarations_to")
+        path,
+        COLUMNS,
+        sheet=SHEET,
+        source=source,
+        optional=("end_on", "declarations_to"),
+        bounds=REGISTER,
     )
     problems = ProblemCollector(source, table.attrs["headers"])
     providers = {

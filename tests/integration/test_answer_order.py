@@ -321,6 +321,27 @@ def test_several_bad_sheets_get_one_refusal_naming_each(
         assert name in refusal.body_text
 
 
+def test_four_hostile_sheets_get_one_refusal_and_the_next_mail_is_read(
+    cfg: RegionConfig, meeting: tuple[str, date], env: Path
+) -> None:
+    from tests.hostile import HOSTILE
+
+    code, _ = meeting
+    valid = _sheet(cfg, code, 4)
+    hostile = [(name, make(valid)) for name, make in sorted(HOSTILE.items())]
+    key = _request_key(code)
+    _drop(env, "a-vijandig.eml", reply_to(key, "", attachments=hostile, sent=_at(3)))
+    _drop(env, "b-goed.eml", reply_to(key, "", attachments=[("goed.xlsx", valid)], sent=_at(4)))
+    first, second = _read(cfg, env, MARCH_5)
+    assert first.outcome.count("afgekeurd") == 4
+    assert "goed.xlsx ingenomen (2027-Q1)" in second.outcome
+    [refusal] = _mails("Niet ingenomen")
+    assert "4 gegevensbladen" in refusal.subject
+    for name, _ in hostile:
+        assert name in refusal.body_text
+    assert "Bestand te groot" in refusal.body_text
+
+
 def test_agenda_points_stand_in_the_order_they_were_sent(
     cfg: RegionConfig, meeting: tuple[str, date], env: Path
 ) -> None:
