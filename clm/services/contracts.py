@@ -26,6 +26,7 @@ from clm.rules.inputs import sheet_date
 from clm.rules.vocabulary import ContractStatus, EventKind
 from clm.services.common import provider_by_code
 from clm.services.deadlines import KindRules, close_deadlines, set_deadline
+from clm.services.register_rules import check_relations, check_terms, lock_register
 from clm.services.subcontracting import SHEET as SUBCONTRACT_SHEET
 from clm.services.subcontracting import parse_subcontract_sheet, register_subcontracts
 from clm.storage.db import UnitOfWork
@@ -220,7 +221,12 @@ def _plan_decision(session: Session, cfg: RegionConfig, contract: Contract, owne
 
 
 def _store_contracts(
-    session: Session, cfg: RegionConfig, items: list[ContractInput], entered_by: str, as_of: date
+    session: Session,
+    cfg: RegionConfig,
+    items: list[ContractInput],
+    entered_by: str,
+    as_of: date,
+    source: str = "contractregister",
 ) -> ContractImport:
     """Store the register rows in the caller's transaction (see :func:`register_contracts`)."""
     created = changed = 0
@@ -291,6 +297,10 @@ def _store_contracts(
                 **{k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()},
             },
         )
+    session.flush()
+    check_terms(
+        session, {(i.provider_code, i.agreement.casefold(), i.lot): i.row for i in items}, source
+    )
     return ContractImport(len(items), created, changed, tuple(added), kept=tuple(kept))
 
 
@@ -314,6 +324,7 @@ def register_contracts(
     as they are. A lot a provider did not hold yet is added to its care types."""
     cfg.staff_member(entered_by)
     with uow:
+        lock_register(uow.session)
         result = _store_contracts(uow.session, cfg, items, entered_by, as_of)
         uow.commit()
     return result
@@ -343,12 +354,19 @@ def import_contracts(
         subcontracts = path
     with uow:
         session = uow.session
-        result = _store_contracts(session, cfg, items, entered_by, as_of)
+        lock_register(session)  # a second import waits, then checks against this one
+        result = _store_contracts(session, cfg, items, entered_by, as_of, source or path.name)
         new = changed = 0
         if subcontracts is not None:
             session.flush()  # the lots just registered count for the checks below
             relations = parse_subcontract_sheet(subcontracts, cfg, session)
             new, changed = register_subcontracts(session, relations, entered_by, as_of)
+            session.flush()
+            check_relations(
+                session,
+                {(r.main_code, r.sub_code, r.lot, r.start_on): r.row for r in relations},
+                subcontracts.name if subcontracts != path else (source or path.name),
+            )
         uow.commit()
     return replace(result, subcontracts_new=new, subcontracts_changed=changed)
 
