@@ -34,7 +34,14 @@ from clm.rules.vocabulary import EventKind
 from clm.services.deadlines import KindRules, close_deadlines, set_deadline
 from clm.storage.db import UnitOfWork
 from clm.storage.dossier import record_event
-from clm.storage.models import Amendment, AmendmentParty, ContractTerm, Deadline, Provider
+from clm.storage.models import (
+    Amendment,
+    AmendmentParty,
+    Contract,
+    ContractTerm,
+    Deadline,
+    Provider,
+)
 from clm.storage.notify import ReplyTo, mail_with_event
 
 
@@ -133,6 +140,53 @@ def _parties(session: Session, p: AmendmentProposal) -> tuple[list[Provider], li
     return [by_code[c] for c in p.provider_codes if c in by_code], problems
 
 
+def _running_on(
+    session: Session, p: AmendmentProposal, providers: list[Provider]
+) -> tuple[list[Provider], list[InputProblem]]:
+    """The parties whose contract for a lot that changes runs on the amendment's date: an
+    amendment changes a running contract. A provider the form names whose terms in the
+    register all end before that date (or start after it) is refused; one found by its
+    lots is left out; a provider without terms in the register is kept (nothing to check)."""
+    day = p.effective_on
+    rows = session.scalars(
+        select(Contract).where(Contract.provider_id.in_([x.id for x in providers]))
+    ).all()
+    held: dict[int, list[Contract]] = {}
+    for row in rows:
+        held.setdefault(row.provider_id, []).append(row)
+    kept: list[Provider] = []
+    problems: list[InputProblem] = []
+    for provider in providers:
+        lots = set(p.lots) or {c.strip() for c in provider.care_types.split(",") if c.strip()}
+        terms = [c for c in held.get(provider.id, []) if c.lot in lots]
+        if not terms or any(c.start_on <= day <= (c.ended_on or c.end_on) for c in terms):
+            kept.append(provider)
+        elif p.provider_codes:
+            spans = ", ".join(
+                f"{c.lot} {c.start_on:%d-%m-%Y} t/m {(c.ended_on or c.end_on):%d-%m-%Y}"
+                for c in terms
+            )
+            problems.append(
+                InputProblem(
+                    "parameters",
+                    f"op de ingangsdatum {day:%d-%m-%Y} loopt het contract van {provider.name} "
+                    f"({provider.code}) niet ({spans}); een wijziging geldt voor een lopend "
+                    "contract",
+                    column="effective_on",
+                )
+            )
+    if providers and not kept and not problems:
+        problems.append(
+            InputProblem(
+                "parameters",
+                f"op de ingangsdatum {day:%d-%m-%Y} loopt geen contract voor deze percelen; "
+                "een wijziging geldt voor een lopend contract",
+                column="effective_on",
+            )
+        )
+    return kept, problems
+
+
 def _value_text(cfg: RegionConfig, amendment: Amendment) -> str:
     """The new value as a provider reads it: 'Gemiddelde wachttijd tot start zorg: 5 weken'."""
     kpi = next((k for k in cfg.kpis if k.code == amendment.target), None)
@@ -171,7 +225,8 @@ def propose_amendment(
             )
             return Proposed(existing.id, count or 0, existing.reaction_due, False)
         providers, problems = _parties(session, proposal)
-        problems = _check(cfg, proposal, due) + problems
+        providers, outside = _running_on(session, proposal, providers)
+        problems = _check(cfg, proposal, due) + problems + outside
         if not problems and not providers:
             problems.append(InputProblem(
                 "parameters", "geen enkele aanbieder heeft een contract voor deze percelen",

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from clm.clock import dutch_date
 from clm.documents.tabular import REGISTER, ProblemCollector, has_sheet, read_table
-from clm.errors import InvalidInput
+from clm.errors import InputProblem, InvalidInput
 from clm.rules.config import RegionConfig, Role
 from clm.rules.contracts import Term, default_decide_by, next_term_end, outlook_end, term_text
 from clm.rules.deadlines import DeadlineKind, Subject
@@ -413,18 +413,40 @@ def decide_option_year(
                 column="lot" if lot.strip() else "provider_code",
                 title="Geen contract",
             )
+        lock_register(session)
         word = "verlengd" if extend else "niet verlengd"
         keys = {
             c.id: f"option-decision:{c.id}:{as_of.isoformat()}:{int(extend)}" for c in contracts
         }
+        opposite = {
+            f"option-decision:{c.id}:{as_of.isoformat()}:{int(not extend)}": c for c in contracts
+        }
         known = set(
-            session.scalars(select(DossierEvent.key).where(DossierEvent.key.in_(keys.values())))
+            session.scalars(
+                select(DossierEvent.key).where(DossierEvent.key.in_([*keys.values(), *opposite]))
+            )
         )
+        _refuse_against_state(contracts, opposite, known, extend, as_of)
         # a lot decided today the same way is a rerun: it is not moved a second year
         already = [c for c in contracts if keys[c.id] in known]
-        open_ones = [
-            c for c in contracts if term_of(c).awaits_decision() and keys[c.id] not in known
-        ]
+        waiting = [c for c in contracts if term_of(c).awaits_decision() and keys[c.id] not in known]
+        # an option year extends a running term; a term that ended is over
+        open_ones = [c for c in waiting if term_of(c).last_day() >= as_of]
+        lapsed = [c for c in waiting if term_of(c).last_day() < as_of]
+        if lapsed and not open_ones:
+            raise InvalidInput(
+                [
+                    InputProblem(
+                        "parameters",
+                        f"de looptijd van {c.lot} ({c.agreement}) eindigde op "
+                        f"{term_of(c).last_day():%d-%m-%Y}; over een optiejaar wordt besloten "
+                        "zolang het contract loopt, dit contract is afgelopen",
+                        column="lot",
+                    )
+                    for c in lapsed
+                ],
+                "Besluit geweigerd, er is niets vastgelegd",
+            )
         if already and not open_ones:
             return OptionDecision(
                 provider.name,
@@ -503,6 +525,34 @@ def decide_option_year(
         )
         uow.commit()
     return OptionDecision(provider.name, tuple(lines), True)
+
+
+def _refuse_against_state(
+    contracts: list[Contract],
+    opposite: dict[str, Contract],
+    known: set[str],
+    extend: bool,
+    as_of: date,
+) -> None:
+    """A decision is checked against what holds on its date: an option year is decided
+    while the term runs, and not the other way round on the day it was decided one way
+    (the provider would get two letters that contradict each other)."""
+    problems = []
+    for key, contract in opposite.items():
+        if key in known:
+            earlier = "het optiejaar gelicht" if not extend else "het optiejaar niet gelicht"
+            problems.append(
+                InputProblem(
+                    "parameters",
+                    f"voor {contract.lot} ({contract.agreement}) is vandaag al besloten: "
+                    f"{earlier}, en de aanbieder heeft die brief; een tegengesteld besluit op "
+                    "dezelfde dag wordt niet uitgevoerd. Is het eerste besluit onjuist, neem "
+                    "dan contact op met contractbeheer om het te herstellen",
+                    column="extend",
+                )
+            )
+    if problems:
+        raise InvalidInput(problems, "Besluit geweigerd, er is niets vastgelegd")
 
 
 # -- the sweep: reminders before the decision, a notice when it passed ----------------------
@@ -600,10 +650,11 @@ def end_contracts(
     ):
         if term_of(contract).last_day() < as_of:
             continue  # a term that already ended is not touched
-        if dissolve_on is not None:
+        if dissolve_on is not None and dissolve_on <= term_of(contract).last_day():
             contract.status = ContractStatus.DISSOLVED
             contract.ended_on = max(dissolve_on, contract.start_on)
         else:
+            # not renewed; a term that ends before the dissolution date ends with its term
             contract.status = ContractStatus.NOT_RENEWED
         contract.end_reason = why
         contract.updated_on = as_of

@@ -31,10 +31,10 @@ from clm.rules.escalation import (
     step_terms,
 )
 from clm.rules.replies import ReplyKind
-from clm.rules.vocabulary import EscalationStatus, EventKind, StepStatus
+from clm.rules.vocabulary import ContractStatus, EscalationStatus, EventKind, StepStatus
 from clm.services.classification import raise_contact_frequency
 from clm.services.common import provider_by_code
-from clm.services.contracts import end_contracts
+from clm.services.contracts import end_contracts, terms_by_provider
 from clm.services.deadlines import (
     close_deadlines,
 )
@@ -116,6 +116,30 @@ def regional_revenue(session: Session, provider_id: int, as_of: date) -> Decimal
         )
     )
     return Decimal(str(total)).quantize(Decimal("0.01"))
+
+
+def _dissolution_within_term(
+    session: Session, provider: Provider, ends_on: date, as_of: date
+) -> list[InputProblem]:
+    """A dissolution date falls within the term: after every running lot has ended there
+    is nothing left to dissolve (the lots end by themselves)."""
+    running = [
+        t
+        for t in terms_by_provider(session, [provider.id]).get(provider.id, [])
+        if t.status == ContractStatus.ACTIVE and t.last_day() >= as_of
+    ]
+    if not running or any(ends_on <= t.last_day() for t in running):
+        return []
+    terms = ", ".join(f"{t.lot} t/m {t.last_day():%d-%m-%Y}" for t in running)
+    return [
+        InputProblem(
+            "parameters",
+            f"einddatum {ends_on:%d-%m-%Y} valt na het einde van elke looptijd ({terms}); dan "
+            "eindigen de contracten vanzelf. Kies een datum binnen de looptijd, of 'geen "
+            "verlenging'",
+            column="ends_on",
+        )
+    ]
 
 
 def request_step(uow: UnitOfWork, cfg: RegionConfig, req: StepRequest, as_of: date) -> int:
@@ -210,6 +234,8 @@ def request_step(uow: UnitOfWork, cfg: RegionConfig, req: StepRequest, as_of: da
                     column="ends_on",
                 )
             )
+        elif req.ends_on is not None:
+            problems += _dissolution_within_term(session, provider, req.ends_on, as_of)
         main = main_contractor_of(session, provider.id, as_of)
         if main is not None:
             problems.append(

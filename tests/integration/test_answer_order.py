@@ -504,3 +504,21 @@ def test_the_mailbox_hands_over_its_messages_in_the_order_they_were_sent(imap_se
     assert read[2].sent_at == arrived and read[3].sent_at == read[3].received_at
     assert read[0].sent_at == datetime(2026, 11, 10, 9, 0, tzinfo=REGION_TZ)
     assert all(f.complete for f in read)
+
+
+@pytest.mark.parametrize(
+    ("headers", "sender"),
+    [
+        ({"Auto-Submitted": "auto-replied"}, None),  # an out-of-office answer
+        ({}, "iemand@elders.example.com"),  # not the provider's registered address
+    ],
+)
+def test_an_empty_answer_that_is_automatic_or_not_the_provider_s_is_never_answered(
+    cfg: RegionConfig, meeting: tuple[str, date], env: Path, headers: dict, sender: str | None
+) -> None:
+    code, day = meeting
+    sent_on, key = released_minutes(cfg, code, day)
+    _drop(env, "auto.eml", reply_to(key, "", headers=headers, sender=sender))
+    [result] = _read(cfg, env, sent_on + timedelta(days=1))
+    assert result.status in ("ignored", "unmatched")
+    assert not _mails("Niet geregistreerd")  # no mail loop, nothing to a stranger
