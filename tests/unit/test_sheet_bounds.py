@@ -17,35 +17,33 @@ from clm.rules.config import RegionConfig
 from clm.services.subcontracting import parse_subcontract_sheet
 from tests.hostile import HOSTILE, padded_strings, readers, workbook
 
+KINDS = ["gegevensblad", "verslagblad", "beoordelingen", "contractregister", "declaraties"]
+
+
+def _refusal(cfg: RegionConfig, folder: Path, kind: str, hostile: str) -> InvalidInput:
+    """What the reader of ``kind`` says of its own valid workbook made ``hostile``."""
+    valid, read = readers(cfg)[kind]
+    path = folder / hostile
+    path.write_bytes(HOSTILE[hostile](valid))
+    with pytest.raises(InvalidInput) as refused:
+        read(path)
+    return refused.value
+
 
 @pytest.mark.parametrize("hostile", sorted(HOSTILE))
-@pytest.mark.parametrize(
-    "kind", ["gegevensblad", "verslagblad", "beoordelingen", "contractregister", "declaraties"]
-)
+@pytest.mark.parametrize("kind", KINDS)
 def test_a_hostile_workbook_is_refused_on_every_path(
     cfg: RegionConfig, tmp_path: Path, kind: str, hostile: str
 ) -> None:
-    valid, read = readers(cfg)[kind]
-    path = tmp_path / hostile
-    path.write_bytes(HOSTILE[hostile](valid))
-    with pytest.raises(InvalidInput) as refused:
-        read(path)
-    assert refused.value.problems[0].source == hostile
+    assert _refusal(cfg, tmp_path, kind, hostile).problems[0].source == hostile
 
 
 @pytest.mark.parametrize("hostile", ["gedeelde-teksten.xlsx", "zipbom-plaatje.xlsx"])
-@pytest.mark.parametrize(
-    "kind", ["gegevensblad", "verslagblad", "beoordelingen", "contractregister", "declaraties"]
-)
+@pytest.mark.parametrize("kind", KINDS)
 def test_padding_is_refused_before_parsing_with_the_reason(
     cfg: RegionConfig, tmp_path: Path, kind: str, hostile: str
 ) -> None:
-    valid, read = readers(cfg)[kind]
-    path = tmp_path / hostile
-    path.write_bytes(HOSTILE[hostile](valid))
-    with pytest.raises(InvalidInput) as refused:
-        read(path)
-    message = refused.value.problems[0].message
+    message = _refusal(cfg, tmp_path, kind, hostile).problems[0].message
     assert "pakt uit" in message and "MB" in message, message
 
 
