@@ -15,6 +15,7 @@ from clm.rules.minutes import ActionDraft, ItemDraft, MinutesDraft
 from clm.services import escalation as esc
 from clm.services import minutes as minutes_svc
 from clm.services.deadline_sweep import sweep_deadlines
+from clm.services.deadlines import step_terms
 from clm.settings import get_settings
 from clm.storage.db import UnitOfWork, alembic_config, get_engine, migrate
 from clm.storage.models import Deadline
@@ -169,7 +170,7 @@ def test_migration_0008_carries_the_open_deadlines_down_and_up(
     again = sweep_deadlines(UnitOfWork(), cfg, date(2027, 5, 20))
     assert again == dict.fromkeys(again, 0), again
     with UnitOfWork() as uow:
-        assert esc.deadline_terms(uow.session, step)  # the step's terms survived
+        assert step_terms(uow.session, step)  # the step's terms survived
 
 
 def test_the_work_list_shows_each_staff_member_what_needs_them(
