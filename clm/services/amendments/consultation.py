@@ -11,11 +11,7 @@ from sqlalchemy.orm import Session
 
 from clm.clock import answered_at, as_utc, stamp
 from clm.errors import InvalidInput
-from clm.rules.amendments import (
-    AmendmentStatus,
-    Disadvantaged,
-    PartyResponse,
-)
+from clm.rules.amendments import AmendmentStatus, Disadvantaged, PartyResponse
 from clm.rules.config import RegionConfig
 from clm.rules.deadlines import Subject
 from clm.rules.vocabulary import EventKind

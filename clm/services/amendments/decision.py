@@ -8,12 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from clm.rules.amendments import (
-    AmendmentStatus,
-    Disadvantaged,
-    PartyResponse,
-    decision,
-)
+from clm.rules.amendments import AmendmentStatus, Disadvantaged, PartyResponse, decision
 from clm.rules.config import RegionConfig
 from clm.rules.vocabulary import EventKind
 from clm.services.deadlines import KindRules

@@ -8,10 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clm.rules.amendments import (
-    ChangeKind,
-    first_quarter_from,
-)
+from clm.rules.amendments import ChangeKind, first_quarter_from
 from clm.rules.config import RegionConfig
 from clm.storage.models import ContractTerm
 

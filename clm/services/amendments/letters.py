@@ -8,11 +8,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from clm.clock import dutch_date
-from clm.rules.amendments import (
-    AmendmentStatus,
-    ChangeKind,
-    Origin,
-)
+from clm.rules.amendments import AmendmentStatus, ChangeKind, Origin
 from clm.rules.config import RegionConfig
 from clm.rules.replies import ReplyKind
 from clm.rules.vocabulary import EventKind

@@ -12,10 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from clm.errors import InputProblem, InvalidInput
-from clm.rules.amendments import (
-    AmendmentStatus,
-    ChangeKind,
-)
+from clm.rules.amendments import AmendmentStatus, ChangeKind
 from clm.rules.calendar import add_working_days
 from clm.rules.commands import AmendmentProposal
 from clm.rules.config import RegionConfig

@@ -18,9 +18,7 @@ from clm.documents.provider_pages import KpiLine, ProviderPage, ProviderPages
 from clm.documents.rendering import format_euro, format_number, format_value, render
 from clm.rules.config import RegionConfig
 from clm.rules.contracts import outlook_end
-from clm.rules.kpis import (
-    quarters_back,
-)
+from clm.rules.kpis import quarters_back
 from clm.rules.quarters import quarter_year
 from clm.rules.vocabulary import signal_label
 from clm.services.analysis.gather import TREND_QUARTERS, AnalysisData

@@ -17,11 +17,7 @@ from clm.services.analysis.report import RenderedReport
 from clm.services.kpi_signals import raise_kpi_signals
 from clm.storage.db import UnitOfWork
 from clm.storage.dossier import record_event
-from clm.storage.models import (
-    DossierDocument,
-    Provider,
-    Report,
-)
+from clm.storage.models import DossierDocument, Provider, Report
 
 
 @dataclass

@@ -11,20 +11,11 @@ from sqlalchemy.orm import Session
 from clm.documents.rendering import format_euro
 from clm.errors import InvalidInput
 from clm.rules.config import RegionConfig
-from clm.rules.escalation import (
-    EVIDENCE_LABELS,
-    STEPS,
-    EvidenceKind,
-)
+from clm.rules.escalation import EVIDENCE_LABELS, STEPS, EvidenceKind
 from clm.rules.vocabulary import EventKind, StepStatus
 from clm.storage.db import UnitOfWork
 from clm.storage.dossier import record_event
-from clm.storage.models import (
-    Escalation,
-    EscalationStep,
-    Evidence,
-    Provider,
-)
+from clm.storage.models import Escalation, EscalationStep, Evidence, Provider
 
 from .take import take_step
 

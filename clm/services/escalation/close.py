@@ -12,10 +12,7 @@ from clm.services.common import provider_by_code
 from clm.services.deadlines import close_deadlines
 from clm.storage.db import UnitOfWork
 from clm.storage.dossier import record_event
-from clm.storage.models import (
-    Escalation,
-    EscalationStep,
-)
+from clm.storage.models import Escalation, EscalationStep
 
 
 def close_escalation(

@@ -28,12 +28,7 @@ from clm.services.deadlines import step_terms as deadline_terms
 from clm.services.subcontracting import main_contractor_of
 from clm.storage.db import UnitOfWork
 from clm.storage.dossier import record_event
-from clm.storage.models import (
-    Escalation,
-    EscalationStep,
-    Evidence,
-    Provider,
-)
+from clm.storage.models import Escalation, EscalationStep, Evidence, Provider
 
 from .approval import lapse_request
 from .take import regional_revenue, take_step

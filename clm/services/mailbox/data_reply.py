@@ -20,11 +20,7 @@ from clm.services.data_intake import record_refusal, take_in_data_sheet
 from clm.services.mailbox.replies import ACTOR, Action, Reply, sentence, staff_post
 from clm.services.meetings import meeting_day
 from clm.storage.db import UnitOfWork
-from clm.storage.models import (
-    AgendaPoint,
-    Meeting,
-    Provider,
-)
+from clm.storage.models import AgendaPoint, Meeting, Provider
 from clm.storage.notify import ReplyTo, mail_with_event
 
 

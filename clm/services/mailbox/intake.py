@@ -30,11 +30,7 @@ from clm.services.worklist import add_item
 from clm.storage.db import UnitOfWork
 from clm.storage.dossier import record_event
 from clm.storage.mailbox import Fetched, MailSource
-from clm.storage.models import (
-    DossierDocument,
-    InboundMail,
-    Provider,
-)
+from clm.storage.models import DossierDocument, InboundMail, Provider
 
 STALE_CLAIM = timedelta(minutes=15)
 

@@ -21,11 +21,7 @@ from sqlalchemy.orm import Session
 from clm.clock import utcnow
 from clm.rules.config import RegionConfig
 from clm.rules.inputs import visible
-from clm.rules.replies import (
-    ReplyKind,
-    answer_text,
-    tokens_in,
-)
+from clm.rules.replies import ReplyKind, answer_text, tokens_in
 from clm.rules.vocabulary import InboundStatus
 from clm.services.mailbox.amendment_reply import amendment_reply
 from clm.services.mailbox.application_reply import application_reply
@@ -36,12 +32,7 @@ from clm.services.mailbox.step_reply import step_reply
 from clm.storage.db import UnitOfWork
 from clm.storage.mail import Attachment
 from clm.storage.mailbox import Fetched
-from clm.storage.models import (
-    InboundMail,
-    MailReference,
-    OutboxMessage,
-    Provider,
-)
+from clm.storage.models import InboundMail, MailReference, OutboxMessage, Provider
 
 
 def header_of(msg: EmailMessage, name: str) -> str:

@@ -9,20 +9,13 @@ from pathlib import PurePath
 
 from clm.errors import InvalidInput
 from clm.rules.config import RegionConfig
-from clm.rules.replies import (
-    CONTENT_KINDS,
-    asks_for_copy,
-    is_agreement,
-)
+from clm.rules.replies import CONTENT_KINDS, asks_for_copy, is_agreement
 from clm.rules.vocabulary import EventKind, InboundStatus
 from clm.services.mailbox.replies import Action, Reply, ask_again, staff_post
 from clm.services.meetings import meeting_day
 from clm.services.minutes import register_reaction, send_copy
 from clm.storage.db import UnitOfWork
-from clm.storage.models import (
-    Meeting,
-    Minutes,
-)
+from clm.storage.models import Meeting, Minutes
 
 
 def minutes_reply(uow_factory: Callable[[], UnitOfWork], cfg: RegionConfig, reply: Reply) -> Action:

@@ -11,10 +11,7 @@ from clm.errors import InvalidInput
 from clm.rules.calendar import add_working_days
 from clm.rules.config import RegionConfig
 from clm.rules.escalation import STEPS
-from clm.rules.replies import (
-    has_grounds,
-    names_objection,
-)
+from clm.rules.replies import has_grounds, names_objection
 from clm.rules.vocabulary import EventKind, InboundStatus
 from clm.services.mailbox.replies import Action, Reply, ask_again, staff_post
 from clm.services.objections import register_objection

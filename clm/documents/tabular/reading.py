@@ -1,8 +1,5 @@
-"""Reading a CSV or Excel sheet into text columns, with errors that name file, row and column.
-
-Shared by every import (declarations, judged scores): the caller states which logical columns
-it needs and which headers (Dutch or English, any case) stand for them.
-"""
+"""Reading a CSV or Excel sheet into text columns: headers matched in Dutch or English, any
+case; each value as the text the person typed; errors naming file, row and column."""
 
 from __future__ import annotations
 
@@ -11,62 +8,20 @@ import io
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import load_workbook
-from openpyxl.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from clm.errors import InputProblem, InvalidInput
 from clm.rules.inputs import CONTROL, clean_text, format_characters
 
+from .bounds import DECLARATIONS, MAX_COLUMNS, MAX_ROWS, SheetBounds, check_size, check_workbook
+from .problems import ProblemCollector
+
 HEADER_ROW = 1  # data rows are numbered as a spreadsheet shows them: the first is row 2
-
-
-MAX_FILE_BYTES = 256 * 1024**2  # a year of a large region's declarations is about half that
-MAX_UNPACKED_BYTES = 1024**3  # an .xlsx is a zip: what it unpacks to is bounded too
-MAX_ROWS = 1_048_576  # Excel's own limit
-MAX_COLUMNS = 64  # cells right of this are not read (a sheet has a dozen columns at most)
-_MB = 1024**2
-
-
-@dataclass(frozen=True)
-class SheetBounds:
-    """What one kind of sheet can legitimately hold, checked from the file's zip directory
-    before any of it is parsed: a workbook whose parts unpack to more (a few kB of shared
-    strings padded out to 100 MB) is refused in milliseconds instead of parsed for half a
-    minute. A zip member is never read past the size its directory states, so the stated
-    sizes bound the work."""
-
-    what: str  # in the refusal: "een gegevensblad"
-    file_bytes: int  # on disk (CSV: what is parsed)
-    xml_bytes: int  # what its XML parts (sheets, shared strings, styles) unpack to
-    rows: int  # rows of one tab
-    unpacked_bytes: int = MAX_UNPACKED_BYTES  # everything, pictures included
-
-    def limit(self, size: int, kind: str) -> str:
-        return (
-            f"{kind} {size / _MB:.1f} MB; {self.what} bevat hooguit {self.xml_bytes / _MB:.0f} MB"
-        )
-
-
-# One data sheet or minutes sheet is a few dozen rows and 25 kB of XML as the product writes
-# it (an Excel re-save with a logo and its styles: some hundreds of kB); a register or the
-# judged scores is a row per provider and lot, a region has hundreds; declarations are a
-# year of a large region.
-DATA_SHEET = SheetBounds("een gegevensblad", 16 * _MB, 2 * _MB, 1_000, 32 * _MB)
-MINUTES_SHEET = SheetBounds("een verslagblad", 16 * _MB, 2 * _MB, 2_000, 32 * _MB)
-JUDGED_SHEET = SheetBounds("een blad met beoordelingen", 16 * _MB, 8 * _MB, 20_000, 64 * _MB)
-REGISTER = SheetBounds("een contractregister", 32 * _MB, 16 * _MB, 50_000, 128 * _MB)
-# Spreadsheet XML packs to a fifth or a twentieth (cell references and values differ from
-# cell to cell); a part of over a megabyte packed a hundredfold tighter is padding.
-MAX_PACKING = 100
-_PACKING_FROM = _MB
-DECLARATIONS = SheetBounds("een declaratiebestand", MAX_FILE_BYTES, MAX_UNPACKED_BYTES, MAX_ROWS)
 
 
 def normalise_header(name: object) -> str:
@@ -88,133 +43,6 @@ def cell_text(value: object) -> str:
     if hasattr(value, "date") and hasattr(value, "year"):
         return value.date().isoformat() if callable(value.date) else str(value)
     return str(value).strip()
-
-
-def write_cell(ws: Worksheet, row: int, column: int, value: object) -> Cell:
-    """Put ``value`` in a sheet the product writes, text always as text: openpyxl makes a
-    string that starts with '=' a live formula (a provider named '=HYPERLINK(…)' would
-    run in the contract manager's Excel)."""
-    cell = ws.cell(row, column, value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    return cell
-
-
-def print_setup(ws: Worksheet, *, header_row: int, footer: str) -> None:
-    """Printed as one reads it: A4 landscape, every column on one page wide, the header row
-    again at the top of each page, grid lines, and the page number below."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.print_options.gridLines = True  # on paper the cells to fill in are boxes
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.left.text = footer
-    ws.oddFooter.right.text = "pagina &P van &N"
-
-
-# Calibri 11, the default font of the sheets: a column of width w holds about 1.1·w
-# characters of ordinary text, and a line is 15 points high.
-_CHARS_PER_WIDTH, LINE_POINTS = 1.1, 15.0
-
-
-def wrapped_lines(text: str, width: float) -> int:
-    """How many lines ``text`` takes in a column of ``width`` when wrapped at spaces."""
-    per_line = max(1, int(width * _CHARS_PER_WIDTH) - 1)
-    lines = 0
-    for paragraph in text.split("\n"):
-        lines += 1
-        used = 0
-        for word in paragraph.split(" "):
-            if used and used + 1 + len(word) > per_line:
-                lines, used = lines + 1, 0
-            used += (1 if used else 0) + len(word)
-            while used > per_line:  # a word longer than the line is broken by the program
-                lines, used = lines + 1, used - per_line
-    return lines
-
-
-def fit_row_heights(ws: Worksheet, rows: range) -> None:
-    """Row heights for the wrapped text in ``rows``: Excel and LibreOffice keep a row one
-    line high when the file does not say otherwise, and the wrapped lines overlap the next."""
-    for row in rows:
-        lines = max(
-            (
-                wrapped_lines(cell.value, ws.column_dimensions[cell.column_letter].width or 8.43)
-                for cell in ws[row]
-                if isinstance(cell.value, str) and cell.alignment.wrap_text
-            ),
-            default=1,
-        )
-        if lines > 1:
-            ws.row_dimensions[row].height = lines * LINE_POINTS
-
-
-def protect_layout(ws: Worksheet) -> None:
-    """Only the cells marked unlocked can be changed (no password: it guards the layout the
-    intake reads against slips, not against intent); columns and rows may still be resized
-    to read a long text."""
-    ws.protection.sheet = True
-    ws.protection.formatColumns = ws.protection.formatRows = False
-
-
-def check_size(path: Path, source: str, bounds: SheetBounds = DECLARATIONS) -> None:
-    """Refuse a file that is missing or larger than anyone sends, before reading it."""
-    if not path.is_file():
-        raise InvalidInput.one(source, "bestand niet gevonden", title="Bestand ontbreekt")
-    size = path.stat().st_size
-    if size > bounds.file_bytes:
-        raise InvalidInput.one(
-            source,
-            f"het bestand is {size / _MB:.0f} MB; de grens voor {bounds.what} is "
-            f"{bounds.file_bytes // _MB} MB",
-            title="Bestand te groot",
-        )
-
-
-_XML_PARTS = (".xml", ".rels", ".vml")
-
-
-def check_workbook(path: Path, source: str, bounds: SheetBounds) -> None:
-    """The .xlsx's zip directory against ``bounds``: what the whole file and its XML parts
-    unpack to, before a byte of it is parsed. Raises :class:`InvalidInput` (or
-    ``zipfile.BadZipFile`` for a file that is no zip)."""
-    with zipfile.ZipFile(path) as archive:
-        members = archive.infolist()
-    unpacked = sum(m.file_size for m in members)
-    xml = sum(m.file_size for m in members if m.filename.lower().endswith(_XML_PARTS))
-    if unpacked > bounds.unpacked_bytes:
-        raise InvalidInput.one(
-            source,
-            f"het bestand pakt uit tot {unpacked / _MB:.0f} MB; de grens voor {bounds.what} "
-            f"is {bounds.unpacked_bytes // _MB} MB",
-            title="Bestand te groot",
-        )
-    padded = [
-        m
-        for m in members
-        if m.file_size > _PACKING_FROM and m.file_size > MAX_PACKING * max(1, m.compress_size)
-    ]
-    if padded:
-        part = padded[0]
-        raise InvalidInput.one(
-            source,
-            f"het deel {part.filename[:80]} pakt uit van {part.compress_size / 1024:.0f} kB tot "
-            f"{part.file_size / _MB:.0f} MB: zo sterk laat een echt werkblad zich niet "
-            "inpakken; het bestand is niet gelezen",
-            title="Bestand niet leesbaar",
-        )
-    if xml > bounds.xml_bytes:
-        biggest = max(members, key=lambda m: m.file_size)
-        raise InvalidInput.one(
-            source,
-            bounds.limit(xml, "de inhoud van het bestand pakt uit tot")
-            + f" (het grootste deel, {biggest.filename[:80]}, is "
-            f"{biggest.file_size / _MB:.1f} MB); het blad is niet gelezen",
-            title="Bestand te groot",
-        )
 
 
 def _read_csv(path: Path, source: str) -> list[list[str]]:
@@ -489,33 +317,3 @@ def read_table(
             source, "het bestand bevat geen gegevensregels", title="Leeg bestand"
         )
     return table.reset_index(drop=True)
-
-
-class ProblemCollector:
-    """Gathers row problems column by column, keeping a bounded list but the full count."""
-
-    def __init__(
-        self, source: str, headers: dict[str, str] | None = None, keep: int = 1000
-    ) -> None:
-        self.source = source
-        self.headers = headers or {}
-        self.keep = keep
-        self.problems: list[InputProblem] = []
-        self.total = 0
-
-    def add(self, rows: pd.Series, column: str, message: str | pd.Series) -> None:
-        """Record ``message`` (one text, or one per row) for every row number in ``rows``."""
-        self.total += len(rows)
-        room = max(self.keep - len(self.problems), 0)
-        texts = message if isinstance(message, pd.Series) else pd.Series(message, index=rows.index)
-        for row, text in zip(rows.iloc[:room], texts.iloc[:room], strict=True):
-            self.problems.append(
-                InputProblem(
-                    self.source, text, row=int(row), column=self.headers.get(column, column)
-                )
-            )
-
-    def raise_if_any(self, title: str) -> None:
-        if self.total:
-            self.problems.sort(key=lambda p: (p.row or 0, p.column or ""))
-            raise InvalidInput(self.problems, title, total=self.total)
