@@ -102,6 +102,27 @@ def test_missing_role_is_named(tmp_path: Path) -> None:
         load_config(path)
 
 
+
+def test_the_cross_checks_name_every_problem_at_once(tmp_path: Path) -> None:
+    def change(data: dict) -> None:
+        data["municipalities"].append(dict(data["municipalities"][0]))
+        data["care_types"].append(dict(data["care_types"][-1]))
+        data["staff"] = [s for s in data["staff"] if s["role"] != "contract_administration"]
+        data.setdefault("mailbox", {})["post_handler"] = "niemand"
+
+    path = _variant(tmp_path, change)
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    lines = str(info.value).splitlines()[1:]
+    data = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    assert lines == [
+        f"{path}: municipalities: '{data['municipalities'][0]['code']}' staat er dubbel in",
+        f"{path}: care_types: '{data['care_types'][-1]['code']}' staat er dubbel in",
+        f"{path}: staff: niemand met de rol 'contract_administration'",
+        f"{path}: mailbox.post_handler: 'niemand' staat niet bij staff",
+    ]
+    assert "Value error" not in str(info.value)
+
 def test_unreadable_files(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="niet gevonden"):
         load_config(tmp_path / "nope.yaml")

@@ -150,9 +150,9 @@ def test_quarters_back_crosses_the_year() -> None:
 @pytest.mark.parametrize(
     ("kpi", "message"),
     [
-        ({"source": "declarations"}, "kpis.0: Value error, measure: verplicht"),
-        ({"measure": "clients"}, "kpis.0: Value error, measure: alleen bij source"),
-        ({"obligation_from": 2026}, "kpis.0: Value error, obligation_from: geen norm voor 2026"),
+        ({"source": "declarations"}, "kpis.0: measure: verplicht"),
+        ({"measure": "clients"}, "kpis.0: measure: alleen bij source"),
+        ({"obligation_from": 2026}, "kpis.0: obligation_from: geen norm voor 2026"),
         ({"norms": {1999: 3}}, "kpis.0.norms.1999.[key]"),
     ],
 )

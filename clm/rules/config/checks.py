@@ -3,17 +3,14 @@ at load), and what it allows but the seeds would not want (warnings, one line ea
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .region import Role
-
-if TYPE_CHECKING:
-    from .schema import RegionConfig
+from .schema import RegionConfig
 
 
-def check_across_sections(cfg: RegionConfig) -> None:
-    """What no one section can check alone: keys unique within their list, the roles the
-    process needs staffed, the post handler a staff member; a ValueError naming the key."""
+def cross_problems(cfg: RegionConfig) -> list[str]:
+    """What no one section can check alone, one line each naming the key: keys unique within
+    their list, the roles the process needs staffed, the post handler a staff member."""
+    problems = []
     for name, items, attr in (
         ("municipalities", cfg.municipalities, "code"),
         ("care_types", cfg.care_types, "code"),
@@ -21,19 +18,20 @@ def check_across_sections(cfg: RegionConfig) -> None:
         ("kpis", cfg.kpis, "code"),
         ("admission.requirements", cfg.admission.requirements, "key"),
     ):
-        seen: set[str] = set()
-        for item in items:
-            value = getattr(item, attr)
-            if value in seen:
-                raise ValueError(f"{name}: '{value}' staat er dubbel in")
-            seen.add(value)
+        values = [getattr(item, attr) for item in items]
+        problems += [
+            f"{name}: '{value}' staat er dubbel in"
+            for value in dict.fromkeys(values)
+            if values.count(value) > 1
+        ]
     roles = {s.role for s in cfg.staff}
     for needed in (Role.CONTRACT_MANAGER, Role.CONTRACT_ADMINISTRATION, Role.SUPPORT_OFFICER):
         if needed not in roles:
-            raise ValueError(f"staff: niemand met de rol '{needed.value}'")
+            problems.append(f"staff: niemand met de rol '{needed.value}'")
     handler = cfg.mailbox.post_handler
     if handler is not None and handler not in {s.key for s in cfg.staff}:
-        raise ValueError(f"mailbox.post_handler: '{handler}' staat niet bij staff")
+        problems.append(f"mailbox.post_handler: '{handler}' staat niet bij staff")
+    return problems
 
 
 def config_warnings(cfg: RegionConfig) -> list[str]:

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from clm.errors import ConfigError
 
+from .checks import cross_problems
 from .schema import RegionConfig
 
 
@@ -22,10 +23,19 @@ def parse_config(data: object, source: str) -> RegionConfig:
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: verwacht een YAML-mapping op het bovenste niveau")
     try:
-        return RegionConfig.model_validate(data)
+        cfg = RegionConfig.model_validate(data)
     except ValidationError as exc:
-        lines = [f"{source}: {_loc(err['loc'])}: {err['msg']}" for err in exc.errors()]
+        lines = [f"{source}: {_loc(err['loc'])}: {_message(err['msg'])}" for err in exc.errors()]
         raise ConfigError("Ongeldige regioconfiguratie:\n" + "\n".join(lines)) from None
+    if problems := cross_problems(cfg):
+        lines = [f"{source}: {problem}" for problem in problems]
+        raise ConfigError("Ongeldige regioconfiguratie:\n" + "\n".join(lines))
+    return cfg
+
+
+def _message(msg: str) -> str:
+    # pydantic puts 'Value error, ' before the Dutch sentence of a validator
+    return msg.removeprefix("Value error, ")
 
 
 class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from clm.errors import ConfigError
 from clm.rules.agenda import AgendaItem, build_agenda
 
 from .base import Strict
-from .checks import check_across_sections
 from .classification import Classification
 from .meetings import AgendaRules, CalendarConfig, GroupMeetingRules, MeetingPlan, MinutesRules
 from .obligations import AdmissionRules, EscalationRules, Kpi
@@ -49,11 +48,6 @@ class RegionConfig(Strict):
     agenda: AgendaRules = AgendaRules()
     mailbox: MailboxRules = MailboxRules()
     contracts: ContractRules = ContractRules()
-
-    @model_validator(mode="after")
-    def _cross_checked(self) -> RegionConfig:
-        check_across_sections(self)
-        return self
 
     @property
     def post_handlers(self) -> list[str]:

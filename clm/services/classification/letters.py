@@ -4,7 +4,6 @@ criteria and the meeting dates its category brings."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -18,9 +17,6 @@ from clm.rules.vocabulary import EventKind
 from clm.storage.dossier import record_event
 from clm.storage.models import CategoryOverride, ClassificationRow, Provider
 from clm.storage.notify import KnownKeys, mail_with_event
-
-if TYPE_CHECKING:  # the store counts what this writes; it imports this module
-    from .store import StoreSummary
 
 
 def meeting_dates(year: int, months: list[int]) -> str:
@@ -62,10 +58,10 @@ def record_classification(
     actor: str,
     *,
     letter: bool,
-    summary: StoreSummary | None = None,
     known: KnownKeys | None = None,
-) -> None:
-    """The dossier event of a (re)classification and, when due, the letter in the outbox."""
+) -> bool:
+    """The dossier event of a (re)classification and, when due, the letter in the outbox;
+    whether a letter was added (not one already there)."""
     category = cfg.classification.categories[row.category - 1]
     base = f"classification:{row.year}:{provider.code}:r{row.revision}"
     record_event(
@@ -92,7 +88,7 @@ def record_classification(
         known_keys=known.dossier if known else None,
     )
     if not letter:
-        return
+        return False
     manager = cfg.staff_by_key.get(provider.contract_manager)
     context = {
         "region": cfg.region,
@@ -125,8 +121,7 @@ def record_classification(
         summary=f"Brief verstuurd: {subject}",
         known=known,
     )
-    if added and summary is not None:
-        summary.letters += 1
+    return added
 
 
 def _criteria_lines(cfg: RegionConfig, row: ClassificationRow) -> list[dict[str, str]]:

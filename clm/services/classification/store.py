@@ -109,7 +109,7 @@ def store_classification(
             else:
                 summary.changed += 1
             summary.changed_codes.append(provider.code)
-            record_classification(
+            summary.letters += record_classification(
                 session,
                 cfg,
                 provider,
@@ -118,7 +118,6 @@ def store_classification(
                 as_of,
                 actor,
                 letter=letter_due or not cfg.classification.letter_on_change_only,
-                summary=summary,
                 known=known,
             )
         uow.commit()
