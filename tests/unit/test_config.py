@@ -102,7 +102,6 @@ def test_missing_role_is_named(tmp_path: Path) -> None:
         load_config(path)
 
 
-
 def test_the_cross_checks_name_every_problem_at_once(tmp_path: Path) -> None:
     def change(data: dict) -> None:
         data["municipalities"].append(dict(data["municipalities"][0]))
@@ -122,6 +121,7 @@ def test_the_cross_checks_name_every_problem_at_once(tmp_path: Path) -> None:
         f"{path}: mailbox.post_handler: 'niemand' staat niet bij staff",
     ]
     assert "Value error" not in str(info.value)
+
 
 def test_unreadable_files(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="niet gevonden"):
