@@ -10,8 +10,8 @@ from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
 from clm.clock import MONTHS_NL
-from clm.documents.rendering import format_euro
 from clm.errors import InputProblem
+from clm.numbers import format_euro
 from clm.rules.calendar import add_working_days
 from clm.rules.config import CalendarConfig, EscalationRules
 

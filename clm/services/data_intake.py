@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from clm.clock import as_utc, stamp, utcnow
 from clm.documents.datasheet import parse_data_sheet
-from clm.documents.rendering import format_value
 from clm.errors import InvalidInput
+from clm.numbers import format_value
 from clm.rules.agenda import figures_number
 from clm.rules.config import RegionConfig
 from clm.rules.deadlines import DeadlineKind, Subject

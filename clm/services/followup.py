@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clm.documents.pdf import html_to_pdf
-from clm.documents.rendering import format_number, format_value, render
+from clm.documents.rendering import render
+from clm.numbers import format_number, format_value
 from clm.rules.calendar import add_working_days, working_days_before
 from clm.rules.config import RegionConfig
 from clm.rules.deadlines import DeadlineKind

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from clm.documents.rendering import format_value
+from clm.numbers import format_value
 from clm.rules.config import Kpi, RegionConfig
 from clm.rules.kpis import misses_norm
 from clm.rules.quarters import quarter_year

@@ -14,8 +14,8 @@ import pandas as pd
 from sqlalchemy import Float, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from clm.documents.rendering import format_euro
 from clm.documents.tabular import REGISTER, ProblemCollector, read_table
+from clm.numbers import format_euro
 from clm.rules.config import RegionConfig
 from clm.rules.inputs import sheet_date
 from clm.rules.subcontracting import RELATION_COLUMNS, DeclarationsTo, assign_to_main

@@ -10,7 +10,8 @@ import pytest
 from admin.cli import main
 from admin.demo import demo_declarations, demo_judged_scores, demo_providers, write_declarations_csv
 from clm.clock import dutch_date
-from clm.documents.rendering import format_euro, format_number, markdown_cell, render
+from clm.documents.rendering import markdown_cell, render
+from clm.numbers import format_euro, format_number
 from clm.rules.config import load_config
 from clm.settings import PROJECT_DIR
 
@@ -96,7 +97,7 @@ def test_a_subject_is_never_folded_right_after_its_name(subject: str) -> None:
 
 
 def test_whole_counts_have_no_decimals() -> None:
-    from clm.documents.rendering import format_value
+    from clm.numbers import format_value
 
     assert format_value(2.0, "aantal") == "2" and format_value(2, "aantal") == "2"
     assert format_value(2.5, "aantal") == "2,5"  # a mean or median of counts

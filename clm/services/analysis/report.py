@@ -15,7 +15,8 @@ from clm.clock import dutch_date
 from clm.documents.pdf import SECTIONS_PER_PART, Part, join_pdfs, lay_out_parts
 from clm.documents.plots import Distribution, distribution, escalations_over_time, kpi_trends
 from clm.documents.provider_pages import KpiLine, ProviderPage, ProviderPages
-from clm.documents.rendering import format_euro, format_number, format_value, render
+from clm.documents.rendering import render
+from clm.numbers import format_euro, format_number, format_value
 from clm.rules.config import RegionConfig
 from clm.rules.contracts import outlook_end
 from clm.rules.kpis import quarters_back

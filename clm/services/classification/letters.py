@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from clm.clock import dutch_month
-from clm.documents.rendering import format_euro, format_number
+from clm.numbers import format_euro, format_number
 from clm.rules.classification import CRITERIA
 from clm.rules.commands import ReferencePeriod
 from clm.rules.config import RegionConfig

@@ -8,8 +8,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clm.documents.rendering import format_euro
 from clm.errors import InvalidInput
+from clm.numbers import format_euro
 from clm.rules.config import RegionConfig
 from clm.rules.escalation import EVIDENCE_LABELS, STEPS, EvidenceKind
 from clm.rules.vocabulary import EventKind, StepStatus
