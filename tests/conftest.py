@@ -3,11 +3,14 @@ Prefect test harness for the session."""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pickle
 import shutil
 import sqlite3
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -28,7 +31,52 @@ PG_ADMIN_URL = os.environ.get(
 AS_OF = date(2026, 11, 23)  # a fixed "today" for every test that does not choose its own
 
 
+# One id for the whole run, the same in every xdist worker: what is made once per run (the
+# migrated templates, the demo snapshots) is named by it and found by every worker.
+_RUN_UID = os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex
+RUN_ID = _RUN_UID[:10]
+SHARED_PREFIX = f"clm_run_{RUN_ID}"
+
+
+@pytest.fixture(scope="session")
+def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder every worker of this run sees (pytest's base temp folder is per worker under
+    xdist; its parent is the run's)."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@contextmanager
+def made_once(folder: Path, name: str) -> Iterator[bool]:
+    """Hold the run-wide lock ``name``; yields whether the thing still has to be made (the
+    first worker makes it, the others wait and find it made)."""
+    with open(folder / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = folder / f"{name}.done"
+        yield not done.exists()
+        done.touch()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # the run's shared databases, dropped once by the process that ran the workers
+    if hasattr(session.config, "workerinput") or _postgres_reachable():
+        return
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        names = conn.scalars(
+            text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
+            {"p": f"{SHARED_PREFIX}%"},
+        ).all()
+        for name in names:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput") and getattr(config.option, "testrunuid", "") is None:
+        config.option.testrunuid = _RUN_UID  # the workers' id is the one this process drops
     # flows.common.UNSET is left out of a form's schema on purpose; pydantic says so each time
     config.addinivalue_line(
         "filterwarnings", "ignore:Default value <leeg> is not JSON serializable"
@@ -90,38 +138,41 @@ def pg_database() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One SQLite database migrated to head for the whole session: a test gets a copy, as
+def sqlite_template(shared_folder: Path) -> Path:
+    """One SQLite database migrated to head for the whole run: a test gets a copy, as
     running the migrations takes longer than most tests themselves."""
-    path = tmp_path_factory.mktemp("template") / "clm.db"
-    url = f"sqlite:///{path}"
-    migrate(url)
-    from clm.storage.db import get_engine
+    path = shared_folder / "template-clm.db"
+    with made_once(shared_folder, "sqlite-template") as first:
+        if first:
+            url = f"sqlite:///{path}"
+            migrate(url)
+            from clm.storage.db import get_engine
 
-    get_engine(url).dispose()
-    with sqlite3.connect(path) as conn:  # everything in the main file, nothing in the WAL
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            get_engine(url).dispose()
+            with sqlite3.connect(path) as conn:  # everything in the main file, nothing in the WAL
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return path
 
 
 @pytest.fixture(scope="session")
-def pg_template(pg_database: str) -> Iterator[str]:
-    """A PostgreSQL database migrated to head for the session, the template of each test's
-    database (CREATE DATABASE … TEMPLATE copies it in a fraction of a migration's time)."""
-    name = pg_database.rsplit("/", 1)[-1] + "_template"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    migrate(url)
-    from clm.storage.db import get_engine
+def pg_template(pg_database: str, shared_folder: Path) -> str:
+    """A PostgreSQL database migrated to head for the whole run, the template of each test's
+    database (CREATE DATABASE … TEMPLATE copies it in a fraction of a migration's time);
+    dropped at the end of the run (pytest_sessionfinish)."""
+    name = f"{SHARED_PREFIX}_template"
+    with made_once(shared_folder, "pg-template") as first:
+        if first:
+            admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+            admin.dispose()
+            url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+            migrate(url)
+            from clm.storage.db import get_engine
 
-    get_engine(url).dispose()  # a template must have no connections
-    get_engine.cache_clear()
-    yield name
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+            get_engine(url).dispose()  # a template must have no connections
+            get_engine.cache_clear()
+    return name
 
 
 def _use_postgres(
@@ -182,7 +233,8 @@ def sqlite_db(request: pytest.FixtureRequest, env: Path) -> str:
 
 
 class Snapshots:
-    """States of the demo region made once per session and database kind, copied into each
+    """States of the demo region made once per run and database kind (by the first worker
+    that needs one; the others wait for it and find it made), copied into each
     test that starts from them (making one takes seconds; a copy a fraction of one):
     'demo' is the demo region loaded, 'april' also classified for next year with its April
     meetings planned on 1 March (tests.helpers.april_planned), 'samples' one document of each
@@ -191,13 +243,16 @@ class Snapshots:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.made: dict[tuple[str, str], tuple[str, Path, object]] = {}
-        self.databases: list[str] = []
 
     def get(self, request: pytest.FixtureRequest, kind: str, name: str) -> tuple[str, Path, object]:
         """(the SQLite file or PostgreSQL template database, its intake folder, what the
         making returned), made on first use."""
         if (kind, name) not in self.made:
-            self.made[kind, name] = self._make(request, kind, name)
+            with made_once(self.folder, f"{kind}-{name}") as first:
+                saved = self.folder / f"{kind}-{name}.pickle"
+                if first:
+                    saved.write_bytes(pickle.dumps(self._make(request, kind, name)))
+                self.made[kind, name] = pickle.loads(saved.read_bytes())
         return self.made[kind, name]
 
     def _make(
@@ -209,12 +264,11 @@ class Snapshots:
         (var / "intake").mkdir(parents=True)
         if kind == "postgresql":
             template = request.getfixturevalue("pg_template")
-            database = f"{template}_{name}"
+            database = f"{SHARED_PREFIX}_{name}"  # dropped by pytest_sessionfinish
             admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
             with admin.connect() as conn:
                 conn.execute(text(f'CREATE DATABASE "{database}" TEMPLATE "{template}"'))
             admin.dispose()
-            self.databases.append(database)
             url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{database}"
             where = database
         else:
@@ -236,15 +290,6 @@ class Snapshots:
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             where = str(var / "clm.db")
         return where, var / "intake", made
-
-    def drop(self) -> None:
-        if not self.databases:
-            return
-        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            for database in self.databases:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _demo_loaded(cfg: RegionConfig, var: Path) -> None:
@@ -269,10 +314,10 @@ _SNAPSHOTS = {"demo": _demo_loaded, "april": _april_planned, "samples": _samples
 
 
 @pytest.fixture(scope="session")
-def snapshots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snapshots]:
-    made = Snapshots(tmp_path_factory.mktemp("snapshots"))
-    yield made
-    made.drop()
+def snapshots(shared_folder: Path) -> Snapshots:
+    folder = shared_folder / "snapshots"
+    folder.mkdir(exist_ok=True)
+    return Snapshots(folder)
 
 
 def _restore(

@@ -1,7 +1,7 @@
 """recover-run: a run without heartbeat is marked crashed, a scheduled run that crashed or
 failed is started again once with its parameters, and the administrator hears once how it
 ended; a crashed run of a staff member is reported, not repeated. (The automations that start
-recover-run, and a worker killed for real, are in tests/e2e/test_recovery.py.)"""
+recover-run, and a worker killed for real, are in tests/e2e/test_recovery_*.py.)"""
 
 from __future__ import annotations
 
