@@ -44,6 +44,8 @@ from clm.storage.models import (
 )
 from tests.mailreplies import released_minutes, reply_to
 
+pytestmark = pytest.mark.slow  # over ten seconds of a worker: not in make test-quick
+
 DAY = date(2027, 3, 1)  # the amendments' proposal day (reaction term to 22-03-2027)
 MARCH_5 = date(2027, 3, 5)
 

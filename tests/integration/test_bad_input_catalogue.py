@@ -34,6 +34,8 @@ from clm.storage.db import UnitOfWork
 from tests.conftest import AS_OF, table_counts
 from tests.helpers import HEADER, write_csv
 
+pytestmark = pytest.mark.slow  # over ten seconds of a worker: not in make test-quick
+
 JUDGED = ["AGB-code", "Specialisatie", "Informatie", "Politiek belang", "Toelichting"]
 
 

@@ -34,6 +34,8 @@ from clm.storage.models import (
 from tests.conftest import table_counts
 from tests.helpers import write_csv, write_xlsx
 
+pytestmark = pytest.mark.slow  # over ten seconds of a worker: not in make test-quick
+
 HEADER = [
     "AGB-code",
     "Raamovereenkomst",

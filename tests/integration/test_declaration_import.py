@@ -19,6 +19,8 @@ from clm.storage.models import Declaration
 from tests.conftest import AS_OF, table_counts
 from tests.helpers import write_csv, write_xlsx
 
+pytestmark = pytest.mark.slow  # over ten seconds of a worker: not in make test-quick
+
 
 @pytest.fixture
 def codes(db: str, cfg: RegionConfig) -> list[str]:

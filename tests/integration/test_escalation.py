@@ -31,6 +31,8 @@ from clm.storage.models import (
 )
 from tests.conftest import AS_OF, table_counts
 
+pytestmark = pytest.mark.slow  # over ten seconds of a worker: not in make test-quick
+
 REASON = "Wachttijden ruim boven de norm, twee kwartalen op rij"
 
 

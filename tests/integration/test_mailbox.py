@@ -42,6 +42,8 @@ from clm.storage.models import (
 from tests.conftest import table_counts
 from tests.mailreplies import released_minutes, reply_to
 
+pytestmark = pytest.mark.slow  # over ten seconds of a worker: not in make test-quick
+
 APRIL = date(2027, 4, 1)
 MARCH_5 = date(2027, 3, 5)
 

@@ -32,6 +32,8 @@ from clm.storage.db import UnitOfWork
 from clm.storage.models import Meeting, OutboxAttachment, OutboxMessage, Provider, Signal
 from tests.conftest import AS_OF, count, table_counts
 
+pytestmark = pytest.mark.slow  # over ten seconds of a worker: not in make test-quick
+
 APRIL, JULY = date(2027, 4, 1), date(2027, 7, 1)
 
 

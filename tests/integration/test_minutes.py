@@ -31,6 +31,8 @@ from clm.storage.models import (
 from tests.conftest import AS_OF, count, table_counts
 from tests.helpers import filled_minutes_sheet
 
+pytestmark = pytest.mark.slow  # over ten seconds of a worker: not in make test-quick
+
 APRIL = date(2027, 4, 1)
 
 

@@ -30,6 +30,8 @@ from clm.storage.models import DossierEvent, KpiValue, Provider, Subcontract
 from tests.conftest import table_counts
 from tests.helpers import HEADER, write_csv
 
+pytestmark = pytest.mark.slow  # over ten seconds of a worker: not in make test-quick
+
 CONTRACTS = ["AGB-code", "Raamovereenkomst", "Perceel", "Ingangsdatum", "Einddatum", "Optiejaren"]
 SUBS = ["Hoofdaannemer", "Onderaannemer", "Perceel", "Vanaf", "Tot en met", "Declaraties"]
 DAY = date(2027, 1, 11)
