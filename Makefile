@@ -25,8 +25,9 @@ down:
 # The checks in order; the run ends with how long they took (pass or fail). The tests run on
 # TEST_WORKERS parallel processes, a file to a worker (pytest-xdist): the end-to-end files,
 # which mostly wait for the system each starts, go first (not reordered by size), one to a
-# worker, and the other workers take the rest beside them, so the two cores stay busy.
-TEST_WORKERS ?= 8
+# worker, and the sixth worker takes the rest beside them (then each worker whose e2e file is
+# done): the two cores stay busy; eight workers took longer (README, Tests).
+TEST_WORKERS ?= 6
 test: $(STAMP)
 	@start=$$(date +%s); status=0; \
 	bash scripts/system-packages.sh test && \
