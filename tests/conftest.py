@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import Connection, create_engine, func, select, text
 
 from clm.rules.config import RegionConfig, load_config
 from clm.settings import PROJECT_DIR, get_settings
@@ -59,19 +59,34 @@ def made_once(folder: Path, name: str) -> Iterator[bool]:
         done.touch()
 
 
+def pg_url(database: str) -> str:
+    """The URL of ``database`` on the test PostgreSQL server."""
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{database}"
+
+
+@contextmanager
+def pg_admin() -> Iterator[Connection]:
+    """A connection to the server's maintenance database outside any transaction (CREATE and
+    DROP DATABASE need that); its engine disposed afterwards."""
+    engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     # the run's shared databases, dropped once by the process that ran the workers
     if hasattr(session.config, "workerinput") or _postgres_reachable():
         return
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
+    with pg_admin() as conn:
         names = conn.scalars(
             text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
             {"p": f"{SHARED_PREFIX}%"},
         ).all()
         for name in names:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -109,10 +124,8 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _postgres_reachable() -> str | None:
     try:
-        engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
+        with pg_admin() as conn:
             conn.execute(text("select 1"))
-        engine.dispose()
         return None
     except Exception as exc:  # any failure means: not here
         return f"PostgreSQL niet bereikbaar op {PG_ADMIN_URL}: {type(exc).__name__}"
@@ -125,16 +138,14 @@ def pg_database() -> Iterator[str]:
     if reason:
         pytest.skip(reason)
     name = f"clm_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
+    with pg_admin() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    yield pg_url(name)
     from clm.storage.db import get_engine
 
     get_engine.cache_clear()
-    with admin.connect() as conn:
+    with pg_admin() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -162,11 +173,9 @@ def pg_template(pg_database: str, shared_folder: Path) -> str:
     name = f"{SHARED_PREFIX}_template"
     with made_once(shared_folder, "pg-template") as first:
         if first:
-            admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
+            with pg_admin() as conn:
                 conn.execute(text(f'CREATE DATABASE "{name}"'))
-            admin.dispose()
-            url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+            url = pg_url(name)
             migrate(url)
             from clm.storage.db import get_engine
 
@@ -196,11 +205,9 @@ def fresh_postgres(
     get_engine.cache_clear()  # its connections are ended by the DROP … WITH (FORCE)
     template = template or (request.getfixturevalue("pg_template") if migrated else None)
     template = f' TEMPLATE "{template}"' if template else ""
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
+    with pg_admin() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"{template}'))
-    admin.dispose()
     return url
 
 
@@ -265,11 +272,9 @@ class Snapshots:
         if kind == "postgresql":
             template = request.getfixturevalue("pg_template")
             database = f"{SHARED_PREFIX}_{name}"  # dropped by pytest_sessionfinish
-            admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
+            with pg_admin() as conn:
                 conn.execute(text(f'CREATE DATABASE "{database}" TEMPLATE "{template}"'))
-            admin.dispose()
-            url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{database}"
+            url = pg_url(database)
             where = database
         else:
             shutil.copyfile(request.getfixturevalue("sqlite_template"), var / "clm.db")

@@ -3,6 +3,8 @@ at load), and what it allows but the seeds would not want (warnings, one line ea
 
 from __future__ import annotations
 
+from collections import Counter
+
 from .region import Role
 from .schema import RegionConfig
 
@@ -18,12 +20,8 @@ def cross_problems(cfg: RegionConfig) -> list[str]:
         ("kpis", cfg.kpis, "code"),
         ("admission.requirements", cfg.admission.requirements, "key"),
     ):
-        values = [getattr(item, attr) for item in items]
-        problems += [
-            f"{name}: '{value}' staat er dubbel in"
-            for value in dict.fromkeys(values)
-            if values.count(value) > 1
-        ]
+        counted = Counter(getattr(item, attr) for item in items)
+        problems += [f"{name}: '{v}' staat er dubbel in" for v, n in counted.items() if n > 1]
     roles = {s.role for s in cfg.staff}
     for needed in (Role.CONTRACT_MANAGER, Role.CONTRACT_ADMINISTRATION, Role.SUPPORT_OFFICER):
         if needed not in roles:

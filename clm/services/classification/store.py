@@ -109,7 +109,7 @@ def store_classification(
             else:
                 summary.changed += 1
             summary.changed_codes.append(provider.code)
-            summary.letters += record_classification(
+            if record_classification(
                 session,
                 cfg,
                 provider,
@@ -119,6 +119,7 @@ def store_classification(
                 actor,
                 letter=letter_due or not cfg.classification.letter_on_change_only,
                 known=known,
-            )
+            ):
+                summary.letters += 1
         uow.commit()
     return summary
