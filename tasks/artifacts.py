@@ -35,6 +35,14 @@ def publish_table(
     frame: pd.DataFrame, key: str, description: str, labels: dict[str, str] | None = None
 ) -> None:
     """One table artifact from a data frame, its columns titled with the Dutch ``labels``."""
+    table_artifact(frame, key, description, labels)
+
+
+def table_artifact(
+    frame: pd.DataFrame, key: str, description: str, labels: dict[str, str] | None = None
+) -> None:
+    """The table artifact of publish_table, for a task that makes its own table(s): inside a
+    task, publish_table would add a task run of its own for each one."""
     frame = frame.rename(columns=labels or {})
     rows = [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict(orient="records")]
     create_table_artifact(table=rows, key=key, description=description)

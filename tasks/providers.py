@@ -9,7 +9,7 @@ from clm.rules import labels
 from clm.services.common import region_config
 from clm.services.views import amendment_table, provider_table
 from clm.storage.db import UnitOfWork
-from tasks.artifacts import publish_table
+from tasks.artifacts import table_artifact
 
 PROVIDER_TABLE_KEY = "aanbieders"
 
@@ -19,7 +19,7 @@ def publish_provider_table() -> int:
     """Every active provider with AGB code, name, lots, category and contract manager, as the
     artifact 'aanbieders' (the forms' AGB-code fields point to it). Returns how many."""
     frame = provider_table(UnitOfWork(), region_config())
-    publish_table(
+    table_artifact(
         frame,
         key=PROVIDER_TABLE_KEY,
         labels=labels.PROVIDERS,
@@ -37,7 +37,7 @@ def publish_amendment_table() -> int:
     """Every amendment with its number, status, dates and answers, as the artifact
     'wijzigingen' (the forms' number fields point to it). Returns how many."""
     frame = amendment_table(UnitOfWork())
-    publish_table(
+    table_artifact(
         frame,
         key=AMENDMENT_TABLE_KEY,
         labels=labels.AMENDMENTS,

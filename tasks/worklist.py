@@ -14,7 +14,7 @@ from clm.services import worklist as service
 from clm.services.common import region_config
 from clm.services.views import work_list
 from clm.storage.db import UnitOfWork
-from tasks.artifacts import publish_table
+from tasks.artifacts import table_artifact
 
 
 def ui_url() -> str:
@@ -31,7 +31,7 @@ def refresh_work_lists(as_of: date, mail: bool = False) -> dict[str, int]:
     for member in cfg.staff:
         mine = frame[frame["staff_key"] == member.key].drop(columns="staff_key")
         late = int((mine["state"] == "te laat").sum())
-        publish_table(
+        table_artifact(
             mine if not mine.empty else pd.DataFrame([{"what": "Niets open."}]),
             key=f"werkvoorraad-{member.key}",
             labels=labels.WORK_LIST,

@@ -374,9 +374,57 @@ def table_counts(url: str | None = None) -> dict[str, int]:
 
 
 @pytest.fixture(scope="session")
-def prefect_harness() -> Iterator[None]:
-    """One temporary Prefect server for all flow tests of the session."""
-    from prefect.testing.utilities import prefect_test_harness
+def prefect_template(shared_folder: Path) -> Path:
+    """Prefect's own database (SQLite) migrated to head, once for the whole run: a Prefect
+    server started on a copy of it finds nothing to migrate (a first start migrates for
+    about ten seconds of a core; the harness of each worker and the end-to-end systems that
+    do not test a first start of `make up` begin from a copy)."""
+    import subprocess
 
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
+    path = shared_folder / "template-prefect.db"
+    with made_once(shared_folder, "prefect-template") as first:
+        if first:
+            env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+            env |= {
+                "PREFECT_HOME": str(shared_folder / "prefect-template-home"),
+                "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{path}",
+                "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            }
+            done = subprocess.run(
+                [
+                    str(PROJECT_DIR / ".venv" / "bin" / "prefect"),
+                    "server",
+                    "database",
+                    "upgrade",
+                    "-y",
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            assert done.returncode == 0, done.stdout + done.stderr
+            with sqlite3.connect(path) as conn:  # everything in the main file, nothing in the WAL
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def prefect_harness(prefect_template: Path) -> Iterator[None]:
+    """One temporary Prefect server for all flow tests of the session (of this worker),
+    started on a copy of the run's migrated Prefect database."""
+    import prefect.testing.utilities as harness
+
+    made = harness.mkdtemp
+
+    def folder_with_database(*args: object, **kwargs: object) -> str:
+        # the harness names its database prefect-test.db in the folder it makes here
+        folder = made(*args, **kwargs)
+        shutil.copyfile(prefect_template, Path(folder) / "prefect-test.db")
+        return folder
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(harness, "mkdtemp", folder_with_database)
+        with harness.prefect_test_harness(server_startup_timeout=180):
+            patch.undo()
+            yield

@@ -93,10 +93,10 @@ def unavailable(reason: str) -> str | None:
 
 
 @contextlib.contextmanager
-def recovery_system(folder: Path, rerun_delay: int) -> Iterator[dict]:
+def recovery_system(folder: Path, rerun_delay: int, prefect_db: Path) -> Iterator[dict]:
     """A system with its own PostgreSQL instance and a real SMTP server, started by
-    `scripts/up.sh`, its reruns waiting ``rerun_delay`` seconds; skipped with the reason where
-    a private PostgreSQL cannot run."""
+    `scripts/up.sh` on a copy of ``prefect_db`` (systems.started), its reruns waiting
+    ``rerun_delay`` seconds; skipped with the reason where a private PostgreSQL cannot run."""
     reason = unavailable(
         "een eigen PostgreSQL-instantie vraagt root en de PostgreSQL-programma's "
         "(apt-get install postgresql; de server hoeft niet te draaien)"
@@ -115,7 +115,7 @@ def recovery_system(folder: Path, rerun_delay: int) -> Iterator[dict]:
         CLM_RERUN_DELAY_SECONDS=str(rerun_delay),
     )
     try:
-        with started(env):
+        with started(env, prefect_db):
             yield {"env": env, "smtp": handler, "db": database, "var": folder / "var"}
     finally:
         smtp.stop()

@@ -4,6 +4,7 @@ its runs. Each test file that needs a system starts its own, so files run in par
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,9 +15,17 @@ from tests.e2e.cli import api
 
 
 @contextmanager
-def started(env: dict[str, str]) -> Iterator[dict[str, str]]:
+def started(env: dict[str, str], prefect_db: Path | None = None) -> Iterator[dict[str, str]]:
     """The system of ``env`` (tests.e2e.cli.system_env) started by `scripts/up.sh`; stopped
-    by `scripts/down.sh` afterwards, with the end of its server's and worker's logs."""
+    by `scripts/down.sh` afterwards, with the end of its server's and worker's logs.
+
+    With ``prefect_db`` (the run's migrated Prefect database, conftest.prefect_template) the
+    server starts on a copy of it, as after a restart: only test_system.py shows a first
+    start, migrations included."""
+    if prefect_db is not None:
+        home = Path(env["CLM_VAR_DIR"]) / "prefect"  # scripts/env.sh: PREFECT_HOME
+        home.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(prefect_db, home / "prefect.db")  # the server's default database
     run = {"cwd": PROJECT_DIR, "env": env, "capture_output": True, "text": True}
     up = subprocess.run(["bash", "scripts/up.sh"], timeout=600, **run)
     try:

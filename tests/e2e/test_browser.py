@@ -21,10 +21,13 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def system(
+    tmp_path_factory: pytest.TempPathFactory, prefect_template: Path
+) -> Iterator[dict[str, str]]:
     """A system of its own, the demo region classified for next year as staff start it (the
     meetings, the judged scores and the steps below start from a classified region)."""
-    with started(system_env(tmp_path_factory.mktemp("browser") / "var")) as env:
+    var = tmp_path_factory.mktemp("browser") / "var"
+    with started(system_env(var), prefect_template) as env:
         as_of = today_in_region().isoformat()
         run_and_watch(env, "yearly-classification/jaarlijkse-classificatie", as_of=as_of)
         yield env

@@ -30,8 +30,9 @@ RERUN_DELAY = 75  # seconds: past the minute the database is away
 
 
 @pytest.fixture(scope="module")
-def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    with recovery_system(tmp_path_factory.mktemp("herstel-server-database"), RERUN_DELAY) as system:
+def system(tmp_path_factory: pytest.TempPathFactory, prefect_template: Path) -> Iterator[dict]:
+    folder = tmp_path_factory.mktemp("herstel-server-database")
+    with recovery_system(folder, RERUN_DELAY, prefect_template) as system:
         yield system
 
 

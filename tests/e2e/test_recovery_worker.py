@@ -9,6 +9,7 @@ import os
 import signal
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -30,8 +31,9 @@ RERUN_DELAY = 10  # seconds: the worker is back before the rerun starts
 
 
 @pytest.fixture(scope="module")
-def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    with recovery_system(tmp_path_factory.mktemp("herstel-worker"), RERUN_DELAY) as system:
+def system(tmp_path_factory: pytest.TempPathFactory, prefect_template: Path) -> Iterator[dict]:
+    folder = tmp_path_factory.mktemp("herstel-worker")
+    with recovery_system(folder, RERUN_DELAY, prefect_template) as system:
         yield system
 
 
